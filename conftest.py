@@ -1,0 +1,26 @@
+"""Fixtures for the whole suite: a small county built through the services, and three people."""
+
+from __future__ import annotations
+
+import pytest
+
+from cunzhi.core.testing import County, ThreePeople, build_county, three_people
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):  # type: ignore[no-untyped-def]
+    # Tests render templates without running collectstatic first.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def county(db) -> County:  # type: ignore[no-untyped-def]
+    return build_county()
+
+
+@pytest.fixture
+def people(county: County) -> ThreePeople:
+    return three_people(county)

@@ -1,0 +1,60 @@
+"""The role → permission matrix, in one place.
+
+A permission is ``<app>.<action>_<model>`` (Django's naming), granted to a role *at the region of
+its post*: a township leader's ``regions.change_villageprofile`` reaches every village of that
+township, a village secretary's only that village. Later domains add their rows here.
+"""
+
+from __future__ import annotations
+
+from cunzhi.accounts.models import Role
+
+# Building blocks, so that each role's row reads as a sentence.
+SEE_REGIONS = {
+    "regions.view_region",
+    "regions.view_villageprofile",
+    "regions.view_clan",
+    "regions.view_facility",
+}
+KEEP_PROFILE = {
+    "regions.change_villageprofile",
+    "regions.add_clan",
+    "regions.change_clan",
+    "regions.delete_clan",
+    "regions.add_facility",
+    "regions.change_facility",
+    "regions.delete_facility",
+}
+SEE_CONTACTS = {"regions.view_contact"}
+KEEP_CONTACTS = {"regions.add_contact", "regions.change_contact", "regions.delete_contact"}
+SEE_PEOPLE = {"accounts.view_user", "accounts.view_post", "accounts.view_sendingunit"}
+MANAGE_PEOPLE = {
+    "accounts.add_user",
+    "accounts.change_user",
+    "accounts.add_post",
+    "accounts.change_post",
+    "accounts.add_sendingunit",
+}
+SEE_AUDIT = {"audit.view_event"}
+VILLAGE_CADRE = SEE_REGIONS | KEEP_PROFILE | SEE_CONTACTS | KEEP_CONTACTS | SEE_AUDIT
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.COUNTY_ADMIN: frozenset(VILLAGE_CADRE | SEE_PEOPLE | MANAGE_PEOPLE),
+    Role.COUNTY_ORG_DEPT: frozenset(SEE_REGIONS | SEE_CONTACTS | SEE_PEOPLE | SEE_AUDIT),
+    Role.COUNTY_CIVIL_AFFAIRS: frozenset(SEE_REGIONS | SEE_CONTACTS | SEE_AUDIT),
+    Role.COUNTY_RURAL_BUREAU: frozenset(SEE_REGIONS | SEE_CONTACTS | SEE_AUDIT),
+    Role.TOWNSHIP_LEADER: frozenset(VILLAGE_CADRE | SEE_PEOPLE),
+    Role.TOWNSHIP_STAFF: frozenset(VILLAGE_CADRE),
+    Role.FIRST_SECRETARY: frozenset(VILLAGE_CADRE),
+    Role.WORK_TEAM_MEMBER: frozenset(VILLAGE_CADRE),
+    Role.VILLAGE_PARTY_SECRETARY: frozenset(VILLAGE_CADRE),
+    Role.VILLAGE_COMMITTEE_MEMBER: frozenset(VILLAGE_CADRE),
+    # The supervision committee reads and signs off; it does not keep the village's records.
+    Role.SUPERVISION_MEMBER: frozenset(SEE_REGIONS | SEE_CONTACTS | SEE_AUDIT),
+    # A sending unit follows the villages its cadres serve in.
+    Role.SENDING_UNIT_CONTACT: frozenset(SEE_REGIONS),
+}
+
+
+def role_has(role: str, permission: str) -> bool:
+    return permission in ROLE_PERMISSIONS.get(role, frozenset())

@@ -1,0 +1,229 @@
+"""Writes to users, posts, sending units and API tokens (DESIGN rule 3)."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import secrets
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cunzhi.accounts.models import ROLE_LEVEL, ApiToken, Post, Role, SendingUnit, User
+from cunzhi.accounts.scopes import forget_scopes
+from cunzhi.audit import services as audit
+from cunzhi.core.regioncodes import Level
+from cunzhi.core.writes import require_permission
+from cunzhi.regions.models import Region
+
+TOKEN_PREFIX = "cz_"
+
+
+def _check_post(role: str, region: Region, sending_unit: SendingUnit | None) -> None:
+    if role not in Role.values:
+        raise ValidationError({"role": _("Unknown role.")})
+    level = ROLE_LEVEL[role]
+    if role == Role.SENDING_UNIT_CONTACT:
+        if sending_unit is None:
+            raise ValidationError({"sending_unit": _("A sending-unit contact needs a unit.")})
+    elif region.level != level:
+        raise ValidationError(
+            {"region": _("This role is held at a %(level)s, not at a %(actual)s.")
+             % {"level": Level(level).label, "actual": Level(region.level).label}}
+        )
+
+
+def post_assign(
+    *,
+    actor: Any,
+    user: User,
+    role: str,
+    region: Region | None = None,
+    sending_unit: SendingUnit | None = None,
+    starts_on: datetime.date | None = None,
+    ends_on: datetime.date | None = None,
+    title: str = "",
+) -> Post:
+    """Give ``user`` a post. The actor must manage posts over the post's region."""
+    if role == Role.SENDING_UNIT_CONTACT and sending_unit is not None:
+        region = sending_unit.region
+    if region is None:
+        raise ValidationError({"region": _("A post needs a region.")})
+    _check_post(role, region, sending_unit)
+    with transaction.atomic():
+        require_permission(actor, "accounts.add_post", region.code)
+        # A county administrator may give posts to users of the county, or to new users.
+        if user.posts.exists() and not User.objects.for_user(actor).filter(pk=user.pk).exists():
+            raise PermissionDenied(_("This user belongs to another region."))
+        post = Post(
+            user=user,
+            role=role,
+            region=region,
+            sending_unit=sending_unit,
+            starts_on=starts_on or timezone.localdate(),
+            ends_on=ends_on,
+            title=title,
+        )
+        post.full_clean()
+        post.save()
+        audit.record(
+            actor=actor,
+            action="accounts.post_assign",
+            obj=post,
+            data={
+                "user": user.username,
+                "role": role,
+                "region": region.code,
+                "sending_unit": sending_unit.name if sending_unit else None,
+                "starts_on": post.starts_on,
+                "ends_on": ends_on,
+            },
+        )
+    forget_scopes(user)
+    return post
+
+
+def post_end(*, actor: Any, post: Post, ends_on: datetime.date | None = None) -> Post:
+    ends_on = ends_on or timezone.localdate()
+    with transaction.atomic():
+        require_permission(actor, "accounts.change_post", post.region_code)
+        if ends_on < post.starts_on:
+            raise ValidationError({"ends_on": _("A post cannot end before it starts.")})
+        previous = post.ends_on
+        post.ends_on = ends_on
+        post.save(update_fields=["ends_on", "updated_at"])
+        audit.record(
+            actor=actor,
+            action="accounts.post_end",
+            obj=post,
+            data={"changes": {"ends_on": [previous, ends_on]}},
+        )
+    forget_scopes(post.user)
+    return post
+
+
+def user_create(
+    *,
+    actor: Any,
+    username: str,
+    password: str,
+    full_name: str,
+    role: str,
+    region: Region | None = None,
+    sending_unit: SendingUnit | None = None,
+    phone: str = "",
+    starts_on: datetime.date | None = None,
+    check_password: bool = True,
+) -> User:
+    """Create a user with their first post, in the actor's own area only."""
+    with transaction.atomic():
+        user = User(username=username, full_name=full_name, phone=phone)
+        if check_password:
+            validate_password(password, user)
+        user.set_password(password)
+        user.full_clean(exclude=["password"])
+        user.save()
+        post_assign(
+            actor=actor,
+            user=user,
+            role=role,
+            region=region,
+            sending_unit=sending_unit,
+            starts_on=starts_on,
+        )
+        audit.record(
+            actor=actor,
+            action="accounts.user_create",
+            obj=user,
+            region_code=(sending_unit.region if sending_unit else region).code,  # type: ignore[union-attr]
+            data={"username": username, "full_name": full_name},
+        )
+    return user
+
+
+def sending_unit_create(*, actor: Any, name: str, region: Region) -> SendingUnit:
+    with transaction.atomic():
+        require_permission(actor, "accounts.add_sendingunit", region.code)
+        unit = SendingUnit(name=name, region=region)
+        unit.full_clean()
+        unit.save()
+        audit.record(actor=actor, action="accounts.sendingunit_create", obj=unit, data={})
+    return unit
+
+
+def _hash_token(raw: str) -> str:
+    # Tokens carry 256 random bits, so a fast hash is enough; a slow one would tax every call.
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def api_token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
+    """Make a bearer token for the actor's device; the raw token is returned once, never stored."""
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        token = ApiToken(user=actor, name=name[:100] or "device", key_hash=_hash_token(raw))
+        token.prefix = raw[: len(TOKEN_PREFIX) + 6]
+        token.save()
+        audit.record(
+            actor=actor,
+            action="accounts.api_token_create",
+            obj=token,
+            region_code="",
+            data={"name": token.name, "prefix": token.prefix},
+        )
+    return token, raw
+
+
+def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
+    if token.user_id != actor.pk and not actor.is_superuser:
+        raise PermissionDenied(_("Only the token's owner revokes it."))
+    with transaction.atomic():
+        if token.revoked_at is None:
+            token.revoked_at = timezone.now()
+            token.save(update_fields=["revoked_at", "updated_at"])
+            audit.record(
+                actor=actor,
+                action="accounts.api_token_revoke",
+                obj=token,
+                region_code="",
+                data={"prefix": token.prefix},
+            )
+    return token
+
+
+def api_token_authenticate(raw: str) -> User | None:
+    """The active user a live token belongs to, or None."""
+    if not raw.startswith(TOKEN_PREFIX):
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=_hash_token(raw), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    # Note the use at most once a minute, so a busy device does not write on every call.
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+def system_admin_create(*, username: str, password: str, full_name: str = "") -> User:
+    """The first account of a deployment: a superuser, who then creates everyone else."""
+    with transaction.atomic():
+        user = User(username=username, full_name=full_name, is_staff=True, is_superuser=True)
+        user.set_password(password)
+        user.full_clean(exclude=["password"])
+        user.save()
+        audit.record(
+            actor=None,
+            action="accounts.system_admin_create",
+            obj=user,
+            region_code="",
+            data={"username": username},
+        )
+    return user

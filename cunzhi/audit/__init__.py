@@ -1,0 +1,1 @@
+"""audit.record(...) is the one call every service makes; see services.py."""

@@ -1,0 +1,154 @@
+"""Recording and verifying the trace. Every audited write calls ``record`` in its transaction."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+
+from cunzhi.audit.models import GLOBAL_CHAIN, ChainHead, Event
+from cunzhi.core.regioncodes import county_prefix
+
+GENESIS = "0" * 64
+
+
+def chain_for(region_code: str) -> str:
+    return county_prefix(region_code) or GLOBAL_CHAIN
+
+
+def normalise(data: Any) -> Any:
+    """The JSON value as the database will give it back: dates and decimals become strings."""
+    return json.loads(json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False))
+
+
+def event_digest(event: Event) -> str:
+    payload = [
+        event.chain,
+        event.seq,
+        event.occurred_at.astimezone(UTC).isoformat(timespec="microseconds"),
+        event.actor_id,
+        event.actor_label,
+        event.action,
+        event.object_type,
+        event.object_id,
+        event.object_label,
+        event.region_code,
+        event.data,
+        event.prev_hash,
+    ]
+    text = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _locked_head(chain: str) -> ChainHead:
+    head = ChainHead.objects.select_for_update().filter(chain=chain).first()
+    if head is not None:
+        return head
+    try:
+        with transaction.atomic():
+            ChainHead.objects.create(chain=chain, last_seq=0, last_hash=GENESIS)
+    except IntegrityError:
+        pass  # another transaction created it first; lock theirs
+    return ChainHead.objects.select_for_update().get(chain=chain)
+
+
+def record(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    object_label: str = "",
+    region_code: str | None = None,
+    data: dict[str, Any] | None = None,
+) -> Event:
+    """Append one event to the chain of the record's county, in the caller's transaction.
+
+    Call it last in the service: it locks the county's chain head until the transaction commits,
+    so the later it is taken, the shorter other writers in that county wait.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit.record must run inside the service's transaction")
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+        object_label = object_label or str(obj)[:200]
+        if region_code is None:
+            region_code = getattr(obj, "region_code", "") or ""
+    region_code = region_code or ""
+    chain = chain_for(region_code)
+    head = _locked_head(chain)
+    event = Event(
+        chain=chain,
+        seq=head.last_seq + 1,
+        occurred_at=timezone.now(),
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_label=(getattr(actor, "username", "") or "system")[:150],
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        object_label=object_label[:200],
+        region_code=region_code,
+        data=normalise(data or {}),
+        prev_hash=head.last_hash,
+    )
+    event.hash = event_digest(event)
+    event.save()
+    ChainHead.objects.filter(chain=chain).update(last_seq=event.seq, last_hash=event.hash)
+    return event
+
+
+def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    return {name: normalise(getattr(obj, name)) for name in fields}
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """{field: [old, new]} for the fields that changed."""
+    return {k: [before.get(k), after[k]] for k in after if before.get(k) != after[k]}
+
+
+@dataclass(frozen=True)
+class Break:
+    chain: str
+    seq: int
+    event_id: int | None
+    problem: str
+
+    def __str__(self) -> str:
+        where = f"event id {self.event_id}" if self.event_id is not None else "no event"
+        return f"chain {self.chain}, seq {self.seq} ({where}): {self.problem}"
+
+
+def verify_chain(chain: str) -> Iterator[Break]:
+    """Walk one chain in order and yield every place where it does not hold."""
+    expected_seq, prev_hash = 1, GENESIS
+    events = Event.objects.filter(chain=chain).order_by("seq")
+    for event in events.iterator(chunk_size=2000):
+        if event.seq != expected_seq:
+            yield Break(chain, expected_seq, None, f"missing: next stored event is seq {event.seq}")
+        if event.prev_hash != prev_hash:
+            yield Break(chain, event.seq, event.pk, "does not follow the event before it")
+        if event_digest(event) != event.hash:
+            yield Break(chain, event.seq, event.pk, "content differs from what was recorded")
+        expected_seq, prev_hash = event.seq + 1, event.hash
+    head = ChainHead.objects.filter(chain=chain).first()
+    last_seq = expected_seq - 1
+    if head is None:
+        yield Break(chain, last_seq, None, "the chain head is missing")
+    elif (head.last_seq, head.last_hash) != (last_seq, prev_hash):
+        yield Break(chain, head.last_seq, None, f"head says seq {head.last_seq}, log ends at {last_seq}")
+
+
+def verify_all() -> Iterator[Break]:
+    chains = set(ChainHead.objects.values_list("chain", flat=True))
+    chains |= set(Event.objects.order_by().values_list("chain", flat=True).distinct())
+    for chain in sorted(chains):
+        yield from verify_chain(chain)

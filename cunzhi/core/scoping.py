@@ -1,0 +1,62 @@
+"""Region scoping (DESIGN rules 1 and 2): the one way to read regional records.
+
+Every regional manager has ``for_user(user, action)``. It asks the accounts app which code prefixes
+the user's current posts grant ``<app>.<action>_<model>`` on, and filters the codes to those ranges.
+Nothing outside the ranges is returned, so a view that looks an object up through it answers 404
+for an object in another region, exactly as for one that does not exist.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Self, TypeVar
+
+from django.db import models
+from django.db.models import Q
+
+from cunzhi.core.regioncodes import SCOPE_END
+
+if TYPE_CHECKING:
+    from cunzhi.accounts.models import User
+
+M = TypeVar("M", bound=models.Model)
+
+
+class Everywhere:
+    """The scope of a superuser: no filter at all."""
+
+    def __repr__(self) -> str:
+        return "EVERYWHERE"
+
+
+EVERYWHERE = Everywhere()
+
+
+def code_in_prefixes(field: str, prefixes: list[str]) -> Q:
+    """A Q that keeps rows whose ``field`` starts with one of ``prefixes`` (an index range each)."""
+    condition = Q(pk__in=[])
+    for prefix in prefixes:
+        condition |= Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix + SCOPE_END})
+    return condition
+
+
+def permission_name(model: type[models.Model], action: str) -> str:
+    return f"{model._meta.app_label}.{action}_{model._meta.model_name}"
+
+
+class ScopedQuerySet(models.QuerySet[M]):
+    """QuerySet of a regional model; ``scope_field`` holds the denormalised region code."""
+
+    scope_field = "region_code"
+
+    def for_user(self, user: User | Any, action: str = "view") -> Self:
+        from cunzhi.accounts.scopes import scope_prefixes
+
+        prefixes = scope_prefixes(user, permission_name(self.model, action))
+        if prefixes is EVERYWHERE:
+            return self.all()
+        if not prefixes:
+            return self.none()
+        return self.filter(code_in_prefixes(self.scope_field, prefixes))  # type: ignore[arg-type]
+
+    def in_region(self, code_prefix: str) -> Self:
+        return self.filter(code_in_prefixes(self.scope_field, [code_prefix]))

@@ -1,0 +1,18 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from cunzhi.api import api
+
+urlpatterns = [
+    path("", include("cunzhi.core.urls")),
+    path("accounts/", include("cunzhi.accounts.urls")),
+    path("regions/", include("cunzhi.regions.urls")),
+    path("audit/", include("cunzhi.audit.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -8,12 +8,14 @@ from cunzhi.core.testing import County, ThreePeople, build_county, three_people
 
 
 @pytest.fixture(autouse=True)
-def _plain_static_storage(settings):  # type: ignore[no-untyped-def]
+def _test_settings(settings):  # type: ignore[no-untyped-def]
     # Tests render templates without running collectstatic first.
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # Hashing a password properly takes ~0.3 s by design; tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -1,12 +1,15 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from cunzhi.api import api
 
 urlpatterns = [
     path("", include("cunzhi.core.urls")),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("cunzhi.accounts.urls")),
     path("regions/", include("cunzhi.regions.urls")),
     path("audit/", include("cunzhi.audit.urls")),

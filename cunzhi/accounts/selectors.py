@@ -1,11 +1,75 @@
+"""Reads about users and posts: the switcher, the navigation, the people list."""
+
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Prefetch, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
-def posts_for_switcher(request: Any) -> tuple[list[Any], Any]:
-    return [], None
+from cunzhi.accounts.models import ApiToken, Post, Role, User
+from cunzhi.accounts.scopes import active_posts, has_permission_anywhere
+
+SESSION_POST = "cunzhi_post_id"
 
 
-def navigation_for(user: Any, post: Any) -> list[Any]:
-    return []
+def posts_for_switcher(request: Any) -> tuple[list[Post], Post | None]:
+    """The user's active posts and the one they are working as (kept in the session)."""
+    cached = getattr(request, "_cunzhi_posts", None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    posts = active_posts(request.user)
+    chosen = request.session.get(SESSION_POST)
+    current = next((p for p in posts if p.pk == chosen), posts[0] if posts else None)
+    request._cunzhi_posts = (posts, current)
+    return posts, current
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    key: str
+
+
+def navigation_for(user: Any, post: Post | None) -> list[NavItem]:
+    """Menu entries by what the user may do; the village entries follow the current post."""
+    items = [NavItem(str(_("Home")), reverse("core:home"), "home")]
+    if has_permission_anywhere(user, "regions.view_region"):
+        items.append(NavItem(str(_("Regions")), reverse("regions:list"), "regions"))
+    if post is not None and post.region.is_village:
+        items.append(
+            NavItem(str(_("Village profile")), reverse("regions:profile", args=[post.region_code]), "profile")
+        )
+    if post is not None and has_permission_anywhere(user, "regions.view_contact"):
+        items.append(
+            NavItem(str(_("Contacts")), reverse("regions:contacts", args=[post.region_code]), "contacts")
+        )
+    if has_permission_anywhere(user, "accounts.view_user"):
+        items.append(NavItem(str(_("People")), reverse("accounts:people"), "people"))
+    if has_permission_anywhere(user, "audit.view_event"):
+        items.append(NavItem(str(_("Audit log")), reverse("audit:list"), "audit"))
+    items.append(NavItem(str(_("Devices")), reverse("accounts:tokens"), "tokens"))
+    return items
+
+
+def people_list(user: Any, query: str = "") -> QuerySet[User]:
+    """Users with a post in the viewer's area, with their posts, in two queries."""
+    people = User.objects.for_user(user, "view").prefetch_related(
+        Prefetch("posts", queryset=Post.objects.select_related("region", "sending_unit"))
+    )
+    if query:
+        people = people.filter(full_name__icontains=query) | people.filter(username__icontains=query)
+    return people.order_by("username")
+
+
+def token_list(user: User) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=user)
+
+
+def role_choices_at(level: str | None) -> list[tuple[str, str]]:
+    from cunzhi.accounts.models import ROLE_LEVEL
+
+    return [(r.value, str(r.label)) for r in Role if level is None or ROLE_LEVEL[r] == level]

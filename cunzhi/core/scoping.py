@@ -60,3 +60,21 @@ class ScopedQuerySet(models.QuerySet[M]):
 
     def in_region(self, code_prefix: str) -> Self:
         return self.filter(code_in_prefixes(self.scope_field, [code_prefix]))
+
+
+def get_in_scope(queryset: models.QuerySet[M], user: Any, action: str = "view", **lookup: Any) -> M:
+    """The object ``user`` may ``action``: Http404 outside their scope, PermissionDenied inside it.
+
+    An object the user cannot even see is a 404, the same answer as for one that does not exist
+    (DESIGN rule 2); one they can see but not change is a 403, which reveals nothing new.
+    """
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    scoped: Any = queryset
+    obj = scoped.for_user(user, "view").filter(**lookup).first()
+    if obj is None:
+        raise Http404("No such record.")
+    if action != "view" and not scoped.for_user(user, action).filter(pk=obj.pk).exists():
+        raise PermissionDenied(action)
+    return obj  # type: ignore[no-any-return]

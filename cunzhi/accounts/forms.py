@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cunzhi.accounts.models import Role, SendingUnit
+from cunzhi.regions.models import Region
+
+
+class UserCreateForm(forms.Form):
+    username = forms.CharField(label=_("Username"), max_length=150)
+    full_name = forms.CharField(label=_("Full name"), max_length=50)
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    password = forms.CharField(label=_("Initial password"), widget=forms.PasswordInput)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.none(), required=False)
+    sending_unit = forms.ModelChoiceField(
+        label=_("Sending unit"), queryset=SendingUnit.objects.none(), required=False
+    )
+    starts_on = forms.DateField(
+        label=_("Starts on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only regions and units inside the administrator's own area are offered.
+        self.fields["region"].queryset = Region.objects.for_user(user, "view").exclude(  # type: ignore[attr-defined]
+            level="group"
+        )
+        self.fields["sending_unit"].queryset = SendingUnit.objects.all()  # type: ignore[attr-defined]
+
+
+class TokenCreateForm(forms.Form):
+    name = forms.CharField(
+        label=_("Device name"), max_length=100, help_text=_("For example: Zhang's phone")
+    )

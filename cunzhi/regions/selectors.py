@@ -1,0 +1,71 @@
+"""Reads of the region tree, village profiles and contacts, always through for_user."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from cunzhi.accounts.scopes import scope_prefixes
+from cunzhi.core.regioncodes import Level, parent_code
+from cunzhi.core.scoping import Everywhere, get_in_scope
+from cunzhi.regions.models import Clan, Contact, Facility, Region, VillageProfile
+
+
+def region_list(user: Any, *, parent: Region | None = None, level: str | None = None) -> QuerySet[Region]:
+    regions = Region.objects.for_user(user, "view").annotate(child_count=Count("children"))
+    if parent is not None:
+        regions = regions.filter(parent=parent)
+    if level:
+        regions = regions.filter(level=level)
+    return regions.order_by("code")
+
+
+def region_roots(user: Any) -> QuerySet[Region]:
+    """The highest regions the user sees: where their posts are (the top of their tree)."""
+    prefixes = scope_prefixes(user, "regions.view_region")
+    regions = Region.objects.annotate(child_count=Count("children"))
+    if isinstance(prefixes, Everywhere):
+        return regions.filter(parent__isnull=True)
+    codes = [p.ljust(12, "0") if len(p) <= 12 else p for p in prefixes]
+    return regions.filter(code__in=codes).order_by("code")
+
+
+def region_get(user: Any, code: str, action: str = "view") -> Region:
+    return get_in_scope(Region.objects.all(), user, action, code=code)
+
+
+def region_ancestors(region: Region) -> list[Region]:
+    """Names for a breadcrumb, from the province down (names of divisions are public)."""
+    chain: list[str] = []
+    code = region.parent_code
+    while code:
+        chain.append(code)
+        code = parent_code(code)
+    by_code = {r.code: r for r in Region.objects.filter(code__in=chain)}
+    return [by_code[c] for c in reversed(chain) if c in by_code]
+
+
+def village_profile(user: Any, village: Region) -> dict[str, Any]:
+    """The profile page's data: the profile (an empty one if nobody has filled it in yet),
+    clans and facilities, each read in scope."""
+    profile = VillageProfile.objects.for_user(user, "view").filter(region=village).first()
+    if profile is None:
+        profile = VillageProfile(region=village, region_code=village.code)
+    return {
+        "profile": profile,
+        "clans": list(Clan.objects.for_user(user, "view").filter(region=village)),
+        "facilities": list(Facility.objects.for_user(user, "view").filter(region=village)),
+        "groups": list(region_list(user, parent=village, level=Level.GROUP)),
+    }
+
+
+def contact_list(user: Any, region: Region | None = None, query: str = "") -> QuerySet[Contact]:
+    contacts = Contact.objects.for_user(user, "view").select_related("region", "created_by")
+    if region is not None:
+        contacts = contacts.in_region(region.prefix)
+    if query:
+        contacts = contacts.filter(
+            Q(name__icontains=query) | Q(organisation__icontains=query) | Q(position__icontains=query)
+        )
+    return contacts

@@ -1,0 +1,229 @@
+"""Region browsing, the village profile and the contacts directory."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cunzhi.accounts.scopes import has_permission_at
+from cunzhi.core.forms import submit
+from cunzhi.core.regioncodes import Level
+from cunzhi.core.scoping import get_in_scope
+from cunzhi.regions import services
+from cunzhi.regions.forms import ClanForm, ContactForm, FacilityForm, VillageProfileForm
+from cunzhi.regions.models import Clan, Contact, Facility, Region
+from cunzhi.regions.selectors import (
+    contact_list,
+    region_ancestors,
+    region_get,
+    region_list,
+    region_roots,
+    village_profile,
+)
+
+
+def _crumbs(region: Region, *, link_self: bool = False) -> list[dict[str, Any]]:
+    crumbs: list[dict[str, Any]] = [{"name": r.name, "url": None} for r in region_ancestors(region)]
+    crumbs.append({"name": region.name, "url": region.get_absolute_url() if link_self else None})
+    return crumbs
+
+
+@login_required
+def region_index(request: HttpRequest) -> HttpResponse:
+    roots = list(region_roots(request.user))
+    if len(roots) == 1:
+        return redirect(roots[0])
+    return render(request, "regions/index.html", {"roots": roots, "nav_active": "regions"})
+
+
+@login_required
+def region_detail(request: HttpRequest, code: str) -> HttpResponse:
+    region = region_get(request.user, code)
+    context = {
+        "region": region,
+        "children": region_list(request.user, parent=region),
+        "breadcrumbs": _crumbs(region),
+        "nav_active": "regions",
+    }
+    return render(request, "regions/detail.html", context)
+
+
+def _village(request: HttpRequest, code: str) -> Region:
+    village = region_get(request.user, code)
+    if village.level != Level.VILLAGE:
+        raise Http404("Not a village.")
+    return village
+
+
+@login_required
+def profile(request: HttpRequest, code: str) -> HttpResponse:
+    village = _village(request, code)
+    context = {
+        **village_profile(request.user, village),
+        "region": village,
+        "breadcrumbs": _crumbs(village, link_self=True),
+        "can_edit": has_permission_at(request.user, "regions.change_villageprofile", village.code),
+        "nav_active": "profile",
+    }
+    return render(request, "regions/profile.html", context)
+
+
+@login_required
+def profile_edit(request: HttpRequest, code: str) -> HttpResponse:
+    village = _village(request, code)
+    if not has_permission_at(request.user, "regions.change_villageprofile", village.code):
+        raise PermissionDenied
+    current = village_profile(request.user, village)["profile"]
+    form = VillageProfileForm(request.POST or None, instance=current)
+    if request.method == "POST" and submit(
+        form,
+        lambda data: services.village_profile_update(actor=request.user, village=village, **data),
+    ):
+        messages.success(request, _("The village profile was saved."))
+        return redirect("regions:profile", code=village.code)
+    return render(
+        request,
+        "regions/form.html",
+        {"form": form, "title": _("Edit the village profile"), "region": village,
+         "breadcrumbs": _crumbs(village, link_self=True), "nav_active": "profile"},
+    )
+
+
+def _child_form(
+    request: HttpRequest,
+    village: Region,
+    form: Any,
+    save: Any,
+    title: str,
+) -> HttpResponse:
+    if request.method == "POST" and submit(form, save):
+        messages.success(request, _("Saved."))
+        return redirect("regions:profile", code=village.code)
+    return render(
+        request,
+        "regions/form.html",
+        {"form": form, "title": title, "region": village,
+         "breadcrumbs": _crumbs(village, link_self=True), "nav_active": "profile"},
+    )
+
+
+@login_required
+def clan_create(request: HttpRequest, code: str) -> HttpResponse:
+    village = _village(request, code)
+    if not has_permission_at(request.user, "regions.add_clan", village.code):
+        raise PermissionDenied
+    return _child_form(
+        request, village, ClanForm(request.POST or None),
+        lambda data: services.clan_create(actor=request.user, village=village, **data),
+        _("Add a clan"),
+    )
+
+
+@login_required
+def clan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    clan = get_in_scope(Clan.objects.select_related("region"), request.user, "change", pk=pk)
+    return _child_form(
+        request, clan.region, ClanForm(request.POST or None, instance=clan),
+        lambda data: services.clan_update(actor=request.user, clan=clan, **data),
+        _("Edit the clan"),
+    )
+
+
+@login_required
+@require_POST
+def clan_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    clan = get_in_scope(Clan.objects.select_related("region"), request.user, "delete", pk=pk)
+    services.clan_delete(actor=request.user, clan=clan)
+    messages.success(request, _("Deleted."))
+    return redirect("regions:profile", code=clan.region_code)
+
+
+@login_required
+def facility_create(request: HttpRequest, code: str) -> HttpResponse:
+    village = _village(request, code)
+    if not has_permission_at(request.user, "regions.add_facility", village.code):
+        raise PermissionDenied
+    return _child_form(
+        request, village, FacilityForm(request.POST or None),
+        lambda data: services.facility_create(actor=request.user, village=village, **data),
+        _("Add a facility"),
+    )
+
+
+@login_required
+def facility_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    facility = get_in_scope(Facility.objects.select_related("region"), request.user, "change", pk=pk)
+    return _child_form(
+        request, facility.region, FacilityForm(request.POST or None, instance=facility),
+        lambda data: services.facility_update(actor=request.user, facility=facility, **data),
+        _("Edit the facility"),
+    )
+
+
+@login_required
+@require_POST
+def facility_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    facility = get_in_scope(Facility.objects.all(), request.user, "delete", pk=pk)
+    services.facility_delete(actor=request.user, facility=facility)
+    messages.success(request, _("Deleted."))
+    return redirect("regions:profile", code=facility.region_code)
+
+
+@login_required
+def contacts(request: HttpRequest, code: str) -> HttpResponse:
+    region = region_get(request.user, code)
+    query = request.GET.get("q", "").strip()
+    can_add = has_permission_at(request.user, "regions.add_contact", region.code)
+    form = ContactForm(request.POST or None)
+    if request.method == "POST":
+        if not can_add:
+            raise PermissionDenied
+        if submit(form, lambda data: services.contact_create(actor=request.user, region=region, **data)):
+            messages.success(request, _("The contact was added."))
+            return redirect("regions:contacts", code=region.code)
+    context = {
+        "region": region,
+        "contacts": contact_list(request.user, region, query)[:500],
+        "query": query,
+        "form": form if can_add else None,
+        "breadcrumbs": _crumbs(region, link_self=True),
+        "nav_active": "contacts",
+    }
+    template = "regions/contacts.html#contact-table" if request.htmx else "regions/contacts.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+@login_required
+def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = get_in_scope(Contact.objects.select_related("region"), request.user, "view", pk=pk)
+    can_edit = has_permission_at(request.user, "regions.change_contact", contact.region_code)
+    form = ContactForm(request.POST or None, instance=contact)
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        if submit(form, lambda data: services.contact_update(actor=request.user, contact=contact, **data)):
+            messages.success(request, _("Saved."))
+            return redirect("regions:contacts", code=contact.region_code)
+    return render(
+        request,
+        "regions/contact.html",
+        {"contact": contact, "form": form, "can_edit": can_edit,
+         "can_delete": has_permission_at(request.user, "regions.delete_contact", contact.region_code),
+         "breadcrumbs": _crumbs(contact.region, link_self=True), "nav_active": "contacts"},
+    )
+
+
+@login_required
+@require_POST
+def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = get_in_scope(Contact.objects.all(), request.user, "delete", pk=pk)
+    services.contact_delete(actor=request.user, contact=contact)
+    messages.success(request, _("Deleted."))
+    return redirect("regions:contacts", code=contact.region_code)

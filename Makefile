@@ -9,7 +9,7 @@ export UV_PYTHON := $(PYTHON)
 # Every manage.py call reads the key make setup wrote, unless the environment brings its own.
 MANAGE = SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}" $(VENV)/python manage.py
 
-.PHONY: setup run serve test test-postgres bench lint check ci clean messages
+.PHONY: setup run serve test test-postgres bench lint check ci clean messages messages-update
 
 setup: $(VENV)/.synced node_modules/.installed var/secret_key messages ## install Python and npm packages, compile translations
 
@@ -31,6 +31,9 @@ var/secret_key:
 
 messages: $(VENV)/.synced var/secret_key
 	@$(MANAGE) compilemessages --ignore=.venv --ignore=.tools --ignore=node_modules -v 0
+
+messages-update: $(VENV)/.synced var/secret_key ## collect new strings into the Chinese catalogue
+	$(MANAGE) makemessages -l zh_Hans --ignore=.venv --ignore=.tools --ignore=node_modules --ignore=var --no-obsolete
 
 run: setup ## migrate, seed the demo county if the database is empty, and serve on 127.0.0.1:$(PORT)
 	$(MANAGE) migrate --no-input -v 0
@@ -57,7 +60,7 @@ bench: setup ## benchmarks, each printing a ratio against a baseline measured in
 lint: setup
 	$(VENV)/ruff check .
 	$(VENV)/ruff format --check .
-	$(VENV)/mypy cunzhi benchmarks
+	SECRET_KEY=type-checking-only $(VENV)/mypy cunzhi benchmarks
 
 check: setup
 	$(MANAGE) check

@@ -34,7 +34,7 @@ if not SECRET_KEY:
             "SECRET_KEY is not set. Set it in the environment (make run writes one to "
             "var/secret_key), or set DEBUG=1 for local development."
         )
-    SECRET_KEY = "insecure-development-key-never-use-in-production"  # noqa: S105
+    SECRET_KEY = "insecure-development-key-never-use-in-production"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
@@ -101,7 +101,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "cunzhi.sqlite3",
+            "NAME": str(VAR_DIR / "cunzhi.sqlite3"),
             "OPTIONS": {
                 # WAL lets readers go on while one writer writes; IMMEDIATE takes the write lock
                 # at BEGIN so two writers queue instead of failing with "database is locked".

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cunzhi.core.models import BaseModel
 from cunzhi.core.regioncodes import Level
-from cunzhi.core.scoping import EVERYWHERE, ScopedQuerySet, code_in_prefixes
+from cunzhi.core.scoping import Everywhere, ScopedQuerySet, code_in_prefixes
 
 
 class Role(models.TextChoices):
@@ -52,11 +52,11 @@ DISPATCHED_ROLES = (Role.FIRST_SECRETARY, Role.WORK_TEAM_MEMBER)
 
 class UserQuerySet(models.QuerySet["User"]):
     def for_user(self, user: Any, action: str = "view") -> UserQuerySet:
-        """Users who hold (or held) a post inside the regions where ``user`` may ``action`` users."""
+        """Users who hold or held a post in the regions where ``user`` may ``action`` users."""
         from cunzhi.accounts.scopes import scope_prefixes
 
         prefixes = scope_prefixes(user, f"accounts.{action}_user")
-        if prefixes is EVERYWHERE:
+        if isinstance(prefixes, Everywhere):
             return self.all()
         if not prefixes:
             return self.none()
@@ -72,7 +72,7 @@ class User(AbstractUser):
     full_name = models.CharField(_("full name"), max_length=50, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
 
-    objects = CunzhiUserManager()
+    objects = CunzhiUserManager()  # type: ignore[misc]  # AbstractUser declares it as a ClassVar
 
     class Meta:
         verbose_name = _("user")

@@ -27,13 +27,15 @@ def _check_post(role: str, region: Region, sending_unit: SendingUnit | None) -> 
     if role not in Role.values:
         raise ValidationError({"role": _("Unknown role.")})
     level = ROLE_LEVEL[role]
-    if role == Role.SENDING_UNIT_CONTACT:
+    if level is None:  # a sending-unit contact: held at the unit, wherever it is
         if sending_unit is None:
             raise ValidationError({"sending_unit": _("A sending-unit contact needs a unit.")})
     elif region.level != level:
         raise ValidationError(
-            {"region": _("This role is held at a %(level)s, not at a %(actual)s.")
-             % {"level": Level(level).label, "actual": Level(region.level).label}}
+            {
+                "region": _("This role is held at a %(level)s, not at a %(actual)s.")
+                % {"level": Level(level).label, "actual": Level(region.level).label}
+            }
         )
 
 
@@ -117,6 +119,7 @@ def user_create(
     sending_unit: SendingUnit | None = None,
     phone: str = "",
     starts_on: datetime.date | None = None,
+    title: str = "",
     check_password: bool = True,
 ) -> User:
     """Create a user with their first post, in the actor's own area only."""
@@ -134,6 +137,7 @@ def user_create(
             region=region,
             sending_unit=sending_unit,
             starts_on=starts_on,
+            title=title,
         )
         audit.record(
             actor=actor,

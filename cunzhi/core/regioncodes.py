@@ -1,6 +1,7 @@
 """The statistical division code (统计用区划代码) and what can be read from it.
 
-12 digits: province (2), city (2), county (2), township (3), village (3). A villager group (村民小组) extends its village's code by 3 digits.
+12 digits: province (2), city (2), county (2), township (3), village (3). A villager group
+(村民小组) extends its village's code by 3 digits.
 A region's *prefix* is the part of its code that is its own (a county's first 6 digits); every
 record below it has a code that starts with that prefix, which is what scoping filters on.
 """
@@ -30,8 +31,8 @@ PREFIX_LENGTH = {
 }
 LEVEL_ORDER = list(PREFIX_LENGTH)
 
-# code >= prefix AND code < prefix + SCOPE_END selects every code that starts with prefix: ":" is the
-# character right after "9", so the range is a plain b-tree index scan on SQLite and PostgreSQL.
+# code >= prefix AND code < prefix + SCOPE_END selects every code that starts with prefix: ":" is
+# the character right after "9", so the range is a plain b-tree index scan on SQLite and PostgreSQL.
 SCOPE_END = ":"
 
 
@@ -58,7 +59,9 @@ def level_of(code: str) -> Level:
             # Every part to the left of a non-zero part must be non-zero too.
             for _lower, left in parts[index + 1 :]:
                 if not left.strip("0"):
-                    raise InvalidCode(_("a lower part of the code is set while a higher one is zero"))
+                    raise InvalidCode(
+                        _("a lower part of the code is set while a higher one is zero")
+                    )
             return level
     return Level.PROVINCE
 

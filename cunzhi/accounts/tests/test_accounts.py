@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
+from pytest_django import DjangoAssertNumQueries
 from django.urls import reverse
 
 from cunzhi.accounts.models import Post, Role, User
@@ -23,16 +24,28 @@ def county_admin(county: County) -> User:
 
 @pytest.fixture
 def other_county(county: County) -> Region:
-    regions_import(actor=county.admin, rows=[(1, "530198000000", "东岭县"), (2, "530198100000", "东岭镇"),
-                                             (3, "530198100201", "东岭村")])
+    regions_import(
+        actor=county.admin,
+        rows=[
+            (1, "530198000000", "东岭县"),
+            (2, "530198100000", "东岭镇"),
+            (3, "530198100201", "东岭村"),
+        ],
+    )
     return Region.objects.get(code="530198100201")
 
 
 def test_a_county_admin_creates_a_user_with_a_post_in_their_county(
     county: County, county_admin: User
 ) -> None:
-    user = user_create(actor=county_admin, username="new_secretary", password=PASSWORD,
-                       full_name="张新", role=Role.VILLAGE_PARTY_SECRETARY, region=county.village)
+    user = user_create(
+        actor=county_admin,
+        username="new_secretary",
+        password=PASSWORD,
+        full_name="张新",
+        role=Role.VILLAGE_PARTY_SECRETARY,
+        region=county.village,
+    )
     assert user.check_password(PASSWORD)
     assert [(p.role, p.region_code) for p in user.posts.all()] == [
         (Role.VILLAGE_PARTY_SECRETARY, county.village.code)
@@ -43,8 +56,14 @@ def test_a_county_admin_cannot_create_users_in_another_county(
     county: County, county_admin: User, other_county: Region
 ) -> None:
     with pytest.raises(PermissionDenied):
-        user_create(actor=county_admin, username="outsider", password=PASSWORD, full_name="外人",
-                    role=Role.VILLAGE_PARTY_SECRETARY, region=other_county)
+        user_create(
+            actor=county_admin,
+            username="outsider",
+            password=PASSWORD,
+            full_name="外人",
+            role=Role.VILLAGE_PARTY_SECRETARY,
+            region=other_county,
+        )
     assert not User.objects.filter(username="outsider").exists()
 
 
@@ -53,26 +72,45 @@ def test_a_county_admin_cannot_give_posts_to_another_countys_user(
 ) -> None:
     stranger = make_user(county, "stranger", Role.VILLAGE_PARTY_SECRETARY, other_county)
     with pytest.raises(PermissionDenied):
-        post_assign(actor=county_admin, user=stranger, role=Role.WORK_TEAM_MEMBER, region=county.village)
+        post_assign(
+            actor=county_admin, user=stranger, role=Role.WORK_TEAM_MEMBER, region=county.village
+        )
 
 
 def test_a_role_is_held_at_its_own_level(county: County, county_admin: User) -> None:
     with pytest.raises(ValidationError) as error:
-        user_create(actor=county_admin, username="wrong_level", password=PASSWORD, full_name="错位",
-                    role=Role.TOWNSHIP_LEADER, region=county.village)
+        user_create(
+            actor=county_admin,
+            username="wrong_level",
+            password=PASSWORD,
+            full_name="错位",
+            role=Role.TOWNSHIP_LEADER,
+            region=county.village,
+        )
     assert "region" in error.value.message_dict
     assert not User.objects.filter(username="wrong_level").exists()
 
 
 def test_a_village_secretary_cannot_create_users(county: County, people: ThreePeople) -> None:
     with pytest.raises(PermissionDenied):
-        user_create(actor=people.in_scope, username="x", password=PASSWORD, full_name="x",
-                    role=Role.VILLAGE_COMMITTEE_MEMBER, region=county.village)
+        user_create(
+            actor=people.in_scope,
+            username="x",
+            password=PASSWORD,
+            full_name="x",
+            role=Role.VILLAGE_COMMITTEE_MEMBER,
+            region=county.village,
+        )
 
 
 def test_an_ended_post_no_longer_grants_its_scope(county: County, county_admin: User) -> None:
-    user = make_user(county, "leaving", Role.VILLAGE_PARTY_SECRETARY, county.village,
-                     starts_on=datetime.date(2024, 1, 1))
+    user = make_user(
+        county,
+        "leaving",
+        Role.VILLAGE_PARTY_SECRETARY,
+        county.village,
+        starts_on=datetime.date(2024, 1, 1),
+    )
     assert Region.objects.for_user(user).filter(code=county.village.code).exists()
     post_end(actor=county_admin, post=user.posts.get(), ends_on=datetime.date(2025, 1, 1))
     user = User.objects.get(pk=user.pk)
@@ -82,8 +120,9 @@ def test_an_ended_post_no_longer_grants_its_scope(county: County, county_admin: 
 def test_a_sending_unit_contact_follows_the_villages_of_its_cadres(county: County) -> None:
     unit = sending_unit_create(actor=county.admin, name="青山县农业农村局", region=county.county)
     make_user(county, "first_sec", Role.FIRST_SECRETARY, county.village, sending_unit=unit)
-    contact = make_user(county, "unit_contact", Role.SENDING_UNIT_CONTACT, county.county,
-                        sending_unit=unit)
+    contact = make_user(
+        county, "unit_contact", Role.SENDING_UNIT_CONTACT, county.county, sending_unit=unit
+    )
     visible = set(Region.objects.for_user(contact).values_list("code", flat=True))
     assert county.village.code in visible
     assert county.neighbour.code not in visible
@@ -91,8 +130,11 @@ def test_a_sending_unit_contact_follows_the_villages_of_its_cadres(county: Count
 
 
 def test_the_people_page_lists_only_the_admins_county_in_constant_queries(
-    county: County, county_admin: User, other_county: Region, django_assert_max_num_queries
-) -> None:  # type: ignore[no-untyped-def]
+    county: County,
+    county_admin: User,
+    other_county: Region,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+) -> None:
     make_user(county, "stranger", Role.VILLAGE_PARTY_SECRETARY, other_county)
     for i in range(12):
         make_user(county, f"cadre{i}", Role.VILLAGE_COMMITTEE_MEMBER, county.village)
@@ -108,10 +150,16 @@ def test_the_person_form_refuses_a_region_outside_the_county(
 ) -> None:
     client = Client()
     client.force_login(county_admin)
-    response = client.post(reverse("accounts:person_create"), {
-        "username": "sneaky", "full_name": "某人", "password": "a-long-passphrase-2026",
-        "role": Role.VILLAGE_PARTY_SECRETARY, "region": other_county.pk,
-    })
+    response = client.post(
+        reverse("accounts:person_create"),
+        {
+            "username": "sneaky",
+            "full_name": "某人",
+            "password": "a-long-passphrase-2026",
+            "role": Role.VILLAGE_PARTY_SECRETARY,
+            "region": other_county.pk,
+        },
+    )
     assert response.status_code == 200
     assert "region" in response.context["form"].errors
     assert not User.objects.filter(username="sneaky").exists()
@@ -120,17 +168,25 @@ def test_the_person_form_refuses_a_region_outside_the_county(
 def test_the_person_form_creates_a_user_who_can_sign_in(county: County, county_admin: User) -> None:
     client = Client()
     client.force_login(county_admin)
-    response = client.post(reverse("accounts:person_create"), {
-        "username": "liuxi_member", "full_name": "刘溪", "password": "a-long-passphrase-2026",
-        "role": Role.VILLAGE_COMMITTEE_MEMBER, "region": county.neighbour.pk,
-    })
+    response = client.post(
+        reverse("accounts:person_create"),
+        {
+            "username": "liuxi_member",
+            "full_name": "刘溪",
+            "password": "a-long-passphrase-2026",
+            "role": Role.VILLAGE_COMMITTEE_MEMBER,
+            "region": county.neighbour.pk,
+        },
+    )
     assert response.status_code == 302
     assert Client().login(username="liuxi_member", password="a-long-passphrase-2026")
 
 
 def test_a_user_with_two_posts_switches_between_them(county: County) -> None:
     user = make_user(county, "two_hats", Role.FIRST_SECRETARY, county.village)
-    second = post_assign(actor=county.admin, user=user, role=Role.TOWNSHIP_STAFF, region=county.township)
+    second = post_assign(
+        actor=county.admin, user=user, role=Role.TOWNSHIP_STAFF, region=county.township
+    )
     client = Client()
     client.force_login(user)
     home = client.get(reverse("core:home")).content.decode()
@@ -148,7 +204,9 @@ def test_switching_to_someone_elses_post_is_refused(county: County, people: Thre
     assert "柳溪村" not in client.get(reverse("core:home")).content.decode()
 
 
-def test_sign_in_and_the_home_page_in_chinese_and_english(county: County, people: ThreePeople) -> None:
+def test_sign_in_and_the_home_page_in_chinese_and_english(
+    county: County, people: ThreePeople
+) -> None:
     client = Client()
     assert client.get(reverse("core:home")).status_code == 302
     response = client.post(reverse("login"), {"username": "secretary", "password": PASSWORD})

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
@@ -36,7 +38,7 @@ def test_each_county_has_its_own_gapless_chain(county: County) -> None:
     chain = list(Event.objects.filter(chain="530199").order_by("seq"))
     assert [e.seq for e in chain] == list(range(1, len(chain) + 1))
     assert len(chain) >= 3
-    for before, after in zip(chain, chain[1:], strict=False):
+    for before, after in itertools.pairwise(chain):
         assert after.prev_hash == before.hash
     head = ChainHead.objects.get(chain="530199")
     assert (head.last_seq, head.last_hash) == (chain[-1].seq, chain[-1].hash)

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.test import Client
+from pytest_django import DjangoAssertNumQueries
 from django.urls import reverse
 
 from cunzhi.accounts.models import Role
@@ -23,8 +24,12 @@ def test_the_village_profile_is_scoped_to_three_people(county: County, people: T
         page_url=reverse("regions:profile", args=[county.village.code]),
         edit_url=reverse("regions:profile_edit", args=[county.village.code]),
         edit_data={
-            "population": "1350", "resident_population": "900", "households": "402",
-            "area_km2": "12.5", "arable_land_mu": "3100", "geography": "山区",
+            "population": "1350",
+            "resident_population": "900",
+            "households": "402",
+            "area_km2": "12.5",
+            "arable_land_mu": "3100",
+            "geography": "山区",
         },
         changed=lambda: VillageProfile.objects.get(pk=profile.pk).population == 1350,
     )
@@ -32,16 +37,25 @@ def test_the_village_profile_is_scoped_to_three_people(county: County, people: T
 
 def test_contacts_are_scoped_to_three_people(county: County, people: ThreePeople) -> None:
     contact = contact_create(
-        actor=county.admin, region=county.village, name="李医生", organisation="石板村卫生室",
-        level="village", phone="13870001111",
+        actor=county.admin,
+        region=county.village,
+        name="李医生",
+        organisation="石板村卫生室",
+        level="village",
+        phone="13870001111",
     )
     assert_three_people_scoping(
         people,
         contact,
         page_url=reverse("regions:contact_edit", args=[contact.pk]),
         edit_url=reverse("regions:contact_edit", args=[contact.pk]),
-        edit_data={"name": "李医生", "organisation": "石板村卫生室", "level": "village",
-                   "phone": "13870002222", "position": "村医"},
+        edit_data={
+            "name": "李医生",
+            "organisation": "石板村卫生室",
+            "level": "village",
+            "phone": "13870002222",
+            "position": "村医",
+        },
         changed=lambda: Contact.objects.get(pk=contact.pk).phone == "13870002222",
     )
 
@@ -54,14 +68,21 @@ def test_another_villages_profile_is_a_404_not_a_403(county: County, people: Thr
     assert client.get(reverse("regions:profile", args=["999999999999"])).status_code == 404
 
 
-def test_a_profile_edit_is_audited_with_old_and_new_values(county: County, people: ThreePeople) -> None:
+def test_a_profile_edit_is_audited_with_old_and_new_values(
+    county: County, people: ThreePeople
+) -> None:
     village_profile_update(actor=county.admin, village=county.village, population=1200)
     client = Client()
     client.force_login(people.in_scope)
     response = client.post(
         reverse("regions:profile_edit", args=[county.village.code]),
-        {"population": "1300", "resident_population": "0", "households": "0",
-         "area_km2": "0", "arable_land_mu": "0"},
+        {
+            "population": "1300",
+            "resident_population": "0",
+            "households": "0",
+            "area_km2": "0",
+            "arable_land_mu": "0",
+        },
     )
     assert response.status_code == 302
     event = Event.objects.filter(object_type="regions.villageprofile").order_by("-seq").first()
@@ -78,18 +99,31 @@ def test_a_bad_profile_edit_shows_the_error_and_changes_nothing(
     client.force_login(people.in_scope)
     response = client.post(
         reverse("regions:profile_edit", args=[county.village.code]),
-        {"population": "-5", "resident_population": "0", "households": "0",
-         "area_km2": "abc", "arable_land_mu": "0"},
+        {
+            "population": "-5",
+            "resident_population": "0",
+            "households": "0",
+            "area_km2": "abc",
+            "arable_land_mu": "0",
+        },
     )
     assert response.status_code == 200
     assert response.context["form"].errors.keys() >= {"population", "area_km2"}
     assert VillageProfile.objects.get(region=county.village).population == 1200
 
 
-def test_the_profile_page_shows_facilities_and_its_history(county: County, people: ThreePeople) -> None:
+def test_the_profile_page_shows_facilities_and_its_history(
+    county: County, people: ThreePeople
+) -> None:
     village_profile_update(actor=county.admin, village=county.village, population=1200)
-    facility_create(actor=county.admin, village=county.village, kind="school", name="石板小学",
-                    latitude=Decimal("25.123456"), longitude=Decimal("102.654321"))
+    facility_create(
+        actor=county.admin,
+        village=county.village,
+        kind="school",
+        name="石板小学",
+        latitude=Decimal("25.123456"),
+        longitude=Decimal("102.654321"),
+    )
     client = Client()
     client.force_login(people.read_only)
     page = client.get(reverse("regions:profile", args=[county.village.code])).content.decode()
@@ -110,16 +144,23 @@ def test_history_of_another_villages_record_is_a_404(county: County, people: Thr
 
 
 def test_the_contacts_page_runs_the_same_queries_for_3_or_30_contacts(
-    county: County, people: ThreePeople, django_assert_num_queries
-) -> None:  # type: ignore[no-untyped-def]
+    county: County,
+    people: ThreePeople,
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
     client = Client()
     client.force_login(people.in_scope)
     url = reverse("regions:contacts", args=[county.village.code])
 
     def add(n: int) -> None:
         for i in range(n):
-            contact_create(actor=county.admin, region=county.village, name=f"联系人{i}",
-                           organisation="青龙镇政府", level="township")
+            contact_create(
+                actor=county.admin,
+                region=county.village,
+                name=f"联系人{i}",
+                organisation="青龙镇政府",
+                level="township",
+            )
 
     add(3)
     client.get(url)  # warm the session and caches
@@ -143,14 +184,26 @@ def test_township_staff_see_every_village_of_their_township_only(county: County)
 def test_contacts_search_as_you_type_returns_the_table_partial(
     county: County, people: ThreePeople
 ) -> None:
-    contact_create(actor=county.admin, region=county.village, name="王老师", organisation="石板小学",
-                   level="village")
-    contact_create(actor=county.admin, region=county.village, name="赵站长", organisation="青龙镇农技站",
-                   level="township")
+    contact_create(
+        actor=county.admin,
+        region=county.village,
+        name="王老师",
+        organisation="石板小学",
+        level="village",
+    )
+    contact_create(
+        actor=county.admin,
+        region=county.village,
+        name="赵站长",
+        organisation="青龙镇农技站",
+        level="township",
+    )
     client = Client()
     client.force_login(people.in_scope)
     response = client.get(
-        reverse("regions:contacts", args=[county.village.code]), {"q": "小学"}, HTTP_HX_REQUEST="true"
+        reverse("regions:contacts", args=[county.village.code]),
+        {"q": "小学"},
+        HTTP_HX_REQUEST="true",
     )
     body = response.content.decode()
     assert "王老师" in body and "赵站长" not in body

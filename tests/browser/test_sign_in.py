@@ -1,0 +1,86 @@
+"""In a real browser: sign in as a village secretary and open the village profile.
+
+Drives Debian's chromium (no browser download) through Playwright against the live test server.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+
+import pytest
+
+from cunzhi.core.testing import PASSWORD, County, ThreePeople
+from cunzhi.regions.services import facility_create, village_profile_update
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+if not os.path.exists(CHROMIUM):
+    # CI installs chromium and must run this test; elsewhere say plainly why it did not run.
+    if os.environ.get("CI"):
+        raise RuntimeError(f"chromium not found at {CHROMIUM}: apt-get install chromium")
+    pytest.skip("chromium is not installed (apt-get install chromium)", allow_module_level=True)
+
+
+@pytest.fixture
+def page() -> Iterator[object]:
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
+    # around it are ordinary synchronous ones.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
+        yield context.new_page()
+        context.close()
+        browser.close()
+
+
+def test_a_village_secretary_signs_in_and_opens_the_village_profile(
+    live_server,
+    county: County,
+    people: ThreePeople,
+    page,  # type: ignore[no-untyped-def]
+) -> None:
+    village_profile_update(
+        actor=county.admin,
+        village=county.village,
+        population=1436,
+        households=431,
+        geography="地处山区，海拔1900米。",
+    )
+    facility_create(actor=county.admin, village=county.village, kind="clinic", name="石板村卫生室")
+
+    page.goto(f"{live_server.url}/")
+    assert "/login/" in page.url
+    page.fill("input[name=username]", people.in_scope.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+
+    page.click(f"a[href='/regions/{county.village.code}/profile/']")
+    page.wait_for_url(f"**/regions/{county.village.code}/profile/")
+    assert page.locator("h1").inner_text() == "石板村"
+    body = page.locator("main").inner_text()
+    assert "1436" in body and "石板村卫生室" in body
+    # The history section loads over HTMX when it scrolls into view.
+    page.locator("#history-title").scroll_into_view_if_needed()
+    page.locator(".events li").first.wait_for()
+    assert "1436" in page.locator(".events").inner_text()
+
+    # Another village is not there for this user.
+    response = page.goto(f"{live_server.url}/regions/{county.neighbour.code}/profile/")
+    assert response is not None and response.status == 404

@@ -15,7 +15,9 @@ class UserCreateForm(forms.Form):
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
     password = forms.CharField(label=_("Initial password"), widget=forms.PasswordInput)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
-    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.none(), required=False)
+    region = forms.ModelChoiceField(
+        label=_("Region"), queryset=Region.objects.none(), required=False
+    )
     sending_unit = forms.ModelChoiceField(
         label=_("Sending unit"), queryset=SendingUnit.objects.none(), required=False
     )

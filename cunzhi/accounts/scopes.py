@@ -18,9 +18,7 @@ _CACHE_ATTR = "_cunzhi_post_scopes"
 def active_posts(user: Any, on: datetime.date | None = None) -> list[Post]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
-    return list(
-        Post.objects.active(on).filter(user=user).select_related("region", "sending_unit")
-    )
+    return list(Post.objects.active(on).filter(user=user).select_related("region", "sending_unit"))
 
 
 def post_prefixes(user: Any) -> list[tuple[str, str]]:

@@ -41,11 +41,17 @@ def navigation_for(user: Any, post: Post | None) -> list[NavItem]:
         items.append(NavItem(str(_("Regions")), reverse("regions:list"), "regions"))
     if post is not None and post.region.is_village:
         items.append(
-            NavItem(str(_("Village profile")), reverse("regions:profile", args=[post.region_code]), "profile")
+            NavItem(
+                str(_("Village profile")),
+                reverse("regions:profile", args=[post.region_code]),
+                "profile",
+            )
         )
     if post is not None and has_permission_anywhere(user, "regions.view_contact"):
         items.append(
-            NavItem(str(_("Contacts")), reverse("regions:contacts", args=[post.region_code]), "contacts")
+            NavItem(
+                str(_("Contacts")), reverse("regions:contacts", args=[post.region_code]), "contacts"
+            )
         )
     if has_permission_anywhere(user, "accounts.view_user"):
         items.append(NavItem(str(_("People")), reverse("accounts:people"), "people"))
@@ -61,7 +67,9 @@ def people_list(user: Any, query: str = "") -> QuerySet[User]:
         Prefetch("posts", queryset=Post.objects.select_related("region", "sending_unit"))
     )
     if query:
-        people = people.filter(full_name__icontains=query) | people.filter(username__icontains=query)
+        people = people.filter(full_name__icontains=query) | people.filter(
+            username__icontains=query
+        )
     return people.order_by("username")
 
 

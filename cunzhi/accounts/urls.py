@@ -10,5 +10,7 @@ urlpatterns = [
     path("people/new/", views.person_create, name="person_create"),
     path("devices/", views.tokens, name="tokens"),
     path("devices/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
-    path("password/", auth_views.PasswordChangeView.as_view(success_url="/"), name="password_change"),
+    path(
+        "password/", auth_views.PasswordChangeView.as_view(success_url="/"), name="password_change"
+    ),
 ]

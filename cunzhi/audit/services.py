@@ -144,7 +144,9 @@ def verify_chain(chain: str) -> Iterator[Break]:
     if head is None:
         yield Break(chain, last_seq, None, "the chain head is missing")
     elif (head.last_seq, head.last_hash) != (last_seq, prev_hash):
-        yield Break(chain, head.last_seq, None, f"head says seq {head.last_seq}, log ends at {last_seq}")
+        yield Break(
+            chain, head.last_seq, None, f"head says seq {head.last_seq}, log ends at {last_seq}"
+        )
 
 
 def verify_all() -> Iterator[Break]:

@@ -22,7 +22,9 @@ def home(request: HttpRequest) -> HttpResponse:
         "region": region,
         "attention": attention_for(request.user, post),
         # Below a village the next level is the villager groups; a village page links to them.
-        "children": list(region_list(request.user, parent=region)) if region and not region.is_village else [],
+        "children": list(region_list(request.user, parent=region))
+        if region and not region.is_village
+        else [],
         "roots": list(region_roots(request.user)) if post is None else [],
     }
     return render(request, "core/home.html", context)

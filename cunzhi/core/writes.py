@@ -48,9 +48,7 @@ def create_audited(*, actor: Any, obj: M, action: str | None = None) -> M:
     return obj
 
 
-def update_audited(
-    *, actor: Any, obj: M, changes: dict[str, Any], action: str | None = None
-) -> M:
+def update_audited(*, actor: Any, obj: M, changes: dict[str, Any], action: str | None = None) -> M:
     """Apply ``changes``, validate, save and record what changed (old and new values)."""
     require_permission(actor, permission_name(type(obj), "change"), obj.region_code)  # type: ignore[attr-defined]
     allowed = {f.name for f in obj._meta.concrete_fields if f.editable} - {"region"}

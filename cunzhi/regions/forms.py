@@ -10,7 +10,10 @@ class VillageProfileForm(forms.ModelForm):
     class Meta:
         model = VillageProfile
         fields = PROFILE_FIELDS
-        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in ("geography", "economy", "history", "notes")}
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 3})
+            for name in ("geography", "economy", "history", "notes")
+        }
 
 
 class ClanForm(forms.ModelForm):

@@ -9,7 +9,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from cunzhi.core.models import BaseModel, RegionalModel
+from cunzhi.core.models import RegionalModel
 from cunzhi.core.regioncodes import Level, parent_code, prefix_of
 from cunzhi.core.scoping import ScopedQuerySet
 

@@ -12,7 +12,9 @@ from cunzhi.core.scoping import Everywhere, get_in_scope
 from cunzhi.regions.models import Clan, Contact, Facility, Region, VillageProfile
 
 
-def region_list(user: Any, *, parent: Region | None = None, level: str | None = None) -> QuerySet[Region]:
+def region_list(
+    user: Any, *, parent: Region | None = None, level: str | None = None
+) -> QuerySet[Region]:
     regions = Region.objects.for_user(user, "view").annotate(child_count=Count("children"))
     if parent is not None:
         regions = regions.filter(parent=parent)
@@ -66,6 +68,8 @@ def contact_list(user: Any, region: Region | None = None, query: str = "") -> Qu
         contacts = contacts.in_region(region.prefix)
     if query:
         contacts = contacts.filter(
-            Q(name__icontains=query) | Q(organisation__icontains=query) | Q(position__icontains=query)
+            Q(name__icontains=query)
+            | Q(organisation__icontains=query)
+            | Q(position__icontains=query)
         )
     return contacts

@@ -53,8 +53,11 @@ def _check_rows(rows: list[tuple[int, str, str]], existing: dict[str, Region]) -
             continue
         if code in seen:
             errors.append(
-                RowError(line, "code", _("%(code)s repeats line %(first)d")
-                         % {"code": code, "first": seen[code]})
+                RowError(
+                    line,
+                    "code",
+                    _("%(code)s repeats line %(first)d") % {"code": code, "first": seen[code]},
+                )
             )
             continue
         seen[code] = line
@@ -64,8 +67,12 @@ def _check_rows(rows: list[tuple[int, str, str]], existing: dict[str, Region]) -
         parent = parent_code(code)
         if parent is not None and parent not in seen and parent not in existing:
             errors.append(
-                RowError(line, "code", _("its parent %(parent)s is neither in the file nor known")
-                         % {"parent": parent})
+                RowError(
+                    line,
+                    "code",
+                    _("its parent %(parent)s is neither in the file nor known")
+                    % {"parent": parent},
+                )
             )
     return errors
 
@@ -182,9 +189,7 @@ def facility_delete(*, actor: Any, facility: Facility) -> None:
 
 def contact_create(*, actor: Any, region: Region, **fields: Any) -> Contact:
     with transaction.atomic():
-        return create_audited(
-            actor=actor, obj=Contact(region=region, created_by=actor, **fields)
-        )
+        return create_audited(actor=actor, obj=Contact(region=region, created_by=actor, **fields))
 
 
 def contact_update(*, actor: Any, contact: Contact, **changes: Any) -> Contact:

@@ -91,8 +91,13 @@ def profile_edit(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "regions/form.html",
-        {"form": form, "title": _("Edit the village profile"), "region": village,
-         "breadcrumbs": _crumbs(village, link_self=True), "nav_active": "profile"},
+        {
+            "form": form,
+            "title": _("Edit the village profile"),
+            "region": village,
+            "breadcrumbs": _crumbs(village, link_self=True),
+            "nav_active": "profile",
+        },
     )
 
 
@@ -109,8 +114,13 @@ def _child_form(
     return render(
         request,
         "regions/form.html",
-        {"form": form, "title": title, "region": village,
-         "breadcrumbs": _crumbs(village, link_self=True), "nav_active": "profile"},
+        {
+            "form": form,
+            "title": title,
+            "region": village,
+            "breadcrumbs": _crumbs(village, link_self=True),
+            "nav_active": "profile",
+        },
     )
 
 
@@ -120,7 +130,9 @@ def clan_create(request: HttpRequest, code: str) -> HttpResponse:
     if not has_permission_at(request.user, "regions.add_clan", village.code):
         raise PermissionDenied
     return _child_form(
-        request, village, ClanForm(request.POST or None),
+        request,
+        village,
+        ClanForm(request.POST or None),
         lambda data: services.clan_create(actor=request.user, village=village, **data),
         _("Add a clan"),
     )
@@ -130,7 +142,9 @@ def clan_create(request: HttpRequest, code: str) -> HttpResponse:
 def clan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     clan = get_in_scope(Clan.objects.select_related("region"), request.user, "change", pk=pk)
     return _child_form(
-        request, clan.region, ClanForm(request.POST or None, instance=clan),
+        request,
+        clan.region,
+        ClanForm(request.POST or None, instance=clan),
         lambda data: services.clan_update(actor=request.user, clan=clan, **data),
         _("Edit the clan"),
     )
@@ -151,7 +165,9 @@ def facility_create(request: HttpRequest, code: str) -> HttpResponse:
     if not has_permission_at(request.user, "regions.add_facility", village.code):
         raise PermissionDenied
     return _child_form(
-        request, village, FacilityForm(request.POST or None),
+        request,
+        village,
+        FacilityForm(request.POST or None),
         lambda data: services.facility_create(actor=request.user, village=village, **data),
         _("Add a facility"),
     )
@@ -159,9 +175,13 @@ def facility_create(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def facility_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    facility = get_in_scope(Facility.objects.select_related("region"), request.user, "change", pk=pk)
+    facility = get_in_scope(
+        Facility.objects.select_related("region"), request.user, "change", pk=pk
+    )
     return _child_form(
-        request, facility.region, FacilityForm(request.POST or None, instance=facility),
+        request,
+        facility.region,
+        FacilityForm(request.POST or None, instance=facility),
         lambda data: services.facility_update(actor=request.user, facility=facility, **data),
         _("Edit the facility"),
     )
@@ -185,7 +205,9 @@ def contacts(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST":
         if not can_add:
             raise PermissionDenied
-        if submit(form, lambda data: services.contact_create(actor=request.user, region=region, **data)):
+        if submit(
+            form, lambda data: services.contact_create(actor=request.user, region=region, **data)
+        ):
             messages.success(request, _("The contact was added."))
             return redirect("regions:contacts", code=region.code)
     context = {
@@ -208,15 +230,24 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied
-        if submit(form, lambda data: services.contact_update(actor=request.user, contact=contact, **data)):
+        if submit(
+            form, lambda data: services.contact_update(actor=request.user, contact=contact, **data)
+        ):
             messages.success(request, _("Saved."))
             return redirect("regions:contacts", code=contact.region_code)
     return render(
         request,
         "regions/contact.html",
-        {"contact": contact, "form": form, "can_edit": can_edit,
-         "can_delete": has_permission_at(request.user, "regions.delete_contact", contact.region_code),
-         "breadcrumbs": _crumbs(contact.region, link_self=True), "nav_active": "contacts"},
+        {
+            "contact": contact,
+            "form": form,
+            "can_edit": can_edit,
+            "can_delete": has_permission_at(
+                request.user, "regions.delete_contact", contact.region_code
+            ),
+            "breadcrumbs": _crumbs(contact.region, link_self=True),
+            "nav_active": "contacts",
+        },
     )
 
 

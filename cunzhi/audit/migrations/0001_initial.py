@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,37 +14,60 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='ChainHead',
+            name="ChainHead",
             fields=[
-                ('chain', models.CharField(max_length=15, primary_key=True, serialize=False)),
-                ('last_seq', models.PositiveBigIntegerField(default=0)),
-                ('last_hash', models.CharField(max_length=64)),
+                ("chain", models.CharField(max_length=15, primary_key=True, serialize=False)),
+                ("last_seq", models.PositiveBigIntegerField(default=0)),
+                ("last_hash", models.CharField(max_length=64)),
             ],
         ),
         migrations.CreateModel(
-            name='Event',
+            name="Event",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('chain', models.CharField(max_length=15, verbose_name='chain')),
-                ('seq', models.PositiveBigIntegerField(verbose_name='sequence')),
-                ('occurred_at', models.DateTimeField(verbose_name='time')),
-                ('actor_label', models.CharField(max_length=150, verbose_name='actor')),
-                ('action', models.CharField(max_length=100, verbose_name='action')),
-                ('object_type', models.CharField(max_length=100, verbose_name='object type')),
-                ('object_id', models.CharField(max_length=64, verbose_name='object id')),
-                ('object_label', models.CharField(max_length=200, verbose_name='object')),
-                ('region_code', models.CharField(blank=True, db_index=True, max_length=15, verbose_name='region code')),
-                ('data', models.JSONField(default=dict, verbose_name='data')),
-                ('prev_hash', models.CharField(max_length=64)),
-                ('hash', models.CharField(max_length=64, unique=True)),
-                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='actor')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("chain", models.CharField(max_length=15, verbose_name="chain")),
+                ("seq", models.PositiveBigIntegerField(verbose_name="sequence")),
+                ("occurred_at", models.DateTimeField(verbose_name="time")),
+                ("actor_label", models.CharField(max_length=150, verbose_name="actor")),
+                ("action", models.CharField(max_length=100, verbose_name="action")),
+                ("object_type", models.CharField(max_length=100, verbose_name="object type")),
+                ("object_id", models.CharField(max_length=64, verbose_name="object id")),
+                ("object_label", models.CharField(max_length=200, verbose_name="object")),
+                (
+                    "region_code",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=15, verbose_name="region code"
+                    ),
+                ),
+                ("data", models.JSONField(default=dict, verbose_name="data")),
+                ("prev_hash", models.CharField(max_length=64)),
+                ("hash", models.CharField(max_length=64, unique=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="actor",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'audit event',
-                'verbose_name_plural': 'audit events',
-                'ordering': ['-occurred_at', '-pk'],
-                'indexes': [models.Index(fields=['object_type', 'object_id'], name='audit_event_object')],
-                'constraints': [models.UniqueConstraint(fields=('chain', 'seq'), name='one_event_per_seq')],
+                "verbose_name": "audit event",
+                "verbose_name_plural": "audit events",
+                "ordering": ["-occurred_at", "-pk"],
+                "indexes": [
+                    models.Index(fields=["object_type", "object_id"], name="audit_event_object")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(fields=("chain", "seq"), name="one_event_per_seq")
+                ],
             },
         ),
     ]

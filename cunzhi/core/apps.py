@@ -1,0 +1,27 @@
+from typing import Any
+
+from django.apps import AppConfig
+from django.apps import apps as global_apps
+from django.db.models.signals import post_migrate
+
+
+def seed_policy_defaults(sender: AppConfig, *, using: str, **kwargs: Any) -> None:
+    """After ``migrate``, add the registry's national defaults the table lacks (DESIGN rule 4)."""
+    from cunzhi.core.services import sync_policy_defaults
+
+    try:
+        # The migration state's model: the table as the migrations left it, not as the code has it.
+        model = kwargs.get("apps", global_apps).get_model("core", "PolicyParameter")
+    except LookupError:
+        return  # core is migrated back to before the table existed
+    sync_policy_defaults(using=using, model=model)
+
+
+class CoreConfig(AppConfig):
+    name = "cunzhi.core"
+
+    def ready(self) -> None:
+        # Connects the receivers that drop cached calendar years when an override changes.
+        from cunzhi.core import calendar  # noqa: F401
+
+        post_migrate.connect(seed_policy_defaults, sender=self)

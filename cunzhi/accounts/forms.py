@@ -38,3 +38,28 @@ class TokenCreateForm(forms.Form):
     name = forms.CharField(
         label=_("Device name"), max_length=100, help_text=_("For example: Zhang's phone")
     )
+
+
+class PostAssignForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    region = forms.ModelChoiceField(
+        label=_("Region"), queryset=Region.objects.none(), required=False
+    )
+    sending_unit = forms.ModelChoiceField(
+        label=_("Sending unit"), queryset=SendingUnit.objects.none(), required=False
+    )
+    title = forms.CharField(label=_("Title"), max_length=100, required=False)
+    starts_on = forms.DateField(
+        label=_("Starts on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = Region.objects.for_user(user, "view").exclude(  # type: ignore[attr-defined]
+            level="group"
+        )
+        self.fields["sending_unit"].queryset = SendingUnit.objects.all()  # type: ignore[attr-defined]
+
+
+class PostEndForm(forms.Form):
+    ends_on = forms.DateField(label=_("Ends on"), widget=forms.DateInput(attrs={"type": "date"}))

@@ -8,6 +8,8 @@ urlpatterns = [
     path("post/", views.switch_post, name="switch_post"),
     path("people/", views.people, name="people"),
     path("people/new/", views.person_create, name="person_create"),
+    path("people/<str:username>/", views.person, name="person"),
+    path("posts/<int:pk>/end/", views.post_finish, name="post_end"),
     path("devices/", views.tokens, name="tokens"),
     path("devices/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
     path(

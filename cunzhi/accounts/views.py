@@ -8,12 +8,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cunzhi.accounts.forms import TokenCreateForm, UserCreateForm
-from cunzhi.accounts.models import ApiToken
+from cunzhi.accounts.forms import PostAssignForm, PostEndForm, TokenCreateForm, UserCreateForm
+from cunzhi.accounts.models import ApiToken, Post, User
 from cunzhi.accounts.scopes import active_posts, has_permission_anywhere
 from cunzhi.accounts.selectors import SESSION_POST, people_list, token_list
-from cunzhi.accounts.services import api_token_create, api_token_revoke, user_create
-from cunzhi.core.forms import apply_validation_error
+from cunzhi.accounts.services import (
+    api_token_create,
+    api_token_revoke,
+    post_assign,
+    post_end,
+    user_create,
+)
+from cunzhi.core.forms import apply_validation_error, submit
 
 
 @login_required
@@ -70,6 +76,49 @@ def person_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("%(name)s can now sign in.") % {"name": data["full_name"]})
             return redirect("accounts:people")
     return render(request, "accounts/person_form.html", {"form": form, "nav_active": "people"})
+
+
+@login_required
+def person(request: HttpRequest, username: str) -> HttpResponse:
+    """A person's posts; a county administrator adds and ends posts here."""
+    subject = get_object_or_404(User.objects.for_user(request.user, "view"), username=username)
+    can_manage = has_permission_anywhere(request.user, "accounts.add_post")
+    form = PostAssignForm(request.POST or None, user=request.user)
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+
+        def assign(data: dict) -> Post:
+            try:
+                return post_assign(actor=request.user, user=subject, **data)
+            except PermissionDenied:
+                raise ValidationError(
+                    {"region": _("You manage posts only inside your own county.")}
+                ) from None
+
+        if submit(form, assign):
+            messages.success(request, _("The post was added."))
+            return redirect("accounts:person", username=subject.username)
+    context = {
+        "subject": subject,
+        "posts": subject.posts.select_related("region", "sending_unit").order_by("-starts_on"),
+        "form": form if can_manage else None,
+        "end_form": PostEndForm() if can_manage else None,
+        "nav_active": "people",
+    }
+    return render(request, "accounts/person.html", context)
+
+
+@login_required
+@require_POST
+def post_finish(request: HttpRequest, pk: int) -> HttpResponse:
+    post = get_object_or_404(Post.objects.for_user(request.user, "view"), pk=pk)
+    form = PostEndForm(request.POST)
+    if submit(form, lambda data: post_end(actor=request.user, post=post, ends_on=data["ends_on"])):
+        messages.success(request, _("The post was ended."))
+    else:
+        messages.error(request, " ".join(str(e) for e in form.errors.values()))
+    return redirect("accounts:person", username=post.user.username)
 
 
 @login_required

@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
-from pytest_django import DjangoAssertNumQueries
 from django.urls import reverse
+from pytest_django import DjangoAssertNumQueries
 
 from cunzhi.accounts.models import Post, Role, User
 from cunzhi.accounts.services import post_assign, post_end, sending_unit_create, user_create
@@ -216,3 +216,61 @@ def test_sign_in_and_the_home_page_in_chinese_and_english(
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     english = client.get(reverse("core:home")).content.decode()
     assert "Village party secretary" in english
+
+
+def test_a_county_admin_adds_and_ends_posts_on_the_person_page(
+    county: County, county_admin: User
+) -> None:
+    cadre = make_user(county, "cadre", Role.VILLAGE_COMMITTEE_MEMBER, county.village)
+    client = Client()
+    client.force_login(county_admin)
+    page = reverse("accounts:person", args=["cadre"])
+    assert client.get(page).status_code == 200
+    response = client.post(
+        page, {"role": Role.WORK_TEAM_MEMBER, "region": county.neighbour.pk, "title": "队员"}
+    )
+    assert response.status_code == 302
+    added = cadre.posts.get(role=Role.WORK_TEAM_MEMBER)
+    assert (added.region_code, added.title) == (county.neighbour.code, "队员")
+    response = client.post(
+        reverse("accounts:post_end", args=[added.pk]), {"ends_on": added.starts_on.isoformat()}
+    )
+    assert response.status_code == 302
+    added.refresh_from_db()
+    assert added.ends_on == added.starts_on
+
+
+def test_a_post_cannot_end_before_it_starts(county: County, county_admin: User) -> None:
+    cadre = make_user(
+        county,
+        "cadre",
+        Role.VILLAGE_COMMITTEE_MEMBER,
+        county.village,
+        starts_on=datetime.date(2025, 3, 1),
+    )
+    client = Client()
+    client.force_login(county_admin)
+    post = cadre.posts.get()
+    client.post(reverse("accounts:post_end", args=[post.pk]), {"ends_on": "2025-02-01"})
+    post.refresh_from_db()
+    assert post.ends_on is None
+
+
+def test_people_of_another_county_have_no_page_for_the_admin(
+    county: County, county_admin: User, other_county: Region
+) -> None:
+    make_user(county, "stranger", Role.VILLAGE_PARTY_SECRETARY, other_county)
+    client = Client()
+    client.force_login(county_admin)
+    assert client.get(reverse("accounts:person", args=["stranger"])).status_code == 404
+
+
+def test_a_village_secretary_cannot_add_posts(county: County, people: ThreePeople) -> None:
+    client = Client()
+    client.force_login(people.in_scope)
+    response = client.post(
+        reverse("accounts:person", args=["supervisor"]),
+        {"role": Role.WORK_TEAM_MEMBER, "region": county.village.pk},
+    )
+    assert response.status_code in (403, 404)
+    assert people.read_only.posts.count() == 1

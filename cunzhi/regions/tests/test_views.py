@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 from django.test import Client
-from pytest_django import DjangoAssertNumQueries
 from django.urls import reverse
+from pytest_django import DjangoAssertNumQueries
 
 from cunzhi.accounts.models import Role
 from cunzhi.audit.models import Event

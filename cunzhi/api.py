@@ -1,5 +1,25 @@
-"""The JSON API at /api/v1: one NinjaAPI, each app adds its router (DESIGN rule 8)."""
+"""The JSON API at /api/v1: one NinjaAPI, each app adds its router (DESIGN rule 8).
+
+Every endpoint but token creation needs a caller: a device's bearer token, or the browser
+session of a signed-in person (with Django's CSRF check on unsafe methods). The token comes
+first, so a device never needs a CSRF token.
+"""
 
 from ninja import NinjaAPI
+from ninja.security import django_auth
 
-api = NinjaAPI(title="Cunzhi API", version="1", urls_namespace="api")
+from cunzhi.accounts.api import router as accounts_router
+from cunzhi.core.api import BearerToken, install_error_handlers
+from cunzhi.regions.api import router as regions_router
+
+api = NinjaAPI(
+    title="Cunzhi API",
+    version="1",
+    description="The JSON API of Cunzhi (村治). See docs/api.md for tokens, errors and paging.",
+    urls_namespace="api",
+    auth=[BearerToken(), django_auth],
+)
+install_error_handlers(api)
+
+api.add_router("/auth", accounts_router)
+api.add_router("", regions_router)

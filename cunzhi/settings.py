@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "template_partials",
+    # Ninja serves its bundled Swagger UI from static files only when installed as an app.
+    "ninja",
     "django_tasks",
     "django_tasks_db",
     "cunzhi.core",

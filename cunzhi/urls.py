@@ -2,7 +2,10 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import include, path
+from django.utils.translation import gettext
+from django.views.defaults import page_not_found
 
 from cunzhi.api import api
 
@@ -19,3 +22,13 @@ urlpatterns = [
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """API clients get the API's error body for an unknown path; people get the page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": gettext("Not found."), "errors": []}, status=404)
+    return page_not_found(request, exception)
+
+
+handler404 = not_found

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.http import Http404
 
 from cunzhi.accounts.scopes import scope_prefixes
 from cunzhi.core.regioncodes import Level, parent_code
@@ -13,13 +14,15 @@ from cunzhi.regions.models import Clan, Contact, Facility, Region, VillageProfil
 
 
 def region_list(
-    user: Any, *, parent: Region | None = None, level: str | None = None
+    user: Any, *, parent: Region | None = None, level: str | None = None, query: str = ""
 ) -> QuerySet[Region]:
     regions = Region.objects.for_user(user, "view").annotate(child_count=Count("children"))
     if parent is not None:
         regions = regions.filter(parent=parent)
     if level:
         regions = regions.filter(level=level)
+    if query:
+        regions = regions.filter(name__icontains=query)
     return regions.order_by("code")
 
 
@@ -34,6 +37,10 @@ def region_roots(user: Any) -> QuerySet[Region]:
 
 
 def region_get(user: Any, code: str, action: str = "view") -> Region:
+    """The region in the user's scope, else 404, for a malformed code too, without a query:
+    a code is digits only (a NUL character would make PostgreSQL fail)."""
+    if not (code.isascii() and code.isdigit()):
+        raise Http404("No such region.")
     return get_in_scope(Region.objects.all(), user, action, code=code)
 
 
@@ -72,4 +79,5 @@ def contact_list(user: Any, region: Region | None = None, query: str = "") -> Qu
             | Q(organisation__icontains=query)
             | Q(position__icontains=query)
         )
-    return contacts
+    # A total order, so that pages never repeat or skip an entry with the same name.
+    return contacts.order_by(*(Contact._meta.ordering or ()), "pk")

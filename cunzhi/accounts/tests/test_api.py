@@ -2,7 +2,6 @@
 
 import hashlib
 
-import pytest
 from django.db import connection
 from django.test import Client
 
@@ -192,10 +191,6 @@ def test_the_docs_page_answers(db: None) -> None:
     assert b"swagger" in response.content.lower()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Ninja serves its bundled Swagger UI only with 'ninja' in INSTALLED_APPS (settings.py)",
-)
 def test_the_docs_page_loads_swagger_from_our_own_static_files(db: None) -> None:
     # The machines in a village office may have no internet: nothing may come from a CDN.
     content = Client().get("/api/v1/docs").content.decode()

@@ -339,3 +339,10 @@ def test_bad_input_is_refused_in_the_error_format_never_with_a_500(people: Three
         assert set(response.json()) == {"detail", "errors"}, what
     assert answers["NUL in a text"].json()["errors"][0]["field"] == "notes"
     assert answers["a list for a body"].json()["errors"][0]["field"] == "__all__"
+
+
+def test_an_unknown_api_path_answers_in_the_api_error_format(db: None) -> None:
+    response = Client().get("/api/v1/no-such-thing")
+    assert response.status_code == 404
+    body = response.json()
+    assert body["errors"] == [] and body["detail"]

@@ -53,6 +53,8 @@ def navigation_for(user: Any, post: Post | None) -> list[NavItem]:
                 str(_("Contacts")), reverse("regions:contacts", args=[post.region_code]), "contacts"
             )
         )
+    if post is not None:
+        items.append(NavItem(str(_("Rules")), reverse("core:rules"), "rules"))
     if has_permission_anywhere(user, "accounts.view_user"):
         items.append(NavItem(str(_("People")), reverse("accounts:people"), "people"))
     if has_permission_anywhere(user, "audit.view_event"):

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import gettext_lazy as _
 
 
 def apply_validation_error(form: forms.BaseForm, error: ValidationError) -> None:
@@ -35,3 +36,31 @@ def submit(form: forms.BaseForm, save: Callable[[dict[str, Any]], Any]) -> Any |
     except ValidationError as exc:
         apply_validation_error(form, exc)
         return None
+
+
+class PolicyOverrideForm(forms.Form):
+    """A county's own value for a rule, from a date on (DESIGN rule 4)."""
+
+    key = forms.ChoiceField(label=_("Rule"))
+    valid_from = forms.DateField(
+        label=_("Applies from"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    value = forms.JSONField(
+        label=_("Value"),
+        help_text=_('A number such as 10; a share as {"numerator": 2, "denominator": 3}.'),
+    )
+    note = forms.CharField(
+        label=_("Document or reason"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from cunzhi.core import policy
+
+        super().__init__(*args, **kwargs)
+        self.fields["key"].choices = [  # type: ignore[attr-defined]
+            (key, f"{defaults[0].description} ({key})")
+            for key, defaults in sorted(policy.registry().items())
+        ]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+from collections.abc import Iterable
 from fractions import Fraction
 from typing import Any
 
@@ -85,6 +86,33 @@ def _specificity(region_code: str) -> int:
     return len(prefix_of(region_code)) if region_code else 0
 
 
+Row = tuple[str, datetime.date, Any]  # (region_code, valid_from, value)
+
+
+def _most_specific(rows: Iterable[Row]) -> Row | None:
+    """The row that rules: the smallest region's, and of that region the latest."""
+    best: Row | None = None
+    for row in rows:
+        if best is None or (_specificity(row[0]), row[1]) > (_specificity(best[0]), best[1]):
+            best = row
+    return best
+
+
+def rules_in_force(region_code: str, on: datetime.date) -> dict[str, Row]:
+    """Every registered key's ruling row for ``region_code`` on ``on``, in one query.
+
+    For pages that show all the rules at once; code that needs one rule calls ``get``.
+    """
+    rows: dict[str, list[Row]] = {}
+    queryset = PolicyParameter.objects.filter(
+        region_code__in=_codes_up_the_tree(region_code), valid_from__lte=on
+    ).values_list("key", "region_code", "valid_from", "value")
+    for key, code, valid_from, value in queryset:
+        rows.setdefault(key, []).append((code, valid_from, value))
+    ruling = {key: _most_specific(candidates) for key, candidates in rows.items()}
+    return {key: row for key, row in ruling.items() if row is not None and key in registry()}
+
+
 def get(key: str, *, region_code: str, on: datetime.date) -> Any:
     """The value of ``key`` for a record of ``region_code`` on the date ``on``.
 
@@ -98,10 +126,7 @@ def get(key: str, *, region_code: str, on: datetime.date) -> Any:
     rows = PolicyParameter.objects.filter(
         key=key, region_code__in=_codes_up_the_tree(region_code), valid_from__lte=on
     ).values_list("region_code", "valid_from", "value")
-    best: tuple[str, datetime.date, Any] | None = None
-    for row in rows:
-        if best is None or (_specificity(row[0]), row[1]) > (_specificity(best[0]), best[1]):
-            best = row
+    best = _most_specific(rows)
     if best is not None:
         return best[2]
     if on < default.valid_from:

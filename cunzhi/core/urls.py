@@ -5,5 +5,6 @@ from cunzhi.core import views
 app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("rules/", views.rules, name="rules"),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -1,0 +1,65 @@
+"""Reads shared by every domain: the rules in force for a user's region."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.functional import Promise
+
+from cunzhi.core import policy
+from cunzhi.regions.models import Region
+
+
+@dataclass(frozen=True)
+class RuleRow:
+    key: str
+    domain: str
+    description: str | Promise
+    unit: str | Promise
+    source: str
+    value: Any
+    valid_from: datetime.date
+    set_by: Region | None  # None: the national default
+
+
+def show_value(value: Any) -> str:
+    """A rule's value as a person reads it: 2/3, 5–15, or "name: value" pairs."""
+    if isinstance(value, dict) and set(value) == {"numerator", "denominator"}:
+        return f"{value['numerator']}/{value['denominator']}"
+    if isinstance(value, dict) and set(value) == {"min", "max"}:
+        return f"{value['min']}–{value['max']}"
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {show_value(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return ", ".join(show_value(v) for v in value)
+    return str(value)
+
+
+def rules_for(region: Region, on: datetime.date) -> list[RuleRow]:
+    """Every rule in force for ``region`` on ``on``, and who set it (the nation or a region).
+
+    Rules are public law and local policy: anyone with a post reads the rules of their region.
+    """
+    in_force = policy.rules_in_force(region.code, on)
+    setters = {
+        r.code: r
+        for r in Region.objects.filter(code__in={c for c, _d, _v in in_force.values() if c})
+    }
+    rows = []
+    for key, (code, valid_from, value) in sorted(in_force.items()):
+        default = policy.default_for(key)
+        rows.append(
+            RuleRow(
+                key=key,
+                domain=key.split(".", 1)[0],
+                description=default.description,
+                unit=default.unit,
+                source=default.source,
+                value=show_value(value),
+                valid_from=valid_from,
+                set_by=setters.get(code),
+            )
+        )
+    return rows

@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cunzhi.core.models import RegionalModel
 from cunzhi.core.regioncodes import Level, parent_code, prefix_of
@@ -176,13 +177,13 @@ class ContactLevel(models.TextChoices):
     TOWNSHIP = "township", _("Township")
     COUNTY = "county", _("County")
     CITY = "city", _("City or above")
-    ENTERPRISE = "enterprise", _("Enterprise or society")
+    ENTERPRISE = "enterprise", _("Enterprise or social organisation")
 
 
 class Contact(RegionalModel):
     """An entry of the contacts directory a resident cadre builds (seed 003: "who is in charge")."""
 
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     organisation = models.CharField(_("organisation"), max_length=100)
     position = models.CharField(_("position"), max_length=100, blank=True)
     level = models.CharField(_("level"), max_length=12, choices=ContactLevel.choices)

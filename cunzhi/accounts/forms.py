@@ -9,38 +9,9 @@ from cunzhi.accounts.models import Role, SendingUnit
 from cunzhi.regions.models import Region
 
 
-class UserCreateForm(forms.Form):
-    username = forms.CharField(label=_("Username"), max_length=150)
-    full_name = forms.CharField(label=_("Full name"), max_length=50)
-    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
-    password = forms.CharField(label=_("Initial password"), widget=forms.PasswordInput)
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
-    region = forms.ModelChoiceField(
-        label=_("Region"), queryset=Region.objects.none(), required=False
-    )
-    sending_unit = forms.ModelChoiceField(
-        label=_("Sending unit"), queryset=SendingUnit.objects.none(), required=False
-    )
-    starts_on = forms.DateField(
-        label=_("Starts on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        # Only regions and units inside the administrator's own area are offered.
-        self.fields["region"].queryset = Region.objects.for_user(user, "view").exclude(  # type: ignore[attr-defined]
-            level="group"
-        )
-        self.fields["sending_unit"].queryset = SendingUnit.objects.all()  # type: ignore[attr-defined]
-
-
-class TokenCreateForm(forms.Form):
-    name = forms.CharField(
-        label=_("Device name"), max_length=100, help_text=_("For example: Zhang's phone")
-    )
-
-
 class PostAssignForm(forms.Form):
+    """A post: a role at a region of the administrator's own area, or at a sending unit."""
+
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     region = forms.ModelChoiceField(
         label=_("Region"), queryset=Region.objects.none(), required=False
@@ -55,11 +26,29 @@ class PostAssignForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Only regions inside the administrator's own area are offered; the service checks again.
         self.fields["region"].queryset = Region.objects.for_user(user, "view").exclude(  # type: ignore[attr-defined]
             level="group"
         )
         self.fields["sending_unit"].queryset = SendingUnit.objects.all()  # type: ignore[attr-defined]
 
 
+class UserCreateForm(PostAssignForm):
+    """A new user and their first post."""
+
+    username = forms.CharField(label=_("Username"), max_length=150)
+    full_name = forms.CharField(label=_("Full name"), max_length=50)
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    password = forms.CharField(label=_("Initial password"), widget=forms.PasswordInput)
+
+    field_order = ["username", "full_name", "phone", "password", "role", "region", "sending_unit"]
+
+
 class PostEndForm(forms.Form):
     ends_on = forms.DateField(label=_("Ends on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class TokenCreateForm(forms.Form):
+    name = forms.CharField(
+        label=_("Device name"), max_length=100, help_text=_("For example: Zhang's phone")
+    )

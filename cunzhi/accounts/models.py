@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cunzhi.core.models import BaseModel
+from cunzhi.core.models import BaseModel, RegionalModel
 from cunzhi.core.regioncodes import Level
 from cunzhi.core.scoping import Everywhere, ScopedQuerySet, code_in_prefixes
 
@@ -82,19 +82,14 @@ class User(AbstractUser):
         return self.full_name or self.username
 
 
-class SendingUnit(BaseModel):
-    """派出单位: the organ that dispatches first secretaries and work teams and supports them."""
+class SendingUnit(RegionalModel):
+    """派出单位: the organ that dispatches first secretaries and work teams and supports them.
+
+    Its region is where it sits (a provincial department at the province, a county bureau at the
+    county); that decides which county administrators see it.
+    """
 
     name = models.CharField(_("name"), max_length=100, unique=True)
-    region = models.ForeignKey(
-        "regions.Region",
-        verbose_name=_("located in"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    region_code = models.CharField(max_length=15, db_index=True, editable=False)
-
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -104,10 +99,6 @@ class SendingUnit(BaseModel):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self.region_code = self.region.code
-        super().save(*args, **kwargs)
-
 
 class PostQuerySet(ScopedQuerySet["Post"]):
     def active(self, on: datetime.date | None = None) -> PostQuerySet:
@@ -115,17 +106,16 @@ class PostQuerySet(ScopedQuerySet["Post"]):
         return self.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on), starts_on__lte=on)
 
 
-class Post(BaseModel):
-    """A role a user holds at a region (or a sending unit) from one date to another."""
+class Post(RegionalModel):
+    """A role a user holds at a region (or a sending unit) from one date to another.
+
+    A sending-unit contact's post has the unit's region, so that the unit's county sees it.
+    """
 
     user = models.ForeignKey(
         User, verbose_name=_("user"), on_delete=models.PROTECT, related_name="posts"
     )
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
-    region = models.ForeignKey(
-        "regions.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
-    )
-    region_code = models.CharField(max_length=15, db_index=True, editable=False)
     sending_unit = models.ForeignKey(
         SendingUnit,
         verbose_name=_("sending unit"),
@@ -155,10 +145,6 @@ class Post(BaseModel):
     def __str__(self) -> str:
         where = self.sending_unit if self.role == Role.SENDING_UNIT_CONTACT else self.region
         return f"{self.get_role_display()} · {where}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self.region_code = self.region.code
-        super().save(*args, **kwargs)
 
     def is_active(self, on: datetime.date | None = None) -> bool:
         on = on or timezone.localdate()

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,7 +22,7 @@ from cunzhi.accounts.services import (
     post_end,
     user_create,
 )
-from cunzhi.core.forms import apply_validation_error, submit
+from cunzhi.core.forms import submit
 
 
 @login_required
@@ -49,32 +52,30 @@ def people(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+T = TypeVar("T")
+
+
+def _in_own_county(write: Callable[[], T]) -> T:
+    """Run a post write; a region outside the administrator's county becomes a form error."""
+    try:
+        return write()
+    except PermissionDenied:
+        raise ValidationError(
+            {"region": _("You manage posts only inside your own county.")}
+        ) from None
+
+
 @login_required
 def person_create(request: HttpRequest) -> HttpResponse:
     if not has_permission_anywhere(request.user, "accounts.add_user"):
         raise PermissionDenied
     form = UserCreateForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            user_create(
-                actor=request.user,
-                username=data["username"],
-                password=data["password"],
-                full_name=data["full_name"],
-                phone=data["phone"],
-                role=data["role"],
-                region=data["region"],
-                sending_unit=data["sending_unit"],
-                starts_on=data["starts_on"],
-            )
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        except PermissionDenied:
-            form.add_error("region", _("You manage posts only inside your own county."))
-        else:
-            messages.success(request, _("%(name)s can now sign in.") % {"name": data["full_name"]})
-            return redirect("accounts:people")
+    if request.method == "POST" and submit(
+        form, lambda data: _in_own_county(lambda: user_create(actor=request.user, **data))
+    ):
+        name = form.cleaned_data["full_name"]
+        messages.success(request, _("%(name)s can now sign in.") % {"name": name})
+        return redirect("accounts:people")
     return render(request, "accounts/person_form.html", {"form": form, "nav_active": "people"})
 
 
@@ -88,15 +89,12 @@ def person(request: HttpRequest, username: str) -> HttpResponse:
         if not can_manage:
             raise PermissionDenied
 
-        def assign(data: dict) -> Post:
-            try:
-                return post_assign(actor=request.user, user=subject, **data)
-            except PermissionDenied:
-                raise ValidationError(
-                    {"region": _("You manage posts only inside your own county.")}
-                ) from None
-
-        if submit(form, assign):
+        if submit(
+            form,
+            lambda data: _in_own_county(
+                lambda: post_assign(actor=request.user, user=subject, **data)
+            ),
+        ):
             messages.success(request, _("The post was added."))
             return redirect("accounts:person", username=subject.username)
     context = {

@@ -129,7 +129,7 @@ class Post(RegionalModel):
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
 
-    objects = PostQuerySet.as_manager()
+    objects = PostQuerySet.as_manager()  # type: ignore[misc]  # narrows RegionalModel's
 
     class Meta:
         ordering = ["starts_on", "pk"]

@@ -29,6 +29,7 @@ from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 @dataclass(frozen=True)
@@ -81,13 +82,13 @@ DEFAULTS: list[PolicyDefault] = [
       "[S] local rule", UNDATED),
     P("residency.leave_township_approval_max_days", 3, _("days"),
       _("Leave up to this many days is approved by the township; longer leave by the county "
-      "organization department."), "[S] local example", UNDATED),
+      "organisation department."), "[S] local example", UNDATED),
     P("residency.unexplained_absence_grade_caps",
       {"not_excellent": 1, "at_most_basically_competent": 2, "incompetent": 3}, _("absences"),
       _("Unexplained absences in a year that cap the annual grade: once, not excellent; twice, "
       "basically competent at best; three times, incompetent."), "[S] local example", UNDATED),
-    P("residency.term_min_years", 2, _("years"), _("Normal minimum term of a first secretary."),
-      "[S]", UNDATED),
+    P("residency.term_min_years", 2, _("years, at least"),
+      _("Normal minimum term of a first secretary."), "[S]", UNDATED),
     P("residency.sending_unit_work_funds_min_yuan", 10000, _("yuan a year, at least"),
       _("Special work funds the sending unit provides for the village each year."),
       "[seed; U] no national source found", UNDATED),
@@ -98,7 +99,7 @@ DEFAULTS: list[PolicyDefault] = [
     P("decisions.party_members_meeting_pass_more_than_share", fraction(1, 2), _("share, more than"),
       _("Party members' meeting passes with more than this share of members entitled to vote."),
       "[S] local rule", UNDATED),
-    P("decisions.villagers_meeting_min_age", 18, _("years"),
+    P("decisions.villagers_meeting_min_age", 18, _("years of age"),
       _("Villagers of this age and older make up the villagers' meeting."),
       "[V] 村民委员会组织法 Art. 21", ORGANIC_LAW),
     P("decisions.villagers_meeting_notice_days", 10, _("days"),
@@ -123,11 +124,11 @@ DEFAULTS: list[PolicyDefault] = [
     P("decisions.villagers_meeting_pass_more_than_share", fraction(1, 2), _("share, more than"),
       _("A villagers' meeting decides with more than this share of those present."),
       "[V] 村民委员会组织法 Art. 22", ORGANIC_LAW),
-    P("decisions.households_per_representative", span(5, 15), _("households"),
+    P("decisions.households_per_representative", span(5, 15), pgettext_lazy("unit", "households"),
       _("One villagers' representative is chosen per this many households."),
       "[V] 村民委员会组织法 Art. 25", ORGANIC_LAW),
     P("decisions.representatives_women_min_share", fraction(1, 3), _("share, at least"),
-      _("Women among the villagers' representatives."),
+      _("Share of women among the villagers' representatives."),
       "[V] 村民委员会组织法 Art. 25", ORGANIC_LAW),
     P("decisions.representative_meeting_interval_months", 3, _("months, at most"),
       _("The villagers' representative meeting meets at least this often (quarterly)."),
@@ -156,8 +157,8 @@ DEFAULTS: list[PolicyDefault] = [
        "party_lecture": 3, "theme_party_day": 1, "organizational_life_meeting": 12,
        "democratic_appraisal": 12},
       _("months, at most"),
-      _("How often each part of organizational life (三会一课 and the rest) takes place; the "
-      "party lecture interval varies locally [U]."),
+      _("How often each part of organisational life (三会一课 and the rest) takes place; the "
+      "party lecture interval varies locally and is not confirmed."),
       "[S] 中国共产党支部工作条例（试行）", BRANCH_REGULATION),
     P("party.branch_committee_quorum_more_than_share", fraction(1, 2), _("share, more than"),
       _("Branch committee meeting: members present as a share of the committee."),
@@ -175,7 +176,8 @@ DEFAULTS: list[PolicyDefault] = [
       "[S] 中国共产党支部工作条例（试行）", BRANCH_REGULATION),
     P("party.village_branch_term_years", 5, _("years"), _("Term of a village branch committee."),
       "[S] 中国共产党支部工作条例（试行）", BRANCH_REGULATION),
-    P("party.applicant_min_age", 18, _("years"), _("Minimum age of an applicant for membership."),
+    P("party.applicant_min_age", 18, _("years of age"),
+      _("Minimum age of an applicant for membership."),
       "[S] 中国共产党发展党员工作细则", DEVELOPMENT_RULES),
     P("party.application_talk_within_months", 1, _("months"),
       _("The branch talks with an applicant within this time of the application."),
@@ -203,7 +205,7 @@ DEFAULTS: list[PolicyDefault] = [
       _("The higher party committee approves an admission within this time."),
       "[S] 中国共产党发展党员工作细则", DEVELOPMENT_RULES),
     P("party.admission_approval_months_special", 6, _("months"),
-      _("Approval time in special cases."),
+      _("In special cases, the higher party committee approves an admission within this time."),
       "[S] 中国共产党发展党员工作细则", DEVELOPMENT_RULES),
     P("party.probation_years", 1, _("years"), _("Probation, counted from the branch meeting vote."),
       "[S] 中国共产党发展党员工作细则", DEVELOPMENT_RULES),
@@ -267,13 +269,14 @@ DEFAULTS: list[PolicyDefault] = [
       _("A mediation case is normally settled within this time."), "[S]", MEDIATION_LAW),
     # --- assistance: 低保 and return-to-poverty monitoring ---------------------------------------
     P("assistance.dibao_publicity_days", 7, _("days"),
-      _("Notice of a 低保 application's result in the village."),
+      _("Publicity period in the village of a 低保 application's result."),
       "[S] 民发〔2021〕57号", DIBAO_RULES),
     P("assistance.dibao_approval_working_days", 30, _("working days"),
       _("A 低保 application is decided within this time of acceptance."),
       "[S] 民发〔2021〕57号", DIBAO_RULES),
     P("assistance.dibao_approval_working_days_special", 45, _("working days"),
-      _("Decision time in special cases."), "[S] 民发〔2021〕57号", DIBAO_RULES),
+      _("In special cases, a 低保 application is decided within this time of acceptance."),
+      "[S] 民发〔2021〕57号", DIBAO_RULES),
     P("assistance.dibao_refusal_notice_working_days", 3, _("working days"),
       _("A refusal is notified in writing, with reasons, within this time."),
       "[S] 民发〔2021〕57号", DIBAO_RULES),

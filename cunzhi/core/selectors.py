@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from cunzhi.core import policy
 from cunzhi.regions.models import Region
@@ -24,6 +25,30 @@ class RuleRow:
     set_by: Region | None  # None: the national default
 
 
+# The parts of the rules whose value is a table (policy_defaults), as a person names them.
+VALUE_LABELS: dict[str, str | Promise] = {
+    "not_excellent": _("not excellent"),
+    "at_most_basically_competent": _("basically competent at best"),
+    "incompetent": _("incompetent"),
+    "party_members_meeting": _("party members' meeting"),
+    "branch_committee_meeting": _("branch committee meeting"),
+    "party_group_meeting": _("party group meeting"),
+    "party_lecture": _("party lecture"),
+    "theme_party_day": _("theme party day"),
+    "organizational_life_meeting": _("organisational life meeting"),
+    "democratic_appraisal": _("democratic appraisal of members"),
+    "days": _("days"),
+    "class_hours": _("class hours"),
+    "farmer": _("farmers"),
+    "student": _("students"),
+    "dibao_recipient": _("低保 recipients"),
+    "brackets": _("monthly pay brackets"),
+    "up_to_yuan": _("up to (yuan)"),
+    "rate": _("rate"),
+    "above_rate": _("above the last bracket"),
+}
+
+
 def show_value(value: Any) -> str:
     """A rule's value as a person reads it: 2/3, 5–15, or "name: value" pairs."""
     if isinstance(value, dict) and set(value) == {"numerator", "denominator"}:
@@ -31,7 +56,7 @@ def show_value(value: Any) -> str:
     if isinstance(value, dict) and set(value) == {"min", "max"}:
         return f"{value['min']}–{value['max']}"
     if isinstance(value, dict):
-        return "; ".join(f"{k}: {show_value(v)}" for k, v in value.items())
+        return "; ".join(f"{VALUE_LABELS.get(k, k)}: {show_value(v)}" for k, v in value.items())
     if isinstance(value, list):
         return ", ".join(show_value(v) for v in value)
     return str(value)

@@ -60,7 +60,7 @@ def rules(request: HttpRequest) -> HttpResponse:
             form,
             lambda data: policy_override_set(actor=request.user, region=county, **data),
         ):
-            messages.success(request, _("The rule was saved; it applies from its date on."))
+            messages.success(request, _("The rule was saved. It applies from the date you gave."))
             return redirect("core:rules")
     today = timezone.localdate()
     context = {

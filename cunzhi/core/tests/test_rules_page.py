@@ -5,11 +5,12 @@ import datetime
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from pytest_django import DjangoAssertNumQueries
 
 from cunzhi.accounts.models import Role
 from cunzhi.core import policy
+from cunzhi.core.selectors import show_value
 from cunzhi.core.testing import County, ThreePeople, make_user
 
 pytestmark = pytest.mark.django_db
@@ -77,3 +78,16 @@ def test_a_village_cadre_cannot_post_a_rule(county: County, people: ThreePeople)
     )
     assert response.status_code == 403
     assert policy.get(PUBLICITY, region_code=county.village.code, on=datetime.date(2026, 6, 1)) == 7
+
+
+def test_a_table_valued_rule_reads_with_named_parts_in_either_language() -> None:
+    caps = {"not_excellent": 1, "at_most_basically_competent": 2, "incompetent": 3}
+    with translation.override("en"):
+        assert (
+            show_value(caps) == "not excellent: 1; basically competent at best: 2; incompetent: 3"
+        )
+        assert show_value({"farmer": {"min": 20, "max": 100}, "student": 20}) == (
+            "farmers: 20–100; students: 20"
+        )
+    with translation.override("zh-hans"):
+        assert show_value(caps) == "不得评为优秀: 1; 最高评为基本称职: 2; 评为不称职: 3"

@@ -11,11 +11,11 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.errors import AuthenticationError
 
-from cunzhi.accounts.models import ApiToken, Post
+from cunzhi.accounts.models import ApiToken, Post, Role
 from cunzhi.accounts.scopes import active_posts
 from cunzhi.accounts.selectors import token_list
 from cunzhi.accounts.services import api_token_create, api_token_revoke
-from cunzhi.core.api import READ_ERRORS, ErrorOut, InputSchema, actor
+from cunzhi.core.api import READ_ERRORS, ErrorOut, InputSchema, actor, label_of
 
 router = Router(tags=["auth"])
 
@@ -60,7 +60,7 @@ class PostOut(Schema):
 
     @staticmethod
     def resolve_role_label(post: Post) -> str:
-        return str(post.get_role_display())
+        return label_of(Role, post.role)
 
     @staticmethod
     def resolve_region_name(post: Post) -> str:

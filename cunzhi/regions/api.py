@@ -16,7 +16,7 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from cunzhi.core.api import READ_ERRORS, WRITE_ERRORS, InputSchema, Pagination, actor
+from cunzhi.core.api import READ_ERRORS, WRITE_ERRORS, InputSchema, Pagination, actor, label_of
 from cunzhi.core.regioncodes import Level
 from cunzhi.core.scoping import get_in_scope
 from cunzhi.regions.models import Contact, ContactLevel, Facility, FacilityKind, Region
@@ -72,7 +72,7 @@ class RegionOut(Schema):
 
     @staticmethod
     def resolve_level_label(region: Region) -> str:
-        return str(region.get_level_display())  # type: ignore[attr-defined]
+        return label_of(Level, region.level)
 
     @staticmethod
     def resolve_child_count(region: Region) -> int:
@@ -157,7 +157,7 @@ class FacilityOut(Schema):
 
     @staticmethod
     def resolve_kind_label(facility: Facility) -> str:
-        return str(facility.get_kind_display())  # type: ignore[attr-defined]
+        return label_of(FacilityKind, facility.kind)
 
 
 class VillageProfileOut(Schema):
@@ -291,7 +291,7 @@ class ContactOut(Schema):
 
     @staticmethod
     def resolve_level_label(contact: Contact) -> str:
-        return str(contact.get_level_display())  # type: ignore[attr-defined]
+        return label_of(ContactLevel, contact.level)
 
     @staticmethod
     def resolve_created_by(contact: Contact) -> str | None:

@@ -1,0 +1,54 @@
+"""The project's URLs plus one bare view, served only by the server bench_api starts.
+
+The bare view is the baseline of the region-list API: the same JSON for the same rows, from a
+plain Django view with no authentication, no scope lookup and no schema. It is never part of
+the project's URLs.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count
+from django.http import HttpRequest, JsonResponse
+from django.urls import include, path
+
+from cunzhi.core.regioncodes import SCOPE_END, Level, parent_code
+from cunzhi.regions.models import Region
+
+BARE_REGION_LIST = "bench/bare/regions"
+
+
+def bare_region_list(request: HttpRequest) -> JsonResponse:
+    """``/api/v1/regions`` as a county administrator of ``?within=<county prefix>`` sees it.
+
+    Same SQL as the API (the code range, the child count, the order, the count of the same
+    query), so that the ratio measures what the API adds around it.
+    """
+    prefix = request.GET["within"]
+    limit = int(request.GET.get("limit", "50"))
+    offset = int(request.GET.get("offset", "0"))
+    regions = (
+        Region.objects.filter(code__gte=prefix, code__lt=prefix + SCOPE_END)
+        .annotate(child_count=Count("children"))
+        .order_by("code")
+    )
+    labels = dict(Level.choices)
+    rows = regions.values("code", "name", "level", "child_count")[offset : offset + limit]
+    items = [
+        {
+            "code": row["code"],
+            "name": row["name"],
+            "level": row["level"],
+            "level_label": str(labels[row["level"]]),
+            "parent_code": parent_code(row["code"]),
+            "child_count": row["child_count"],
+        }
+        for row in rows
+    ]
+    return JsonResponse({"items": items, "count": regions.count()})
+
+
+# The project's patterns first, so the API resolves exactly as it does in the project.
+urlpatterns = [
+    path("", include("cunzhi.urls")),
+    path(BARE_REGION_LIST, bare_region_list),
+]

@@ -17,6 +17,7 @@ from cunzhi.regions.models import Region
 class RuleRow:
     key: str
     domain: str
+    domain_label: str | Promise
     description: str | Promise
     unit: str | Promise
     source: str
@@ -24,6 +25,16 @@ class RuleRow:
     valid_from: datetime.date
     set_by: Region | None  # None: the national default
 
+
+# The domains a rule's key starts with, as the rules page heads them.
+DOMAIN_LABELS: dict[str, str | Promise] = {
+    "residency": _("First secretaries and work teams"),
+    "decisions": _("Village decisions"),
+    "openness": _("Village affairs openness"),
+    "party": _("Party branch"),
+    "disputes": _("Mediation and petitions"),
+    "assistance": _("Social assistance and monitoring"),
+}
 
 # The parts of the rules whose value is a table (policy_defaults), as a person names them.
 VALUE_LABELS: dict[str, str | Promise] = {
@@ -79,6 +90,7 @@ def rules_for(region: Region, on: datetime.date) -> list[RuleRow]:
             RuleRow(
                 key=key,
                 domain=key.split(".", 1)[0],
+                domain_label=DOMAIN_LABELS.get(key.split(".", 1)[0], key.split(".", 1)[0]),
                 description=default.description,
                 unit=default.unit,
                 source=default.source,

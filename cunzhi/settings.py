@@ -98,7 +98,12 @@ TEMPLATES = [
 # SQLite (WAL) under var/ by default; DATABASE_URL for PostgreSQL in production.
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # Persistent connections save a connect per request; 0 closes each at the request's end.
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60"))
+        )
+    }
 else:
     DATABASES = {
         "default": {

@@ -49,12 +49,11 @@ def page() -> Iterator[object]:
         browser.close()
 
 
-def test_a_village_secretary_signs_in_and_opens_the_village_profile(
-    live_server,
-    county: County,
-    people: ThreePeople,
-    page,  # type: ignore[no-untyped-def]
-) -> None:
+@pytest.fixture
+def filled_village(county: County) -> None:
+    # Written before the page fixture starts Playwright: ORM calls made while its event loop runs
+    # in this thread open a connection of their own that nothing closes, and PostgreSQL then
+    # refuses to drop the test database.
     village_profile_update(
         actor=county.admin,
         village=county.village,
@@ -64,6 +63,14 @@ def test_a_village_secretary_signs_in_and_opens_the_village_profile(
     )
     facility_create(actor=county.admin, village=county.village, kind="clinic", name="石板村卫生室")
 
+
+def test_a_village_secretary_signs_in_and_opens_the_village_profile(
+    live_server,
+    county: County,
+    people: ThreePeople,
+    filled_village: None,
+    page,  # type: ignore[no-untyped-def]
+) -> None:
     page.goto(f"{live_server.url}/")
     assert "/login/" in page.url
     page.fill("input[name=username]", people.in_scope.username)

@@ -137,3 +137,21 @@ def test_seeding_a_seeded_database_is_refused(logins: list[dict[str, str]]) -> N
     with pytest.raises(CommandError, match="already holds"):
         run_seed_demo()
     assert counts() == before
+
+
+def test_every_demo_login_opens_its_home_regions_and_rules_pages(
+    logins: list[dict[str, str]],
+) -> None:
+    from django.test import Client
+
+    for login in logins:
+        client = Client()
+        assert client.login(username=login["username"], password=login["password"]), login
+        for url in ("/", "/regions/", "/rules/", "/accounts/devices/"):
+            response = client.get(url, follow=True)
+            if login["role"] == ADMIN_ROLE and url == "/rules/":
+                continue  # the system administrator holds no post, so no region's rules
+            assert response.status_code == 200, (login["username"], url, response.status_code)
+        if login["region_code"] and login["role"] != Role.SENDING_UNIT_CONTACT:
+            home = client.get("/").content.decode()
+            assert Region.objects.get(code=login["region_code"]).name in home, login

@@ -208,3 +208,18 @@ def test_contacts_search_as_you_type_returns_the_table_partial(
     body = response.content.decode()
     assert "王老师" in body and "赵站长" not in body
     assert "<html" not in body
+
+
+def test_another_villages_contacts_page_is_a_404(county: County, people: ThreePeople) -> None:
+    contact_create(
+        actor=county.admin,
+        region=county.neighbour,
+        name="邻村会计",
+        organisation="柳溪村委会",
+        level="village",
+    )
+    client = Client()
+    client.force_login(people.in_scope)
+    assert client.get(reverse("regions:contacts", args=[county.neighbour.code])).status_code == 404
+    own = client.get(reverse("regions:contacts", args=[county.village.code])).content.decode()
+    assert "邻村会计" not in own

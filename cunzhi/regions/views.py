@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.urls import URLPattern, path, reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cunzhi.accounts.scopes import has_permission_at
@@ -101,99 +108,101 @@ def profile_edit(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def _child_form(
-    request: HttpRequest,
-    village: Region,
-    form: Any,
-    save: Any,
-    title: str,
-) -> HttpResponse:
-    if request.method == "POST" and submit(form, save):
-        messages.success(request, _("Saved."))
-        return redirect("regions:profile", code=village.code)
-    return render(
-        request,
-        "regions/form.html",
-        {
-            "form": form,
-            "title": title,
-            "region": village,
-            "breadcrumbs": _crumbs(village, link_self=True),
-            "nav_active": "profile",
-        },
-    )
+@dataclass(frozen=True)
+class VillageRecordViews:
+    """Add, edit and delete pages for a record of the village profile (a clan, a facility).
+
+    Each page checks scope through for_user and writes through the app's services, which name the
+    record by its model (``clan_update(actor=..., clan=...)``).
+    """
+
+    model: type[Clan] | type[Facility]
+    form_class: type[forms.ModelForm]
+    create: Callable[..., Any]
+    update: Callable[..., Any]
+    delete: Callable[..., Any]
+    add_title: str | Promise
+    edit_title: str | Promise
+
+    def _page(
+        self, request: HttpRequest, village: Region, form: Any, save: Any, title: Any, obj: Any
+    ) -> HttpResponse:
+        if request.method == "POST" and submit(form, save):
+            messages.success(request, _("Saved."))
+            return redirect("regions:profile", code=village.code)
+        name = self.model._meta.model_name
+        can_delete = obj is not None and has_permission_at(
+            request.user, f"regions.delete_{name}", obj.region_code
+        )
+        return render(
+            request,
+            "regions/form.html",
+            {
+                "form": form,
+                "title": title,
+                "region": village,
+                "delete_url": reverse(f"regions:{name}_delete", args=[obj.pk])
+                if can_delete
+                else None,
+                "breadcrumbs": _crumbs(village, link_self=True),
+                "nav_active": "profile",
+            },
+        )
+
+    def create_view(self, request: HttpRequest, code: str) -> HttpResponse:
+        village = _village(request, code)
+        if not has_permission_at(request.user, f"regions.add_{self.model._meta.model_name}", code):
+            raise PermissionDenied
+        form = self.form_class(request.POST or None)
+        save = partial(self.create, actor=request.user, village=village)
+        return self._page(request, village, form, lambda data: save(**data), self.add_title, None)
+
+    def edit_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        obj = get_in_scope(
+            self.model.objects.select_related("region"), request.user, "change", pk=pk
+        )
+        form = self.form_class(request.POST or None, instance=obj)
+        save = partial(self.update, actor=request.user, **{str(self.model._meta.model_name): obj})
+        return self._page(
+            request, obj.region, form, lambda data: save(**data), self.edit_title, obj
+        )
+
+    def delete_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = get_in_scope(self.model.objects.all(), request.user, "delete", pk=pk)
+        self.delete(actor=request.user, **{str(self.model._meta.model_name): obj})
+        messages.success(request, _("Deleted."))
+        return redirect("regions:profile", code=obj.region_code)
+
+    def urls(self, plural: str) -> list[URLPattern]:
+        name = self.model._meta.model_name
+        login = login_required
+        return [
+            path(f"<code:code>/{plural}/new/", login(self.create_view), name=f"{name}_create"),
+            path(f"{plural}/<int:pk>/", login(self.edit_view), name=f"{name}_edit"),
+            path(f"{plural}/<int:pk>/delete/", login(self.delete_view), name=f"{name}_delete"),
+        ]
 
 
-@login_required
-def clan_create(request: HttpRequest, code: str) -> HttpResponse:
-    village = _village(request, code)
-    if not has_permission_at(request.user, "regions.add_clan", village.code):
-        raise PermissionDenied
-    return _child_form(
-        request,
-        village,
-        ClanForm(request.POST or None),
-        lambda data: services.clan_create(actor=request.user, village=village, **data),
-        _("Add a clan"),
-    )
-
-
-@login_required
-def clan_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    clan = get_in_scope(Clan.objects.select_related("region"), request.user, "change", pk=pk)
-    return _child_form(
-        request,
-        clan.region,
-        ClanForm(request.POST or None, instance=clan),
-        lambda data: services.clan_update(actor=request.user, clan=clan, **data),
-        _("Edit the clan"),
-    )
-
-
-@login_required
-@require_POST
-def clan_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    clan = get_in_scope(Clan.objects.select_related("region"), request.user, "delete", pk=pk)
-    services.clan_delete(actor=request.user, clan=clan)
-    messages.success(request, _("Deleted."))
-    return redirect("regions:profile", code=clan.region_code)
-
-
-@login_required
-def facility_create(request: HttpRequest, code: str) -> HttpResponse:
-    village = _village(request, code)
-    if not has_permission_at(request.user, "regions.add_facility", village.code):
-        raise PermissionDenied
-    return _child_form(
-        request,
-        village,
-        FacilityForm(request.POST or None),
-        lambda data: services.facility_create(actor=request.user, village=village, **data),
-        _("Add a facility"),
-    )
-
-
-@login_required
-def facility_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    facility = get_in_scope(
-        Facility.objects.select_related("region"), request.user, "change", pk=pk
-    )
-    return _child_form(
-        request,
-        facility.region,
-        FacilityForm(request.POST or None, instance=facility),
-        lambda data: services.facility_update(actor=request.user, facility=facility, **data),
-        _("Edit the facility"),
-    )
-
-
-@login_required
-@require_POST
-def facility_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    facility = get_in_scope(Facility.objects.all(), request.user, "delete", pk=pk)
-    services.facility_delete(actor=request.user, facility=facility)
-    messages.success(request, _("Deleted."))
-    return redirect("regions:profile", code=facility.region_code)
+clans = VillageRecordViews(
+    model=Clan,
+    form_class=ClanForm,
+    create=services.clan_create,
+    update=services.clan_update,
+    delete=services.clan_delete,
+    add_title=gettext_lazy("Add a clan"),
+    edit_title=gettext_lazy("Edit the clan"),
+)
+facilities = VillageRecordViews(
+    model=Facility,
+    form_class=FacilityForm,
+    create=services.facility_create,
+    update=services.facility_update,
+    delete=services.facility_delete,
+    add_title=gettext_lazy("Add a facility"),
+    edit_title=gettext_lazy("Edit the facility"),
+)
 
 
 @login_required

@@ -10,7 +10,7 @@ from pytest_django import DjangoAssertNumQueries
 from cunzhi.accounts.models import Role
 from cunzhi.audit.models import Event
 from cunzhi.core.testing import County, ThreePeople, assert_three_people_scoping, make_user
-from cunzhi.regions.models import Contact, VillageProfile
+from cunzhi.regions.models import Clan, Contact, Facility, VillageProfile
 from cunzhi.regions.services import contact_create, facility_create, village_profile_update
 
 pytestmark = pytest.mark.django_db
@@ -223,3 +223,55 @@ def test_another_villages_contacts_page_is_a_404(county: County, people: ThreePe
     assert client.get(reverse("regions:contacts", args=[county.neighbour.code])).status_code == 404
     own = client.get(reverse("regions:contacts", args=[county.village.code])).content.decode()
     assert "邻村会计" not in own
+
+
+def test_a_facility_page_is_scoped_to_three_people(county: County, people: ThreePeople) -> None:
+    facility = facility_create(
+        actor=county.admin, village=county.village, kind="school", name="石板小学"
+    )
+    url = reverse("regions:facility_edit", args=[facility.pk])
+    assert_three_people_scoping(
+        people,
+        facility,
+        edit_url=url,
+        edit_data={"kind": "school", "name": "石板完小", "latitude": "25.1", "longitude": "102.5"},
+        changed=lambda: Facility.objects.get(pk=facility.pk).name == "石板完小",
+    )
+    client = Client()
+    client.force_login(people.read_only)
+    assert client.get(url).status_code == 403
+
+
+def test_a_cadre_adds_and_deletes_a_clan_and_the_trace_keeps_it(
+    county: County, people: ThreePeople
+) -> None:
+    client = Client()
+    client.force_login(people.in_scope)
+    response = client.post(
+        reverse("regions:clan_create", args=[county.village.code]),
+        {"surname": "杨", "households": "120", "share_percent": "31.5"},
+    )
+    assert response.status_code == 302
+    clan = Clan.objects.get(region=county.village, surname="杨")
+    edit_page = client.get(reverse("regions:clan_edit", args=[clan.pk])).content.decode()
+    assert reverse("regions:clan_delete", args=[clan.pk]) in edit_page
+    assert client.get(reverse("regions:clan_delete", args=[clan.pk])).status_code == 405
+    outsider = Client()
+    outsider.force_login(people.outsider)
+    assert outsider.post(reverse("regions:clan_delete", args=[clan.pk])).status_code == 404
+    assert client.post(reverse("regions:clan_delete", args=[clan.pk])).status_code == 302
+    assert not Clan.objects.filter(pk=clan.pk).exists()
+    deleted = Event.objects.get(action="regions.clan.delete", object_id=str(clan.pk))
+    assert deleted.data["fields"]["surname"] == "杨"
+
+
+def test_a_share_above_100_percent_is_refused(county: County, people: ThreePeople) -> None:
+    client = Client()
+    client.force_login(people.in_scope)
+    response = client.post(
+        reverse("regions:clan_create", args=[county.village.code]),
+        {"surname": "李", "households": "10", "share_percent": "120"},
+    )
+    assert response.status_code == 200
+    assert "share_percent" in response.context["form"].errors
+    assert not Clan.objects.filter(surname="李").exists()

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "cunzhi.regions",
     "cunzhi.accounts",
     "cunzhi.audit",
+    "cunzhi.registry",
 ]
 
 MIDDLEWARE = [

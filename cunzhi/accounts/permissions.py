@@ -36,14 +36,47 @@ MANAGE_PEOPLE = {
     "accounts.add_sendingunit",
 }
 SEE_AUDIT = {"audit.view_event"}
+SEE_REGISTER = {
+    "registry.view_household",
+    "registry.view_resident",
+    "registry.view_residenttag",
+    "registry.view_tenhouseholdgroup",
+    "registry.view_groupleader",
+}
+KEEP_REGISTER = {
+    "registry.add_household",
+    "registry.change_household",
+    "registry.add_resident",
+    "registry.change_resident",
+    "registry.change_tenhouseholdgroup",
+    "registry.add_tenhouseholdgroup",
+    "registry.add_groupleader",
+    "registry.change_groupleader",
+}
+# Seeing ID and phone numbers unmasked and sensitive tags: a permission, and each use is audited.
+REVEAL_PERSONAL = {"registry.reveal_resident"}
 SET_POLICY = {"core.change_policyparameter"}
-VILLAGE_CADRE = SEE_REGIONS | KEEP_PROFILE | SEE_CONTACTS | KEEP_CONTACTS | SEE_AUDIT
+VILLAGE_CADRE = (
+    SEE_REGIONS
+    | KEEP_PROFILE
+    | SEE_CONTACTS
+    | KEEP_CONTACTS
+    | SEE_AUDIT
+    | SEE_REGISTER
+    | KEEP_REGISTER
+    | REVEAL_PERSONAL
+)
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.COUNTY_ADMIN: frozenset(VILLAGE_CADRE | SEE_PEOPLE | MANAGE_PEOPLE | SET_POLICY),
     Role.COUNTY_ORG_DEPT: frozenset(SEE_REGIONS | SEE_CONTACTS | SEE_PEOPLE | SEE_AUDIT),
-    Role.COUNTY_CIVIL_AFFAIRS: frozenset(SEE_REGIONS | SEE_CONTACTS | SEE_AUDIT),
-    Role.COUNTY_RURAL_BUREAU: frozenset(SEE_REGIONS | SEE_CONTACTS | SEE_AUDIT),
+    # Civil affairs and the rural bureau work on assistance and monitoring: they need the register.
+    Role.COUNTY_CIVIL_AFFAIRS: frozenset(
+        SEE_REGIONS | SEE_CONTACTS | SEE_AUDIT | SEE_REGISTER | REVEAL_PERSONAL
+    ),
+    Role.COUNTY_RURAL_BUREAU: frozenset(
+        SEE_REGIONS | SEE_CONTACTS | SEE_AUDIT | SEE_REGISTER | REVEAL_PERSONAL
+    ),
     Role.TOWNSHIP_LEADER: frozenset(VILLAGE_CADRE | SEE_PEOPLE),
     Role.TOWNSHIP_STAFF: frozenset(VILLAGE_CADRE),
     Role.FIRST_SECRETARY: frozenset(VILLAGE_CADRE),
@@ -51,7 +84,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.VILLAGE_PARTY_SECRETARY: frozenset(VILLAGE_CADRE),
     Role.VILLAGE_COMMITTEE_MEMBER: frozenset(VILLAGE_CADRE),
     # The supervision committee reads and signs off; it does not keep the village's records.
-    Role.SUPERVISION_MEMBER: frozenset(SEE_REGIONS | SEE_CONTACTS | SEE_AUDIT),
+    Role.SUPERVISION_MEMBER: frozenset(SEE_REGIONS | SEE_CONTACTS | SEE_AUDIT | SEE_REGISTER),
     # A sending unit follows the villages its cadres serve in.
     Role.SENDING_UNIT_CONTACT: frozenset(SEE_REGIONS),
 }

@@ -9,13 +9,17 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from cunzhi.audit.models import Event
+from cunzhi.core.privacy import masked
 from cunzhi.core.scoping import get_in_scope
 
 
 def _present(events: list[Event]) -> list[Event]:
     for event in events:
         changes = event.data.get("changes") if isinstance(event.data, dict) else None
-        event.changes = [(k, v[0], v[1]) for k, v in (changes or {}).items()]  # type: ignore[attr-defined]
+        # The trace keeps the real values; a page shows personal numbers masked (rule 7).
+        event.changes = [  # type: ignore[attr-defined]
+            (k, masked(k, v[0]), masked(k, v[1])) for k, v in (changes or {}).items()
+        ]
         event.action_label = event.action.rsplit(".", 1)[-1].replace("_", " ")  # type: ignore[attr-defined]
     return events
 

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class RegistryConfig(AppConfig):
+    name = "cunzhi.registry"
+
+    def ready(self) -> None:
+        from cunzhi.registry.services import sync_default_tags
+
+        post_migrate.connect(sync_default_tags, sender=self, dispatch_uid="registry_default_tags")

@@ -1,0 +1,250 @@
+"""Households (户) and residents (人): what every other domain points at."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from cunzhi.core.models import BaseModel, RegionalModel
+
+
+class HouseholdStatus(models.TextChoices):
+    ACTIVE = "active", _("Registered")
+    MOVED_OUT = "moved_out", _("Moved out")
+    MERGED = "merged", _("Merged into another household")
+    DISSOLVED = "dissolved", _("Dissolved")
+
+
+class Household(RegionalModel):
+    """A registered household of a village; ``region`` is the village."""
+
+    group = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("villager group"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    household_no = models.CharField(_("household number"), max_length=30)  # 户编号
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    head = models.ForeignKey(
+        "Resident",
+        verbose_name=_("head of household"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=HouseholdStatus.choices, default=HouseholdStatus.ACTIVE
+    )
+    ten_household_group = models.ForeignKey(
+        "TenHouseholdGroup",
+        verbose_name=_("ten-household group"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="households",
+    )
+
+    class Meta:
+        ordering = ["region_code", "household_no"]
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "household_no"], name="one_household_number_per_village"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.household_no
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:household", args=[self.pk])
+
+
+class Relation(models.TextChoices):
+    HEAD = "head", _("Head of household")  # 户主
+    SPOUSE = "spouse", _("Spouse")
+    SON = "son", _("Son")
+    DAUGHTER = "daughter", _("Daughter")
+    SON_IN_LAW = "son_in_law", _("Son-in-law")
+    DAUGHTER_IN_LAW = "daughter_in_law", _("Daughter-in-law")
+    GRANDSON = "grandson", _("Grandson")
+    GRANDDAUGHTER = "granddaughter", _("Granddaughter")
+    FATHER = "father", _("Father")
+    MOTHER = "mother", _("Mother")
+    SIBLING = "sibling", _("Brother or sister")
+    OTHER = "other", _("Other relative")
+
+
+class Sex(models.TextChoices):
+    MALE = "male", _("Male")
+    FEMALE = "female", _("Female")
+
+
+class Education(models.TextChoices):
+    NONE = "none", _("No schooling")
+    PRIMARY = "primary", _("Primary school")
+    JUNIOR = "junior", _("Junior secondary")
+    SENIOR = "senior", _("Senior secondary or vocational")
+    COLLEGE = "college", _("College or above")
+    UNKNOWN = "", _("Not recorded")
+
+
+class Employment(models.TextChoices):
+    AT_HOME = "at_home", _("Farming or working at home")
+    AWAY = "away", _("Working away")  # 外出务工
+    STUDENT = "student", _("In school")
+    RETIRED = "retired", _("Retired or too old to work")
+    UNABLE = "unable", _("Unable to work")
+    CHILD = "child", _("Pre-school child")
+    UNKNOWN = "", _("Not recorded")
+
+
+class ResidentStatus(models.TextChoices):
+    LIVING = "living", _("Living here")
+    MOVED_OUT = "moved_out", _("Moved out")
+    DECEASED = "deceased", _("Deceased")
+
+
+class Resident(RegionalModel):
+    """A person registered in a household; ``region`` is the household's village."""
+
+    household = models.ForeignKey(
+        Household, verbose_name=_("household"), on_delete=models.PROTECT, related_name="members"
+    )
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
+    # Search keys, kept by the services: full pinyin and initials, surnames read as surnames.
+    name_pinyin = models.CharField(max_length=120, editable=False, db_index=True)
+    name_initials = models.CharField(max_length=20, editable=False, db_index=True)
+    id_number = models.CharField(_("ID number"), max_length=18, blank=True)
+    # The ID number backwards: "last 4 to 6 digits" becomes a prefix, which a b-tree index serves.
+    id_reversed = models.CharField(max_length=18, editable=False, db_index=True, blank=True)
+    sex = models.CharField(_("sex"), max_length=6, choices=Sex.choices)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    relation = models.CharField(_("relation to the head"), max_length=20, choices=Relation.choices)
+    ethnicity = models.CharField(_("ethnicity"), max_length=20, blank=True, default="汉族")
+    education = models.CharField(
+        _("education"), max_length=10, choices=Education.choices, blank=True
+    )
+    health = models.CharField(_("health"), max_length=100, blank=True)
+    disability = models.CharField(_("disability"), max_length=100, blank=True)
+    employment = models.CharField(
+        _("employment"), max_length=10, choices=Employment.choices, blank=True
+    )
+    work_place = models.CharField(_("where they work"), max_length=100, blank=True)
+    away_since = models.DateField(_("away since"), null=True, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ResidentStatus.choices, default=ResidentStatus.LIVING
+    )
+    status_since = models.DateField(_("status since"), null=True, blank=True)
+    tags: models.ManyToManyField[Tag, ResidentTag] = models.ManyToManyField(
+        "Tag", verbose_name=_("tags"), through="ResidentTag", related_name="residents"
+    )
+
+    class Meta:
+        ordering = ["household", "pk"]
+        verbose_name = _("resident")
+        verbose_name_plural = _("residents")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "id_number"],
+                condition=~Q(id_number=""),
+                name="one_id_number_per_village",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["region_code", "name_initials"], name="resident_scope_initials")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:resident", args=[self.pk])
+
+
+class Tag(BaseModel):
+    """A label from the configurable dictionary: 低保, left-behind child, village doctor, …"""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=40)
+    colour = models.CharField(_("colour"), max_length=7, default="#6b7280")
+    # A sensitive tag (低保, disability) is shown only to those who may reveal personal data.
+    sensitive = models.BooleanField(_("sensitive"), default=False)
+    key_person = models.BooleanField(
+        _("key person"),
+        default=False,
+        help_text=_("People the resident cadre visits first (seed 003)."),
+    )
+    active = models.BooleanField(_("in use"), default=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ResidentTag(RegionalModel):
+    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="tag_links")
+    tag = models.ForeignKey(Tag, on_delete=models.PROTECT, related_name="resident_links")
+
+    class Meta:
+        verbose_name = _("resident tag")
+        verbose_name_plural = _("resident tags")
+        constraints = [models.UniqueConstraint(fields=["resident", "tag"], name="one_link_per_tag")]
+
+    def __str__(self) -> str:
+        return f"{self.resident} · {self.tag}"
+
+
+class TenHouseholdGroup(RegionalModel):
+    """十户联户: about ten neighbouring households with a lead household."""
+
+    name = models.CharField(_("name"), max_length=50)
+    lead_household = models.ForeignKey(
+        Household,
+        verbose_name=_("lead household"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["region_code", "name"]
+        verbose_name = _("ten-household group")
+        verbose_name_plural = _("ten-household groups")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GroupLeader(RegionalModel):
+    """The leader (组长) of a villager group; ``region`` is the group."""
+
+    resident = models.ForeignKey(
+        Resident, verbose_name=_("resident"), on_delete=models.PROTECT, related_name="+"
+    )
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["region_code", "-starts_on"]
+        verbose_name = _("villager group leader")
+        verbose_name_plural = _("villager group leaders")
+
+    def __str__(self) -> str:
+        return f"{self.resident}"

@@ -1,0 +1,430 @@
+"""Writes to the household register (DESIGN rule 3): every one checked, scoped and audited."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from cunzhi.audit import services as audit
+from cunzhi.core.regioncodes import Level
+from cunzhi.core.writes import editable_fields, require_permission
+from cunzhi.regions.models import Region
+from cunzhi.registry.defaults import DEFAULT_TAGS
+from cunzhi.registry.identity import name_pinyin as pinyin_of
+from cunzhi.registry.identity import parse_id_number
+from cunzhi.registry.models import (
+    Household,
+    HouseholdStatus,
+    Relation,
+    Resident,
+    ResidentStatus,
+    ResidentTag,
+    Tag,
+)
+
+# Audit events keep a resident's fields; these are shown masked (audit.selectors).
+RESIDENT_FIELDS = (
+    "name",
+    "id_number",
+    "sex",
+    "birth_date",
+    "relation",
+    "ethnicity",
+    "education",
+    "health",
+    "disability",
+    "employment",
+    "work_place",
+    "away_since",
+    "phone",
+    "status",
+    "status_since",
+)
+
+
+def prepare_resident(resident: Resident) -> None:
+    """Derive the search keys and check the ID number against sex and birth date.
+
+    A field left empty takes its value from the ID number; a field that disagrees is an error on
+    that field, so the person correcting a typo sees which of the two is wrong.
+    """
+    resident.name = resident.name.strip()
+    resident.name_pinyin, resident.name_initials = pinyin_of(resident.name)
+    errors: dict[str, str] = {}
+    if resident.id_number:
+        try:
+            facts = parse_id_number(resident.id_number)
+        except ValidationError as error:
+            raise ValidationError({"id_number": error.messages}) from None
+        resident.id_number = facts.number
+        if resident.birth_date is None:
+            resident.birth_date = facts.birth_date
+        elif resident.birth_date != facts.birth_date:
+            errors["birth_date"] = _("The birth date does not match the ID number (%(date)s).") % {
+                "date": facts.birth_date.isoformat()
+            }
+        if not resident.sex:
+            resident.sex = facts.sex
+        elif resident.sex != facts.sex:
+            errors["sex"] = _("The sex does not match the ID number.")
+    resident.id_reversed = resident.id_number[::-1]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _require_village(region: Region) -> None:
+    if region.level != Level.VILLAGE:
+        raise ValidationError({"village": _("Households are registered in a village.")})
+
+
+def _check_group(village: Region, group: Region | None) -> None:
+    if group is not None and group.parent_id != village.pk:
+        raise ValidationError({"group": _("The villager group is not in this village.")})
+
+
+def _new_resident(household: Household, fields: dict[str, Any]) -> Resident:
+    resident = Resident(household=household, region=household.region, **fields)
+    prepare_resident(resident)
+    resident.full_clean(exclude=["household"])
+    resident.save()
+    return resident
+
+
+def household_register(
+    *,
+    actor: Any,
+    village: Region,
+    household_no: str,
+    head: dict[str, Any],
+    members: Sequence[dict[str, Any]] = (),
+    group: Region | None = None,
+    address: str = "",
+    phone: str = "",
+) -> Household:
+    """Register a household with its head and members (each a dict of resident fields)."""
+    _require_village(village)
+    _check_group(village, group)
+    with transaction.atomic():
+        require_permission(actor, "registry.add_household", village.code)
+        household = Household(
+            region=village,
+            household_no=household_no.strip(),
+            group=group,
+            address=address,
+            phone=phone,
+        )
+        household.full_clean()
+        household.save()
+        head_resident = _new_resident(household, {**head, "relation": Relation.HEAD})
+        residents = [head_resident]
+        for index, fields in enumerate(members):
+            try:
+                residents.append(_new_resident(household, fields))
+            except ValidationError as error:
+                raise ValidationError(
+                    {f"members.{index}.{k}": v for k, v in error.message_dict.items()}
+                ) from None
+        household.head = head_resident
+        household.save(update_fields=["head", "updated_at"])
+        audit.record(
+            actor=actor,
+            action="registry.household_register",
+            obj=household,
+            data={
+                "household_no": household.household_no,
+                "members": [audit.snapshot(r, RESIDENT_FIELDS) for r in residents],
+            },
+        )
+    return household
+
+
+def resident_add(*, actor: Any, household: Household, **fields: Any) -> Resident:
+    with transaction.atomic():
+        require_permission(actor, "registry.add_resident", household.region_code)
+        if fields.get("relation") == Relation.HEAD:
+            raise ValidationError(
+                {"relation": _("A household has one head; change the head instead.")}
+            )
+        resident = _new_resident(household, fields)
+        audit.record(
+            actor=actor,
+            action="registry.resident_add",
+            obj=resident,
+            data={
+                "household": household.household_no,
+                "fields": audit.snapshot(resident, RESIDENT_FIELDS),
+            },
+        )
+    return resident
+
+
+def resident_update(*, actor: Any, resident: Resident, **changes: Any) -> Resident:
+    """Change a resident's fields (not their household: that is a move)."""
+    unknown = set(changes) - set(RESIDENT_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable here: {', '.join(sorted(unknown))}")
+    with transaction.atomic():
+        require_permission(actor, "registry.change_resident", resident.region_code)
+        before = audit.snapshot(resident, RESIDENT_FIELDS)
+        if changes.get("relation") == Relation.HEAD and resident.relation != Relation.HEAD:
+            raise ValidationError(
+                {"relation": _("Use “make head of household” to change the head.")}
+            )
+        for name, value in changes.items():
+            setattr(resident, name, value)
+        if "id_number" in changes and "birth_date" not in changes:
+            resident.birth_date = None  # taken again from the new number
+        prepare_resident(resident)
+        resident.full_clean(exclude=["household"])
+        resident.save()
+        changed = audit.diff(before, audit.snapshot(resident, RESIDENT_FIELDS))
+        if changed:
+            audit.record(
+                actor=actor,
+                action="registry.resident_update",
+                obj=resident,
+                data={"changes": changed},
+            )
+    return resident
+
+
+def resident_set_status(
+    *, actor: Any, resident: Resident, status: str, since: datetime.date
+) -> Resident:
+    """Moved out or deceased (or back), from a date; a household's head stays recorded."""
+    if status not in ResidentStatus.values:
+        raise ValidationError({"status": _("Unknown status.")})
+    return resident_update(actor=actor, resident=resident, status=status, status_since=since)
+
+
+def household_update(*, actor: Any, household: Household, **changes: Any) -> Household:
+    allowed = {"address", "phone", "group", "household_no"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValueError(f"not editable here: {', '.join(sorted(unknown))}")
+    with transaction.atomic():
+        require_permission(actor, "registry.change_household", household.region_code)
+        fields = [f for f in editable_fields(household) if f != "head_id"]
+        before = audit.snapshot(household, fields)
+        _check_group(household.region, changes.get("group", household.group))
+        for name, value in changes.items():
+            setattr(household, name, value)
+        household.full_clean()
+        household.save()
+        changed = audit.diff(before, audit.snapshot(household, fields))
+        if changed:
+            audit.record(
+                actor=actor,
+                action="registry.household_update",
+                obj=household,
+                data={"changes": changed},
+            )
+    return household
+
+
+def household_set_head(
+    *, actor: Any, household: Household, resident: Resident, old_head_relation: str = Relation.OTHER
+) -> Household:
+    """Make ``resident`` the head; the old head takes ``old_head_relation`` (e.g. father)."""
+    if resident.household_id != household.pk:
+        raise ValidationError({"head": _("The new head must be a member of the household.")})
+    with transaction.atomic():
+        require_permission(actor, "registry.change_household", household.region_code)
+        old = household.head
+        if old is not None and old.pk != resident.pk:
+            old.relation = old_head_relation
+            old.save(update_fields=["relation", "updated_at"])
+        resident.relation = Relation.HEAD
+        resident.save(update_fields=["relation", "updated_at"])
+        household.head = resident
+        household.save(update_fields=["head", "updated_at"])
+        audit.record(
+            actor=actor,
+            action="registry.household_set_head",
+            obj=household,
+            data={"changes": {"head": [str(old) if old else None, str(resident)]}},
+        )
+    return household
+
+
+def _move(resident: Resident, target: Household, relation: str) -> None:
+    resident.household = target
+    resident.region = target.region
+    resident.relation = relation
+    resident.save()
+    ResidentTag.objects.filter(resident=resident).update(
+        region=target.region, region_code=target.region_code
+    )
+
+
+def resident_move(
+    *, actor: Any, resident: Resident, to: Household, relation: str = Relation.OTHER
+) -> Resident:
+    """Move a person to another household, in this village or another (a transfer).
+
+    A transfer needs the right to change the register at both ends.
+    """
+    if resident.pk == resident.household.head_id:
+        raise ValidationError(
+            {"resident": _("Choose a new head of household before moving the head out.")}
+        )
+    if relation == Relation.HEAD:
+        raise ValidationError({"relation": _("A household has one head; change the head instead.")})
+    with transaction.atomic():
+        require_permission(actor, "registry.change_resident", resident.region_code)
+        require_permission(actor, "registry.change_resident", to.region_code)
+        source = resident.household
+        _move(resident, to, relation)
+        audit.record(
+            actor=actor,
+            action="registry.resident_move",
+            obj=resident,
+            data={
+                "from": [source.region_code, source.household_no],
+                "to": [to.region_code, to.household_no],
+            },
+        )
+    return resident
+
+
+def household_split(
+    *,
+    actor: Any,
+    household: Household,
+    members: Iterable[Resident],
+    household_no: str,
+    head: Resident,
+    address: str = "",
+) -> Household:
+    """分户: some members leave to form a new household of the village, ``head`` at its head."""
+    members = list(members)
+    if head not in members:
+        raise ValidationError({"head": _("The new head must be one of the members who leave.")})
+    if any(m.household_id != household.pk for m in members):
+        raise ValidationError({"members": _("Every member who leaves must be of this household.")})
+    if household.head_id in {m.pk for m in members}:
+        raise ValidationError(
+            {"members": _("The head stays; choose a new head first if the head leaves.")}
+        )
+    with transaction.atomic():
+        require_permission(actor, "registry.add_household", household.region_code)
+        new = Household(
+            region=household.region,
+            household_no=household_no.strip(),
+            group=household.group,
+            address=address or household.address,
+        )
+        new.full_clean()
+        new.save()
+        for member in members:
+            _move(member, new, Relation.HEAD if member.pk == head.pk else member.relation)
+        new.head = head
+        new.save(update_fields=["head", "updated_at"])
+        audit.record(
+            actor=actor,
+            action="registry.household_split",
+            obj=new,
+            data={"from": household.household_no, "members": [str(m) for m in members]},
+        )
+    return new
+
+
+def household_merge(*, actor: Any, source: Household, into: Household) -> Household:
+    """合户: every member of ``source`` joins ``into``; ``source`` is kept as merged."""
+    if source.pk == into.pk:
+        raise ValidationError({"into": _("A household cannot merge into itself.")})
+    with transaction.atomic():
+        require_permission(actor, "registry.change_household", source.region_code)
+        require_permission(actor, "registry.change_household", into.region_code)
+        moved = list(source.members.all())
+        for member in moved:
+            _move(
+                member,
+                into,
+                Relation.OTHER if member.relation == Relation.HEAD else member.relation,
+            )
+        source.status = HouseholdStatus.MERGED
+        source.head = None
+        source.save(update_fields=["status", "head", "updated_at"])
+        audit.record(
+            actor=actor,
+            action="registry.household_merge",
+            obj=into,
+            data={
+                "source": [source.region_code, source.household_no],
+                "members": [str(m) for m in moved],
+            },
+        )
+    return into
+
+
+def household_transfer(
+    *, actor: Any, household: Household, village: Region, household_no: str | None = None
+) -> Household:
+    """A whole household moves to another village (迁移): its members go with it."""
+    _require_village(village)
+    with transaction.atomic():
+        require_permission(actor, "registry.change_household", household.region_code)
+        require_permission(actor, "registry.add_household", village.code)
+        source = (household.region_code, household.household_no)
+        household.region = village
+        household.group = None
+        household.ten_household_group = None
+        if household_no:
+            household.household_no = household_no.strip()
+        household.full_clean()
+        household.save()
+        for member in household.members.all():
+            _move(member, household, member.relation)
+        audit.record(
+            actor=actor,
+            action="registry.household_transfer",
+            obj=household,
+            data={"from": list(source), "to": [village.code, household.household_no]},
+        )
+    return household
+
+
+def resident_set_tags(*, actor: Any, resident: Resident, tags: Iterable[Tag]) -> Resident:
+    """Replace the resident's tags; the trace names what was added and removed."""
+    wanted = {tag.pk: tag for tag in tags}
+    with transaction.atomic():
+        require_permission(actor, "registry.change_resident", resident.region_code)
+        current = {link.tag_id: link for link in resident.tag_links.select_related("tag")}
+        removed = [current[pk].tag.code for pk in current.keys() - wanted.keys()]
+        added = [wanted[pk] for pk in wanted.keys() - current.keys()]
+        ResidentTag.objects.filter(
+            resident=resident, tag_id__in=current.keys() - wanted.keys()
+        ).delete()
+        ResidentTag.objects.bulk_create(
+            [
+                ResidentTag(
+                    resident=resident,
+                    tag=tag,
+                    region=resident.region,
+                    region_code=resident.region_code,
+                )
+                for tag in added
+            ]
+        )
+        if added or removed:
+            audit.record(
+                actor=actor,
+                action="registry.resident_set_tags",
+                obj=resident,
+                data={"added": sorted(t.code for t in added), "removed": sorted(removed)},
+            )
+    return resident
+
+
+def sync_default_tags(**_kwargs: Any) -> int:
+    """Insert the default tags missing from the dictionary; never changes an existing one."""
+    existing = set(Tag.objects.values_list("code", flat=True))
+    missing = [Tag(**tag) for tag in DEFAULT_TAGS if tag["code"] not in existing]
+    Tag.objects.bulk_create(missing)
+    return len(missing)

@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from cunzhi.accounts.models import Role
+from cunzhi.audit.models import Event
+from cunzhi.core.testing import County, ThreePeople, make_user
+from cunzhi.registry.duplicates import duplicate_id_numbers, likely_duplicates, resident_merge
+from cunzhi.registry.models import Resident, Tag
+from cunzhi.registry.services import resident_add, resident_set_tags
+from cunzhi.registry.testing import make_id_number, register_family
+
+pytestmark = pytest.mark.django_db
+BORN = datetime.date(1990, 4, 8)
+
+
+@pytest.fixture
+def twice(county: County) -> tuple[Resident, Resident]:
+    """The same young man registered in his parents' household and in the next village."""
+    number = make_id_number(BORN, sequence=40)
+    here = register_family(county.admin, county.village, "0001")
+    there = register_family(county.admin, county.neighbour, "0001", sequence=20)
+    a = resident_add(
+        actor=county.admin,
+        household=here,
+        name="杨建国",
+        id_number=number,
+        relation="son",
+        phone="13888880000",
+    )
+    b = resident_add(
+        actor=county.admin,
+        household=there,
+        name="杨建国",
+        id_number=number,
+        relation="other",
+        work_place="昆明",
+    )
+    return a, b
+
+
+def test_the_township_sees_an_id_number_registered_in_two_villages(
+    county: County, twice: tuple[Resident, Resident]
+) -> None:
+    leader = make_user(county, "leader", Role.TOWNSHIP_LEADER, county.township)
+    groups = duplicate_id_numbers(leader, county.township)
+    assert [sorted(r.region_code for r in g.residents) for g in groups] == [
+        sorted([county.village.code, county.neighbour.code])
+    ]
+
+
+def test_a_village_secretary_does_not_see_the_other_village_half(
+    county: County, people: ThreePeople, twice: tuple[Resident, Resident]
+) -> None:
+    assert duplicate_id_numbers(people.in_scope, county.township) == []
+
+
+def test_same_name_and_birth_date_with_a_missing_number_is_a_likely_duplicate(
+    county: County,
+) -> None:
+    here = register_family(county.admin, county.village, "0001")
+    there = register_family(
+        county.admin, county.far_village, "0009", head_name="王永昌", sequence=30, members=[]
+    )
+    resident_add(
+        actor=county.admin,
+        household=here,
+        name="李秀英",
+        relation="other",
+        id_number=make_id_number(BORN, sequence=60, male=False),
+    )
+    resident_add(
+        actor=county.admin,
+        household=there,
+        name="李秀英",
+        relation="other",
+        birth_date=BORN,
+        sex="female",
+    )
+    groups = likely_duplicates(county.admin, county.county)
+    assert len(groups) == 1 and {r.name for r in groups[0].residents} == {"李秀英"}
+
+
+def test_merging_keeps_one_record_fills_its_blanks_and_moves_tags(
+    county: County, twice: tuple[Resident, Resident]
+) -> None:
+    keep, duplicate = twice
+    resident_set_tags(
+        actor=county.admin, resident=duplicate, tags=[Tag.objects.get(code="returning_worker")]
+    )
+    resident_merge(actor=county.admin, keep=keep, duplicate=duplicate)
+    keep.refresh_from_db()
+    assert keep.work_place == "昆明" and keep.phone == "13888880000"
+    assert [t.code for t in keep.tags.all()] == ["returning_worker"]
+    assert not Resident.objects.filter(pk=duplicate.pk).exists()
+    event = Event.objects.get(action="registry.resident_merge")
+    assert event.data["removed"]["fields"]["work_place"] == "昆明"
+    assert duplicate_id_numbers(county.admin, county.county) == []
+
+
+def test_merging_needs_rights_over_both_records(
+    county: County, people: ThreePeople, twice: tuple[Resident, Resident]
+) -> None:
+    keep, duplicate = twice
+    with pytest.raises(PermissionDenied):
+        resident_merge(actor=people.in_scope, keep=keep, duplicate=duplicate)
+    assert Resident.objects.filter(pk=duplicate.pk).exists()
+
+
+def test_a_head_of_household_with_members_is_not_merged_away(county: County) -> None:
+    a = register_family(county.admin, county.village, "0001")
+    b = register_family(county.admin, county.neighbour, "0002", sequence=20)
+    assert a.head is not None and b.head is not None
+    with pytest.raises(ValidationError):
+        resident_merge(actor=county.admin, keep=a.head, duplicate=b.head)

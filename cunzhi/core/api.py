@@ -11,7 +11,7 @@ needs one parser for all of them.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -23,7 +23,8 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import LimitOffsetPagination
 from ninja.security import HttpBearer
-from pydantic import ConfigDict, field_validator
+from pydantic import ConfigDict, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 from cunzhi.accounts.services import api_token_authenticate
 
@@ -68,6 +69,23 @@ class InputSchema(Schema):
     def _no_nul_characters(cls, value: Any) -> Any:
         if isinstance(value, str) and "\x00" in value:
             raise ValueError("NUL character")
+        return value
+
+
+class PatchSchema(InputSchema):
+    """A PATCH body: any subset of the fields; a field not sent is left as it is.
+
+    Null is refused except for the fields in ``nullable``. A null for a text column would pass
+    Django's ``full_clean`` (it skips empty values of blank fields) and fail in the database.
+    """
+
+    nullable: ClassVar[frozenset[str]] = frozenset()
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _null_only_where_allowed(cls, value: Any, info: ValidationInfo) -> Any:
+        if value is None and info.field_name not in cls.nullable:
+            raise PydanticCustomError("null", _("This field cannot be null."))
         return value
 
 

@@ -16,7 +16,15 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from cunzhi.core.api import READ_ERRORS, WRITE_ERRORS, InputSchema, Pagination, actor, label_of
+from cunzhi.core.api import (
+    READ_ERRORS,
+    WRITE_ERRORS,
+    InputSchema,
+    Pagination,
+    PatchSchema,
+    actor,
+    label_of,
+)
 from cunzhi.core.regioncodes import Level
 from cunzhi.core.scoping import get_in_scope
 from cunzhi.regions.models import Contact, ContactLevel, Facility, FacilityKind, Region
@@ -170,7 +178,7 @@ class VillageProfileOut(Schema):
     groups: list[RegionOut]
 
 
-class ProfilePatch(InputSchema):
+class ProfilePatch(PatchSchema):
     """Any subset of the profile's fields; a field not sent is left as it is."""
 
     population: int | None = None
@@ -219,7 +227,9 @@ class FacilityIn(InputSchema):
     notes: str = Field("", max_length=200)
 
 
-class FacilityPatch(InputSchema):
+class FacilityPatch(PatchSchema):
+    nullable = frozenset({"latitude", "longitude"})
+
     kind: FacilityKind | None = None
     name: str | None = Field(None, min_length=1, max_length=100)
     latitude: Decimal | None = None
@@ -307,7 +317,7 @@ class ContactIn(InputSchema):
     notes: str = ""
 
 
-class ContactPatch(InputSchema):
+class ContactPatch(PatchSchema):
     name: str | None = Field(None, min_length=1, max_length=50)
     organisation: str | None = Field(None, min_length=1, max_length=100)
     position: str | None = Field(None, max_length=100)

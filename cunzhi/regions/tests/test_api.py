@@ -103,6 +103,29 @@ def test_a_patch_changes_only_the_fields_it_sends(county: County, people: ThreeP
     assert (profile.population, profile.notes, profile.area_km2) == (900, "旧", Decimal("12.5"))
 
 
+def test_a_null_for_a_text_or_number_field_is_a_422_not_a_500(
+    county: County, people: ThreePeople
+) -> None:
+    village_profile_update(actor=county.admin, village=county.village, population=900, notes="旧")
+    client = session(people.in_scope)
+    for body in ({"notes": None}, {"population": None}):
+        response = patch(client, PROFILE_URL, body, **ENGLISH)
+        assert response.status_code == 422, body
+        [error] = response.json()["errors"]
+        assert error == {"field": next(iter(body)), "message": "This field cannot be null."}
+    contact = contact_create(
+        actor=county.admin,
+        region=county.village,
+        name="李医生",
+        organisation="石板村卫生室",
+        level=ContactLevel.VILLAGE,
+    )
+    response = patch(client, f"/api/v1/contacts/{contact.pk}", {"notes": None}, **ENGLISH)
+    assert response.status_code == 422
+    profile = VillageProfile.objects.get(region=county.village)
+    assert (profile.population, profile.notes) == (900, "旧")
+
+
 def test_a_negative_population_is_a_422_naming_the_field(
     county: County, people: ThreePeople
 ) -> None:

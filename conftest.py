@@ -26,3 +26,13 @@ def county(db) -> County:  # type: ignore[no-untyped-def]
 @pytest.fixture
 def people(county: County) -> ThreePeople:
     return three_people(county)
+
+
+@pytest.fixture
+def english(settings):  # type: ignore[no-untyped-def]
+    """Messages in English, for tests that read a message's words (the UI defaults to Chinese)."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

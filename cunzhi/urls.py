@@ -15,6 +15,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("cunzhi.accounts.urls")),
     path("regions/", include("cunzhi.regions.urls")),
+    path("registry/", include("cunzhi.registry.urls")),
     path("audit/", include("cunzhi.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

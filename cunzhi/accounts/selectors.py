@@ -47,6 +47,17 @@ def navigation_for(user: Any, post: Post | None) -> list[NavItem]:
                 "profile",
             )
         )
+    if post is not None and has_permission_anywhere(user, "registry.view_household"):
+        # A village post opens its village's register; a township or county post opens its
+        # region page, which lists the villages below it.
+        url = (
+            reverse("registry:register", args=[post.region_code])
+            if post.region.is_village
+            else reverse("regions:detail", args=[post.region_code])
+        )
+        items.append(NavItem(str(_("Register")), url, "registry"))
+    if post is not None and has_permission_anywhere(user, "registry.view_resident"):
+        items.append(NavItem(str(_("Find a person")), reverse("registry:search"), "search"))
     if post is not None and has_permission_anywhere(user, "regions.view_contact"):
         items.append(
             NavItem(

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from cunzhi.regions.models import Region
 
 # In the order they are seeded: each app may use what the apps before it created.
-DEMO_APPS = ["cunzhi.regions", "cunzhi.accounts"]
+DEMO_APPS = ["cunzhi.regions", "cunzhi.accounts", "cunzhi.registry"]
 DEMO_PASSWORD = "cunzhi-demo-2026"
 ADMIN_USERNAME = "admin"
 ADMIN_ROLE = "admin"  # the login list's role for the system administrator, who holds no post

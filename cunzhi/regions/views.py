@@ -56,6 +56,8 @@ def region_detail(request: HttpRequest, code: str) -> HttpResponse:
     context = {
         "region": region,
         "children": region_list(request.user, parent=region),
+        # The household register's pages (registry app) for those who may read it.
+        "can_see_register": has_permission_at(request.user, "registry.view_resident", region.code),
         "breadcrumbs": _crumbs(region),
         "nav_active": "regions",
     }

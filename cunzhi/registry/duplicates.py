@@ -19,6 +19,7 @@ from cunzhi.audit import services as audit
 from cunzhi.core.writes import require_permission
 from cunzhi.regions.models import Region
 from cunzhi.registry.models import HouseholdStatus, Resident, ResidentTag
+from cunzhi.registry.selectors import tag_links
 from cunzhi.registry.services import RESIDENT_FIELDS
 
 # Groups listed at once; the next ones show as the first are merged away.
@@ -44,7 +45,13 @@ def _groups(residents: Any, key_fields: tuple[str, ...], limit: int) -> list[Dup
     for key in keys:
         match |= Q(**{field: key[field] for field in key_fields})
     found: dict[tuple[Any, ...], list[Resident]] = {}
-    for resident in residents.filter(match).select_related("household", "region").order_by("pk"):
+    found_residents = (
+        residents.filter(match)
+        .select_related("household", "region")
+        .prefetch_related(tag_links())
+        .order_by("pk")
+    )
+    for resident in found_residents:
         found.setdefault(tuple(getattr(resident, f) for f in key_fields), []).append(resident)
     return [
         DuplicateGroup(" · ".join(str(part) for part in key), members)

@@ -9,6 +9,17 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from cunzhi.core.models import BaseModel, RegionalModel
+from cunzhi.registry.collation import CodepointOrder
+
+# The resident's columns search reads a prefix of (selectors.resident_search), each indexed.
+SEARCH_KEYS = (
+    "name",
+    "name_reversed",
+    "name_pinyin",
+    "name_initials",
+    "id_reversed",
+    "phone_reversed",
+)
 
 
 class HouseholdStatus(models.TextChoices):
@@ -59,6 +70,11 @@ class Household(RegionalModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["region", "household_no"], name="one_household_number_per_village"
+            )
+        ]
+        indexes = [
+            models.Index(
+                CodepointOrder("household_no"), "region_code", "id", name="household_search_number"
             )
         ]
 
@@ -121,12 +137,15 @@ class Resident(RegionalModel):
         Household, verbose_name=_("household"), on_delete=models.PROTECT, related_name="members"
     )
     name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
-    # Search keys, kept by the services: full pinyin and initials, surnames read as surnames.
-    name_pinyin = models.CharField(max_length=120, editable=False, db_index=True)
-    name_initials = models.CharField(max_length=20, editable=False, db_index=True)
+    # Search keys, kept by the services (identity.search_keys) and indexed in Meta.indexes: full
+    # pinyin and initials, surnames read as surnames; the name backwards, so a given name typed
+    # alone is a prefix.
+    name_pinyin = models.CharField(max_length=120, editable=False)
+    name_initials = models.CharField(max_length=20, editable=False)
+    name_reversed = models.CharField(max_length=50, editable=False, blank=True, default="")
     id_number = models.CharField(_("ID number"), max_length=18, blank=True)
     # The ID number backwards: "last 4 to 6 digits" becomes a prefix, which a b-tree index serves.
-    id_reversed = models.CharField(max_length=18, editable=False, db_index=True, blank=True)
+    id_reversed = models.CharField(max_length=18, editable=False, blank=True)
     sex = models.CharField(_("sex"), max_length=6, choices=Sex.choices)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     relation = models.CharField(_("relation to the head"), max_length=20, choices=Relation.choices)
@@ -142,6 +161,8 @@ class Resident(RegionalModel):
     work_place = models.CharField(_("where they work"), max_length=100, blank=True)
     away_since = models.DateField(_("away since"), null=True, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True, db_index=True)
+    # The phone's digits backwards, for "the last digits of the phone number".
+    phone_reversed = models.CharField(max_length=30, editable=False, blank=True, default="")
     status = models.CharField(
         _("status"), max_length=10, choices=ResidentStatus.choices, default=ResidentStatus.LIVING
     )
@@ -161,8 +182,11 @@ class Resident(RegionalModel):
                 name="one_id_number_per_village",
             )
         ]
+        # Search (selectors.resident_search): each key, then the scope, then the pk, so that a
+        # prefix in a county's scope is one index range read in order and stops at the limit.
         indexes = [
-            models.Index(fields=["region_code", "name_initials"], name="resident_scope_initials")
+            models.Index(CodepointOrder(key), "region_code", "id", name=f"resident_search_{key}")
+            for key in SEARCH_KEYS
         ]
 
     def __str__(self) -> str:
@@ -248,3 +272,63 @@ class GroupLeader(RegionalModel):
 
     def __str__(self) -> str:
         return f"{self.resident}"
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Imported")
+    CHECKED = "checked", _("Checked; nothing written")
+    REJECTED = "rejected", _("Rows have errors; nothing was written")
+    FAILED = "failed", _("Could not be read")
+
+
+class ImportJob(BaseModel):
+    """An uploaded register file (户籍导入) and what became of it.
+
+    Not a regional record: one file may hold several villages, and it holds the personal data
+    of every row, so only the person who uploaded it sees it (and a superuser). What it changed
+    is in the audit log of each village it touched, where supervisors read it.
+    """
+
+    created_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    file = models.FileField(_("file"), upload_to="registry/imports/%Y/%m/")
+    file_name = models.CharField(_("file name"), max_length=255)
+    dry_run = models.BooleanField(_("check only"), default=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    phase = models.CharField(_("phase"), max_length=20, blank=True)
+    rows_done = models.PositiveIntegerField(_("rows done"), default=0)
+    rows_total = models.PositiveIntegerField(_("rows in the file"), null=True, blank=True)
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+    errors = models.JSONField(_("first errors"), default=list, blank=True)
+    error_count = models.PositiveIntegerField(_("errors"), default=0)
+    error_file = models.FileField(
+        _("file with errors marked"), upload_to="registry/imports/%Y/%m/", blank=True
+    )
+    message = models.TextField(_("message"), blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("register import")
+        verbose_name_plural = _("register imports")
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:import_job", args=[self.pk])
+
+    @property
+    def finished(self) -> bool:
+        return self.status not in {ImportStatus.QUEUED, ImportStatus.RUNNING}
+
+    @property
+    def percent(self) -> int | None:
+        if not self.rows_total:
+            return None
+        return min(100, round(100 * self.rows_done / self.rows_total))

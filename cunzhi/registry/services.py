@@ -15,9 +15,9 @@ from cunzhi.core.regioncodes import Level
 from cunzhi.core.writes import editable_fields, require_permission
 from cunzhi.regions.models import Region
 from cunzhi.registry.defaults import DEFAULT_TAGS
-from cunzhi.registry.identity import name_pinyin as pinyin_of
-from cunzhi.registry.identity import parse_id_number
+from cunzhi.registry.identity import parse_id_number, search_keys
 from cunzhi.registry.models import (
+    GroupLeader,
     Household,
     HouseholdStatus,
     Relation,
@@ -25,6 +25,7 @@ from cunzhi.registry.models import (
     ResidentStatus,
     ResidentTag,
     Tag,
+    TenHouseholdGroup,
 )
 
 # Audit events keep a resident's fields; these are shown masked (audit.selectors).
@@ -54,7 +55,6 @@ def prepare_resident(resident: Resident) -> None:
     that field, so the person correcting a typo sees which of the two is wrong.
     """
     resident.name = resident.name.strip()
-    resident.name_pinyin, resident.name_initials = pinyin_of(resident.name)
     errors: dict[str, str] = {}
     if resident.id_number:
         try:
@@ -72,7 +72,10 @@ def prepare_resident(resident: Resident) -> None:
             resident.sex = facts.sex
         elif resident.sex != facts.sex:
             errors["sex"] = _("The sex does not match the ID number.")
-    resident.id_reversed = resident.id_number[::-1]
+    keys = search_keys(resident.name, resident.id_number, resident.phone)
+    resident.name_pinyin, resident.name_initials = keys.name_pinyin, keys.name_initials
+    resident.name_reversed, resident.id_reversed = keys.name_reversed, keys.id_reversed
+    resident.phone_reversed = keys.phone_reversed
     if errors:
         raise ValidationError(errors)
 
@@ -87,9 +90,47 @@ def _check_group(village: Region, group: Region | None) -> None:
         raise ValidationError({"group": _("The villager group is not in this village.")})
 
 
+def _check_unique_in_village(obj: Household | Resident) -> None:
+    """A household number or an ID number used twice in a village is an error on that field,
+    naming the record that has it (the database constraint would only say "constraint")."""
+    if isinstance(obj, Household):
+        clash = (
+            Household.objects.filter(region_id=obj.region_id, household_no=obj.household_no)
+            .exclude(pk=obj.pk)
+            .exists()
+        )
+        if clash:
+            raise ValidationError(
+                {
+                    "household_no": _("Household number %(no)s is already used in this village.")
+                    % {"no": obj.household_no}
+                }
+            )
+        return
+    if not obj.id_number:
+        return
+    other = (
+        Resident.objects.filter(region_id=obj.region_id, id_number=obj.id_number)
+        .exclude(pk=obj.pk)
+        .select_related("household")
+        .first()
+    )
+    if other is not None:
+        raise ValidationError(
+            {
+                "id_number": _(
+                    "This ID number is already registered in this village: %(name)s, household "
+                    "%(no)s."
+                )
+                % {"name": other.name, "no": other.household.household_no}
+            }
+        )
+
+
 def _new_resident(household: Household, fields: dict[str, Any]) -> Resident:
     resident = Resident(household=household, region=household.region, **fields)
     prepare_resident(resident)
+    _check_unique_in_village(resident)
     resident.full_clean(exclude=["household"])
     resident.save()
     return resident
@@ -118,12 +159,20 @@ def household_register(
             address=address,
             phone=phone,
         )
+        _check_unique_in_village(household)
         household.full_clean()
         household.save()
-        head_resident = _new_resident(household, {**head, "relation": Relation.HEAD})
+        try:
+            head_resident = _new_resident(household, {**head, "relation": Relation.HEAD})
+        except ValidationError as error:
+            raise ValidationError({f"head.{k}": v for k, v in error.message_dict.items()}) from None
         residents = [head_resident]
         for index, fields in enumerate(members):
             try:
+                if fields.get("relation") == Relation.HEAD:
+                    raise ValidationError(
+                        {"relation": _("A household has one head; give the head on its own.")}
+                    )
                 residents.append(_new_resident(household, fields))
             except ValidationError as error:
                 raise ValidationError(
@@ -180,6 +229,7 @@ def resident_update(*, actor: Any, resident: Resident, **changes: Any) -> Reside
         if "id_number" in changes and "birth_date" not in changes:
             resident.birth_date = None  # taken again from the new number
         prepare_resident(resident)
+        _check_unique_in_village(resident)
         resident.full_clean(exclude=["household"])
         resident.save()
         changed = audit.diff(before, audit.snapshot(resident, RESIDENT_FIELDS))
@@ -214,6 +264,7 @@ def household_update(*, actor: Any, household: Household, **changes: Any) -> Hou
         _check_group(household.region, changes.get("group", household.group))
         for name, value in changes.items():
             setattr(household, name, value)
+        _check_unique_in_village(household)
         household.full_clean()
         household.save()
         changed = audit.diff(before, audit.snapshot(household, fields))
@@ -428,3 +479,144 @@ def sync_default_tags(**_kwargs: Any) -> int:
     missing = [Tag(**tag) for tag in DEFAULT_TAGS if tag["code"] not in existing]
     Tag.objects.bulk_create(missing)
     return len(missing)
+
+
+# Villager groups (村民小组) and ten-household groups (十户联户)
+
+
+def group_leader_set(
+    *, actor: Any, group: Region, resident: Resident, starts_on: datetime.date
+) -> GroupLeader:
+    """Make ``resident`` the leader (组长) of a villager group from ``starts_on``.
+
+    The leader in office, if any, leaves office that day; both stay on record.
+    """
+    if group.level != Level.GROUP:
+        raise ValidationError({"group": _("Leaders are set for a villager group.")})
+    if resident.region_id != group.parent_id:
+        raise ValidationError({"resident": _("The leader must be registered in this village.")})
+    if resident.status != ResidentStatus.LIVING:
+        raise ValidationError({"resident": _("The leader must be living in the village.")})
+    with transaction.atomic():
+        require_permission(actor, "registry.add_groupleader", group.code)
+        current = GroupLeader.objects.filter(region=group, ends_on__isnull=True).first()
+        if current is not None:
+            if current.resident_id == resident.pk:
+                raise ValidationError({"resident": _("This person already leads the group.")})
+            if starts_on <= current.starts_on:
+                raise ValidationError(
+                    {
+                        "starts_on": _("The new leader must start after %(date)s.")
+                        % {"date": current.starts_on.isoformat()}
+                    }
+                )
+            current.ends_on = starts_on
+            current.save(update_fields=["ends_on", "updated_at"])
+        leader = GroupLeader(region=group, resident=resident, starts_on=starts_on)
+        leader.full_clean()
+        leader.save()
+        audit.record(
+            actor=actor,
+            action="registry.group_leader_set",
+            obj=leader,
+            data={
+                "group": group.name,
+                "leader": resident.name,
+                "previous": current.resident.name if current else None,
+                "starts_on": starts_on.isoformat(),
+            },
+        )
+    return leader
+
+
+def ten_group_save(
+    *,
+    actor: Any,
+    village: Region,
+    name: str,
+    households: Sequence[Household],
+    lead_household: Household | None,
+    ten_group: TenHouseholdGroup | None = None,
+) -> TenHouseholdGroup:
+    """Create or change a ten-household group: its name, its households and its lead household.
+
+    A household belongs to one group at most: adding it here takes it out of its old group, and
+    the trace says so. Households left out of the list leave the group.
+    """
+    _require_village(village)
+    errors: dict[str, str] = {}
+    if any(h.region_id != village.pk for h in households):
+        errors["households"] = _("Every household must be registered in this village.")
+    if lead_household is not None and lead_household.pk not in {h.pk for h in households}:
+        errors["lead_household"] = _("The lead household must be one of the group's households.")
+    if errors:
+        raise ValidationError(errors)
+    creating = ten_group is None
+    action = "add" if creating else "change"
+    with transaction.atomic():
+        require_permission(actor, f"registry.{action}_tenhouseholdgroup", village.code)
+        group = ten_group or TenHouseholdGroup(region=village)
+        if not creating and group.region_id != village.pk:
+            raise ValidationError({"name": _("The group is not in this village.")})
+        before = set() if creating else set(group.households.values_list("pk", flat=True))
+        group.name = name.strip()
+        group.lead_household = lead_household
+        group.full_clean()
+        group.save()
+        wanted = {h.pk for h in households}
+        taken = dict(
+            Household.objects.filter(pk__in=wanted, ten_household_group__isnull=False)
+            .exclude(ten_household_group=group)
+            .values_list("household_no", "ten_household_group__name")
+        )
+        Household.objects.filter(pk__in=before - wanted).update(ten_household_group=None)
+        Household.objects.filter(pk__in=wanted - before).update(ten_household_group=group)
+        numbers = dict(
+            Household.objects.filter(pk__in=before ^ wanted).values_list("pk", "household_no")
+        )
+        audit.record(
+            actor=actor,
+            action=f"registry.ten_group_{'create' if creating else 'update'}",
+            obj=group,
+            data={
+                "name": group.name,
+                "lead_household": lead_household.household_no if lead_household else None,
+                "added": sorted(numbers[pk] for pk in wanted - before),
+                "removed": sorted(numbers[pk] for pk in before - wanted),
+                "taken_from": taken,
+            },
+        )
+    return group
+
+
+# The tag dictionary (one for the whole system, kept by the system administrator)
+
+TAG_FIELDS = ("code", "name", "colour", "sensitive", "key_person", "active", "order")
+
+
+def tag_save(*, actor: Any, tag: Tag | None = None, **fields: Any) -> Tag:
+    """Add a tag to the dictionary or change one. A tag in use is retired (``active=False``),
+    never deleted, so the residents who carry it keep it in their history."""
+    unknown = set(fields) - set(TAG_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable here: {', '.join(sorted(unknown))}")
+    creating = tag is None
+    with transaction.atomic():
+        # The dictionary is shared by every county: only a system administrator keeps it.
+        require_permission(actor, f"registry.{'add' if creating else 'change'}_tag", "")
+        tag = tag or Tag()
+        before = {} if creating else audit.snapshot(tag, list(TAG_FIELDS))
+        for name, value in fields.items():
+            setattr(tag, name, value)
+        tag.full_clean()
+        tag.save()
+        changes = audit.diff(before, audit.snapshot(tag, list(TAG_FIELDS)))
+        if changes:
+            audit.record(
+                actor=actor,
+                action=f"registry.tag_{'create' if creating else 'update'}",
+                obj=tag,
+                region_code="",
+                data={"changes": changes},
+            )
+    return tag

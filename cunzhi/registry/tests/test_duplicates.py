@@ -116,3 +116,55 @@ def test_a_head_of_household_with_members_is_not_merged_away(county: County) -> 
     assert a.head is not None and b.head is not None
     with pytest.raises(ValidationError):
         resident_merge(actor=county.admin, keep=a.head, duplicate=b.head)
+
+
+def test_the_township_page_lists_the_pair_masked_and_merges_it(
+    county: County, twice: tuple[Resident, Resident]
+) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    from cunzhi.registry.identity import mask_id_number
+
+    keep, duplicate = twice
+    staff = make_user(county, "staff", Role.TOWNSHIP_STAFF, county.township)
+    reader = make_user(county, "civil", Role.COUNTY_CIVIL_AFFAIRS, county.county)
+    client = Client()
+    client.force_login(staff)
+    url = reverse("registry:duplicates", args=[county.township.code])
+    page = client.get(url).content.decode()
+    assert mask_id_number(keep.id_number) in page
+    assert keep.id_number not in page  # township staff may reveal, but only through a reveal
+    assert "大坪村" not in page  # the other township's village is not involved
+
+    response = client.post(
+        reverse("registry:duplicates_merge", args=[county.township.code]),
+        {"keep": keep.pk, "duplicate": duplicate.pk},
+    )
+    assert response.status_code == 302
+    assert not Resident.objects.filter(pk=duplicate.pk).exists()
+    assert Resident.objects.get(pk=keep.pk).work_place == "昆明"
+    assert Event.objects.filter(action="registry.resident_merge").count() == 1
+
+    reading = Client()
+    reading.force_login(reader)
+    assert "/duplicates/merge/" not in reading.get(url).content.decode()
+    merge = reverse("registry:duplicates_merge", args=[county.township.code])
+    assert reading.post(merge, {"keep": keep.pk, "duplicate": keep.pk}).status_code == 403
+
+
+def test_a_village_secretary_cannot_open_the_township_duplicates(
+    county: County, people: ThreePeople
+) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(people.in_scope)
+    assert (
+        client.get(reverse("registry:duplicates", args=[county.township.code])).status_code == 404
+    )
+    url = reverse("registry:duplicates", args=[county.neighbour.code])
+    assert client.get(url).status_code == 404
+    own = client.get(reverse("registry:duplicates", args=[county.village.code]))
+    assert own.status_code == 200

@@ -86,3 +86,45 @@ def test_generated_numbers_pass_an_independent_check() -> None:
         number = make_id_number(datetime.date(1980, 1, 1), sequence=sequence, area="530102")
         assert number[17] == _mod_11_2(number[:17]), number
         parse_id_number(number)
+
+
+def test_the_fast_check_agrees_with_stdnum_over_many_numbers() -> None:
+    import random
+
+    from stdnum.cn import ric
+
+    random.seed(7)
+    for _ in range(5000):
+        body = f"{random.randint(110000, 659999)}{random.randint(19000101, 20251231)}"
+        body += f"{random.randint(0, 999):03d}"
+        try:
+            expected = ric.get_birth_date(body + "0")
+        except ric.ValidationError:
+            with pytest.raises(ValidationError):
+                parse_id_number(body + "0", today=datetime.date(2026, 1, 1))
+            continue
+        number = body + ric.calc_check_digit(body + "0")
+        facts = parse_id_number(number, today=datetime.date(2026, 1, 1))
+        assert facts.birth_date == expected
+        wrong = "0" if number[17] != "0" else "1"
+        with pytest.raises(ValidationError):
+            parse_id_number(number[:17] + wrong, today=datetime.date(2026, 1, 1))
+
+
+def test_names_read_word_by_word_match_pypinyin_reading_the_whole_name() -> None:
+    from pypinyin import Style, lazy_pinyin
+
+    from cunzhi.registry.identity import _text_pinyin
+
+    for name in [
+        "王朝阳",
+        "张长江",
+        "李行长",
+        "重庆",
+        "乐乐",
+        "单于",
+        "银行家",
+        "李·阿卜杜",
+        "Anna王",
+    ]:
+        assert _text_pinyin(name) == lazy_pinyin(name, style=Style.NORMAL, errors="ignore")

@@ -205,3 +205,23 @@ def test_the_audit_log_shows_a_changed_id_number_masked(
     body = client.get(reverse("audit:list")).content.decode()
     assert new_number not in body and old_number not in body
     assert new_number[:6] + "********" + new_number[-4:] in body
+
+
+def test_an_id_number_or_household_number_used_twice_in_a_village_names_the_holder(
+    county: County,
+) -> None:
+    first = register_family(county.admin, county.village, "001")
+    assert first.head is not None
+    with pytest.raises(ValidationError) as error:
+        register_family(county.admin, county.village, "001", sequence=50)
+    assert "001" in error.value.message_dict["household_no"][0]
+    with pytest.raises(ValidationError) as error:
+        resident_add(
+            actor=county.admin,
+            household=first,
+            name="杨德福",
+            id_number=first.head.id_number,
+            relation="other",
+        )
+    assert "杨德福" in error.value.message_dict["id_number"][0]
+    assert Household.objects.count() == 1 and Resident.objects.count() == 3

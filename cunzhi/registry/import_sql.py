@@ -1,0 +1,355 @@
+"""The write pass of a register import: checked rows into the tables, in one transaction.
+
+A million residents saved one ``Model.save()`` or even one ``bulk_create`` batch at a time
+spend most of their time building model instances and SQL. The import has already checked
+every row and built each as the list of column values the table stores, so this module only
+ships them: ``COPY ... FROM STDIN`` on PostgreSQL, one prepared ``INSERT`` run by
+``executemany`` on SQLite. Ids are allocated up front (the table locked against other
+inserts while the transaction lasts), so a household's head and a resident's household and
+tags are known before the rows are sent; foreign keys are checked at commit (Django creates
+them ``DEFERRABLE INITIALLY DEFERRED`` on both databases).
+
+The trace (DESIGN rule 7) is written in the same transaction by ``audit.record``: one event per
+village the import touched, with the file's SHA-256, its counts and the numbers of the
+households it created; and for every existing household and resident it changed, the same
+event the services write for that change (``registry.resident_update`` with old and new
+values, ``registry.resident_set_tags``, ``registry.household_update``). A new resident gets no
+event of its own: the village's event and the file's digest say where it came from, which
+keeps a million-row import to a few hundred events (docs/registry-import.md).
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from cunzhi.audit import services as audit
+from cunzhi.core.writes import require_permission
+from cunzhi.registry.models import Household, Resident, ResidentTag
+
+if TYPE_CHECKING:
+    from cunzhi.registry.imports import Plan
+
+LINK_COLUMNS = ("created_at", "updated_at", "region_id", "region_code", "resident_id", "tag_id")
+
+
+def table_layout(model: type[models.Model]) -> tuple[list[str], list[Any], dict[str, int]]:
+    """The model's columns (attnames), a row of their defaults, and each attname's position."""
+    columns: list[str] = []
+    template: list[Any] = []
+    for field in model._meta.concrete_fields:
+        columns.append(field.attname)
+        default = field.get_default() if field.has_default() else None
+        if (
+            default is None
+            and not field.null
+            and field.get_internal_type()
+            in {
+                "CharField",
+                "SlugField",
+                "TextField",
+            }
+        ):
+            default = ""
+        if isinstance(default, enum.Enum):  # a choices member: the value it stores
+            default = default.value
+        template.append(default)
+    return columns, template, {name: i for i, name in enumerate(columns)}
+
+
+def _quoted(model: type[models.Model], columns: Sequence[str]) -> tuple[str, str]:
+    qn = connection.ops.quote_name
+    by_attname = {f.attname: str(f.column) for f in model._meta.concrete_fields}
+    return qn(model._meta.db_table), ", ".join(qn(by_attname[c]) for c in columns)
+
+
+def allocate_ids(cursor: Any, model: type[models.Model], count: int) -> int:
+    """The first of ``count`` consecutive ids nobody else can take before this transaction ends."""
+    if count == 0:
+        return 0
+    table = model._meta.db_table
+    qn = connection.ops.quote_name
+    if connection.vendor == "postgresql":
+        # Inserts take ROW EXCLUSIVE before drawing an id, which this lock holds off.
+        cursor.execute(f"LOCK TABLE {qn(table)} IN SHARE ROW EXCLUSIVE MODE")
+        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+        (sequence,) = cursor.fetchone()
+        cursor.execute("SELECT nextval(%s)", [sequence])
+        (first,) = cursor.fetchone()
+        cursor.execute("SELECT setval(%s, %s)", [sequence, first + count - 1])
+        return int(first)
+    # SQLite: the transaction began IMMEDIATE, so it holds the database's one write lock.
+    cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {qn(table)}")
+    (top,) = cursor.fetchone()
+    cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+    row = cursor.fetchone()
+    return int(max(top, row[0] if row else 0)) + 1
+
+
+def insert_rows(
+    cursor: Any, model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> None:
+    table, names = _quoted(model, columns)
+    if connection.vendor == "postgresql":
+        with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    placeholders = ", ".join(["%s"] * len(columns))
+    cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", rows)
+
+
+def _update_rows(
+    cursor: Any, model: type[models.Model], changes: Iterable[tuple[int, dict[str, Any]]]
+) -> None:
+    """UPDATE rows by id, one executemany per set of changed columns."""
+    by_columns: dict[tuple[str, ...], list[list[Any]]] = {}
+    fields = {f.attname: f for f in model._meta.concrete_fields}
+    now = fields["updated_at"].get_db_prep_save(timezone.now(), connection)
+    for pk, values in changes:
+        names = tuple(sorted(values))
+        params = [fields[n].get_db_prep_save(values[n], connection) for n in names]
+        by_columns.setdefault(names, []).append([*params, now, pk])
+    qn = connection.ops.quote_name
+    for names, rows in by_columns.items():
+        sets = ", ".join(f"{qn(str(fields[n].column))} = %s" for n in (*names, "updated_at"))
+        cursor.executemany(
+            f"UPDATE {qn(model._meta.db_table)} SET {sets} WHERE {qn('id')} = %s", rows
+        )
+
+
+# A load at least this large, into a table at most four times its size, builds the resident table's
+# search indexes after its rows instead of row by row (see _set_aside_indexes).
+REBUILD_MIN_ROWS = 50_000
+
+
+def _set_aside_indexes(cursor: Any, new_rows: int) -> list[str]:
+    """For a large first load, drop the resident table's search indexes; their CREATEs.
+
+    Inserting a row into eight indexes on random keys (names, pinyin, reversed numbers) costs
+    several times the row itself, while building an index from sorted rows afterwards is
+    cheap. Only when the load is at least REBUILD_MIN_ROWS and the table holds at most four
+    times as many rows already (a county's first import), so the rebuild sorts about what it
+    loads. A failed import rolls the drop back. Indexes on foreign-key columns stay.
+
+    SQLite: readers keep the snapshot they started with (WAL), indexes included, and never
+    notice. PostgreSQL: DROP INDEX locks the table against readers until the commit; a first
+    load of a county is an event planned with the county, and a minute without register
+    searches is the price of it taking one minute rather than several.
+    """
+    if new_rows < REBUILD_MIN_ROWS:
+        return []
+    table = Resident._meta.db_table
+    qn = connection.ops.quote_name
+    cursor.execute(f"SELECT MAX(id) FROM {qn(table)}")
+    (top,) = cursor.fetchone()
+    if (top or 0) > new_rows * 4:  # the rebuild would sort far more rows than it loads
+        return []
+    foreign_keys = {f.column for f in Resident._meta.concrete_fields if f.is_relation}
+    indexes: list[tuple[str, str, set[str]]] = []
+    if connection.vendor == "postgresql":
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
+            "AND tablename = %s AND indexname NOT IN "
+            "(SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass)",
+            [table, table],
+        )
+        for name, sql in cursor.fetchall():
+            single = re.search(r"USING btree \((\w+)\)$", sql)
+            indexes.append((name, sql, {single.group(1)} if single else set()))
+    else:
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s "
+            "AND sql IS NOT NULL",
+            [table],
+        )
+        for name, sql in cursor.fetchall():
+            cursor.execute(f"PRAGMA index_info({qn(name)})")
+            indexes.append((name, sql, {row[2] for row in cursor.fetchall()}))
+    creates = []
+    for name, sql, columns in indexes:
+        if columns and columns <= foreign_keys:
+            continue
+        cursor.execute(f"DROP INDEX {qn(name)}")
+        creates.append(sql)
+    return creates
+
+
+def write_plan(plan: Plan, *, reference: str = "") -> None:
+    """Write a checked import in one transaction, with its trace."""
+    now = timezone.now()
+    stamp = (
+        now if connection.vendor == "postgresql" else connection.ops.adapt_datetimefield_value(now)
+    )
+    with transaction.atomic():
+        for village in plan.villages.values():
+            for permission in ("registry.add_household", "registry.change_resident"):
+                require_permission(plan.actor, permission, village.region.code)
+        with connection.cursor() as cursor:
+            resident_base = allocate_ids(cursor, Resident, plan.new_residents)
+            household_base = allocate_ids(cursor, Household, len(plan.households))
+            _write_households(cursor, plan, household_base, resident_base, stamp)
+            set_aside = _set_aside_indexes(cursor, plan.new_residents)
+            _write_residents(cursor, plan, household_base, resident_base, stamp)
+            if set_aside and connection.vendor == "postgresql":
+                # PostgreSQL builds no index on a table with key checks still pending: run the
+                # checks now (they would run at the commit), then defer again.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            for create in set_aside:
+                cursor.execute(create)
+            if set_aside and connection.vendor == "postgresql":
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            _write_changes(cursor, plan, resident_base, stamp)
+        _record(plan, reference)
+
+
+def _write_households(
+    cursor: Any, plan: Plan, household_base: int, resident_base: int, stamp: Any
+) -> None:
+    columns, template, at = table_layout(Household)
+    rows = []
+    for index, household in enumerate(plan.households):
+        row = template.copy()
+        region = household.village.region
+        head = household.head_ref
+        row[at["id"]] = household_base + index
+        row[at["created_at"]] = row[at["updated_at"]] = stamp
+        row[at["region_id"]] = region.pk
+        row[at["region_code"]] = region.code
+        row[at["household_no"]] = household.household_no
+        row[at["group_id"]] = household.group_id
+        row[at["address"]] = household.address
+        row[at["head_id"]] = resident_base - head - 1 if head is not None and head < 0 else head
+        rows.append(row)
+    insert_rows(cursor, Household, columns, rows)
+
+
+def _write_residents(
+    cursor: Any, plan: Plan, household_base: int, resident_base: int, stamp: Any
+) -> None:
+    columns = plan.resident_columns
+    at = {name: i for i, name in enumerate(columns)}
+    p_id, p_household = at["id"], at["household_id"]
+    p_created, p_updated = at["created_at"], at["updated_at"]
+    p_region, p_region_code = at["region_id"], at["region_code"]
+    for created, links in plan.spooled():
+        regions: dict[int, tuple[Any, Any]] = {}
+        for row in created:
+            row[p_id] = resident_base - row[p_id] - 1
+            household = row[p_household]
+            if household < 0:
+                row[p_household] = household_base - household - 1
+            row[p_created] = row[p_updated] = stamp
+            regions[row[p_id]] = (row[p_region], row[p_region_code])
+        insert_rows(cursor, Resident, columns, created)
+        if links:
+            link_rows = []
+            for index, tag_id in links:
+                resident_id = resident_base + index
+                region_id, region_code = regions[resident_id]
+                link_rows.append((stamp, stamp, region_id, region_code, resident_id, tag_id))
+            insert_rows(cursor, ResidentTag, LINK_COLUMNS, link_rows)
+
+
+def _write_changes(cursor: Any, plan: Plan, resident_base: int, stamp: Any) -> None:
+    household_changes = []
+    for household, values, _changes in plan.household_updates:
+        head = values.get("head_id")
+        if head is not None and head < 0:
+            values = {**values, "head_id": resident_base - head - 1}
+        assert household.existing_id is not None
+        household_changes.append((household.existing_id, values))
+    _update_rows(cursor, Household, household_changes)
+    _update_rows(cursor, Resident, [(u.resident_id, u.values) for u in plan.resident_updates])
+    removed = [(rid, tag) for rid, _code, _name, _add, remove in plan.tag_changes for tag in remove]
+    if removed:
+        qn = connection.ops.quote_name
+        cursor.executemany(
+            f"DELETE FROM {qn(ResidentTag._meta.db_table)} WHERE {qn('resident_id')} = %s "
+            f"AND {qn('tag_id')} = %s",
+            removed,
+        )
+    added = [(rid, code, tag) for rid, code, _name, add, _remove in plan.tag_changes for tag in add]
+    if added:
+        regions = dict(
+            Resident.objects.filter(pk__in={rid for rid, _c, _t in added}).values_list(
+                "pk", "region_id"
+            )
+        )
+        insert_rows(
+            cursor,
+            ResidentTag,
+            LINK_COLUMNS,
+            [(stamp, stamp, regions[rid], code, rid, tag) for rid, code, tag in added],
+        )
+
+
+def _record(plan: Plan, reference: str) -> None:
+    label = plan.label[:200]
+    object_id = reference or plan.digest[:16]
+    for code, village in sorted(plan.villages.items()):
+        if not any(village.counts.values()):
+            continue
+        audit.record(
+            actor=plan.actor,
+            action="registry.import",
+            object_type="registry.import",
+            object_id=object_id,
+            object_label=label,
+            region_code=code,
+            data={
+                "file": plan.label,
+                "sha256": plan.digest,
+                "rows": plan.outcome.rows,
+                **village.counts,
+                "households": village.created_households,
+            },
+        )
+    via = {"import": object_id}
+    for household, _values, changes in plan.household_updates:
+        audit.record(
+            actor=plan.actor,
+            action="registry.household_update",
+            object_type="registry.household",
+            object_id=str(household.existing_id),
+            object_label=household.household_no,
+            region_code=household.village.region.code,
+            data={"changes": changes, **via},
+        )
+    for update in plan.resident_updates:
+        audit.record(
+            actor=plan.actor,
+            action="registry.resident_update",
+            object_type="registry.resident",
+            object_id=str(update.resident_id),
+            object_label=update.name,
+            region_code=update.region_code,
+            data={"changes": update.changes, **via},
+        )
+    codes = dict(_tag_codes(plan))
+    for resident_id, region_code, name, add, remove in plan.tag_changes:
+        audit.record(
+            actor=plan.actor,
+            action="registry.resident_set_tags",
+            object_type="registry.resident",
+            object_id=str(resident_id),
+            object_label=name,
+            region_code=region_code,
+            data={
+                "added": sorted(codes[t] for t in add),
+                "removed": sorted(codes[t] for t in remove),
+                **via,
+            },
+        )
+
+
+def _tag_codes(plan: Plan) -> list[tuple[int, str]]:
+    from cunzhi.registry.models import Tag
+
+    wanted = {t for _r, _c, _n, add, remove in plan.tag_changes for t in (*add, *remove)}
+    return list(Tag.objects.filter(pk__in=wanted).values_list("pk", "code")) if wanted else []

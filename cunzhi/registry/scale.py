@@ -1,0 +1,456 @@
+"""A large register, built fast, for benchmarks: ``seed_demo --scale N`` and ``build_scale``.
+
+This is the one documented exception to DESIGN rule 3 ("one way to write: services"): a
+million residents registered one ``household_register`` call at a time would take hours, so
+this module writes rows in bulk (``executemany`` on SQLite, ``COPY`` on PostgreSQL) and leaves
+no audit events. It is for benchmark and load-test data only; real registrations, imports and
+the ordinary demo go through the services.
+
+What it writes is what the services would have written:
+
+* families planned by the demo's own planner (``registry.demo.plan_village``: names by the
+  village's clans and by decade, relations, ages, work away, health, phones, tags, statuses),
+  in chunks of ``CHUNK`` households so its per-village sampling stays linear;
+* the search keys from ``identity.search_keys``, the function ``services.prepare_resident``
+  uses, so search finds scale residents exactly as it finds registered ones;
+* ``region``/``region_code`` of the household's village on households, residents and tags
+  (DESIGN rule 1), so scoping reads them like any other record;
+* valid ID numbers (GB 11643 check character) that agree with the planned birth date and sex.
+  The area code is where a number was issued and is not checked (identity.py), so each seed
+  issues from its own block of area codes (``SEED_AREAS``) with a counter: numbers are unique
+  within a build, across builds with different seeds and against the demo's (530121, 530181,
+  530199), without remembering the numbers issued.
+
+Households are spread evenly over the villages of ``within`` (by default every village in the
+database), numbered ``S<seed>-000001`` upwards in each village, so a build runs on top of the
+demo county or of any county already imported, and two builds with different seeds add up.
+The same seed twice on one database is refused by the household number constraint.
+
+A build is deterministic: the same database and arguments give the same rows. Memory stays
+bounded: ``BATCH`` households are planned, written and committed at a time.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from django.core.management.color import no_style
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from cunzhi.core.regioncodes import Level
+from cunzhi.regions.demo import TOWNSHIPS
+from cunzhi.regions.models import Clan, Region
+from cunzhi.registry.demo import GROUP_NUMERALS, Family, IdNumbers, VillageFacts, plan_village
+from cunzhi.registry.identity import search_keys
+from cunzhi.registry.models import Household, Resident, ResidentTag, Tag
+from cunzhi.registry.services import sync_default_tags
+from cunzhi.registry.testing import make_id_number
+
+# Households the demo planner draws together; its tagging samples are quadratic in this.
+CHUNK = 100
+# Households written and committed together.
+BATCH = 5000
+# SQLite's page cache while building (see _large_sqlite_cache); memory, not disk, is the bound.
+SQLITE_CACHE_MB = 512
+# The first two digits of the area codes each seed issues ID numbers under (seed % 10), none of
+# them Yunnan's 53 that the demo uses; the next four count blocks of SEQUENCES people.
+SEED_AREAS = ("51", "52", "54", "50", "45", "44", "43", "42", "41", "46")
+SEQUENCES = 500  # a 3-digit sequence, odd for a man: 500 numbers a sex, area and birth date
+MAX_PEOPLE = 10_000 * SEQUENCES
+# A planned household has about 4.2 members on the books (3.3 living here, the rest moved out
+# or deceased); a build is refused above what the area codes can number.
+MAX_HOUSEHOLDS = 1_000_000
+# Villages without clans on record draw from the county's common surnames.
+DEFAULT_CLANS = (("杨", 22.0), ("李", 18.0), ("张", 12.0), ("王", 9.0), ("赵", 6.0))
+
+
+@dataclass(frozen=True)
+class ScaleReport:
+    households: int
+    residents: int
+    tags: int
+    villages: int
+    seconds: float
+
+
+def build_scale(households: int, *, seed: int = 0, within: Region | None = None) -> ScaleReport:
+    """Add ``households`` planned households (≈4.2 residents each) to the villages of ``within``.
+
+    ``within`` is a region (a county, a township, a village) whose villages share the
+    households evenly; by default every village in the database. Deterministic for a given
+    database, ``households``, ``seed`` and ``within``; ``seed`` also picks the household number
+    prefix and the block of ID numbers, so builds with different seeds can be stacked.
+    """
+    if not 0 < households <= MAX_HOUSEHOLDS:
+        raise ValueError(f"households must be between 1 and {MAX_HOUSEHOLDS:,}")
+    started = time.monotonic()
+    villages = Region.objects.filter(level=Level.VILLAGE).order_by("code")
+    if within is not None:
+        villages = villages.in_region(within.prefix)
+    places = [_Place.of(village) for village in villages]
+    if not places:
+        raise ValueError("there is no village to put households in")
+    sync_default_tags()
+    writer = _Writer(seed, {tag.code: tag.pk for tag in Tag.objects.all()})
+    tables: list[type[models.Model]] = [Household, Resident, ResidentTag]
+    deferred = households * 4 > Resident.objects.count()
+    with _large_sqlite_cache(), _indexes_deferred(tables if deferred else []):
+        pending: list[tuple[_Place, int, Family]] = []
+        for item in _families(places, households, seed):
+            pending.append(item)
+            if len(pending) == BATCH:
+                writer.write(pending)
+                pending = []
+        if pending:
+            writer.write(pending)
+    return ScaleReport(
+        households=writer.households,
+        residents=writer.residents,
+        tags=writer.tags,
+        villages=len(places),
+        seconds=time.monotonic() - started,
+    )
+
+
+def _secondary_indexes(model: type[models.Model]) -> list[tuple[str, str]]:
+    """(name, CREATE statement) of the table's indexes that back no primary key or constraint."""
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s AND indexname "
+                "NOT IN (SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass)",
+                [table, table],
+            )
+        else:
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master "
+                "WHERE type = 'index' AND tbl_name = %s AND sql IS NOT NULL",
+                [table],
+            )
+        return [(name, sql) for name, sql in cursor.fetchall()]
+
+
+@contextmanager
+def _indexes_deferred(models_: list[type[models.Model]]) -> Iterator[None]:
+    """The tables' secondary indexes dropped while rows pour in, and built again after.
+
+    A build that more than doubles the register loads it into bare tables and then sorts each
+    index once, instead of inserting every row into a dozen b-trees at scattered places: on
+    SQLite that took a million-resident build from about 200 s to a fraction of it. Unique
+    indexes are rebuilt too, so a duplicate would still fail the build, only at the end.
+    """
+    saved = [index for model in models_ for index in _secondary_indexes(model)]
+    with connection.cursor() as cursor:
+        _check_pending_constraints(cursor)
+        for name, _sql in saved:
+            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            _check_pending_constraints(cursor)
+            for _name, sql in saved:
+                cursor.execute(sql)
+            if connection.vendor == "sqlite":
+                cursor.execute("ANALYZE")
+            else:
+                for model in models_:
+                    cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+
+
+def _check_pending_constraints(cursor: Any) -> None:
+    """Inside an open transaction (a test's), PostgreSQL refuses to drop or build an index on
+    a table with deferred foreign key checks pending: run those checks now."""
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+@contextmanager
+def _large_sqlite_cache() -> Iterator[None]:
+    """SQLite's page cache raised to SQLITE_CACHE_MB for the build, then put back.
+
+    Every row goes into a dozen indexes at scattered places; with the default 2 MB cache most
+    of those pages are read again from disk, which made the build several times slower.
+    """
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        (previous,) = cursor.fetchone()
+        cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_MB * 1024}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(previous)}")
+
+
+@dataclass
+class _Place:
+    village: Region
+    groups: list[Region]
+    facts: VillageFacts
+
+    @classmethod
+    def of(cls, village: Region) -> _Place:
+        groups = list(village.children.filter(level=Level.GROUP).order_by("code"))
+        clans = tuple(
+            (clan.surname, float(clan.share_percent))
+            for clan in Clan.objects.filter(region=village).order_by("-share_percent", "surname")
+        )
+        yi, terrain = _demo_spec(village.name)
+        facts = VillageFacts(
+            yi=yi,
+            terrain=terrain,
+            clans=clans or DEFAULT_CLANS,
+            groups=max(1, len(groups)),
+            households=0,
+        )
+        return cls(village, groups, facts)
+
+
+@lru_cache(maxsize=1)
+def _demo_specs() -> dict[str, tuple[bool, str]]:
+    return {spec.name: (spec.yi, spec.terrain) for t in TOWNSHIPS for spec in t.villages}
+
+
+def _demo_spec(name: str) -> tuple[bool, str]:
+    """A demo village's ethnicity and terrain; other villages are Han villages in the hills."""
+    return _demo_specs().get(name, (False, "hill"))
+
+
+class _ScaleIds(IdNumbers):
+    """ID numbers for ``plan_village``: the seed's area block and a counter, never repeated.
+
+    Unlike the demo's, it remembers no numbers issued: the counter alone keeps them apart.
+    """
+
+    def __init__(self, seed: int) -> None:
+        super().__init__()
+        self.province = SEED_AREAS[seed % len(SEED_AREAS)]
+        self.counter = 0
+
+    def next(self, birth: datetime.date, sex: str, area: str) -> str:
+        if self.counter >= MAX_PEOPLE:
+            raise ValueError("the seed's block of ID numbers is used up")
+        block, sequence = divmod(self.counter, SEQUENCES)
+        self.counter += 1
+        return make_id_number(
+            birth, sequence=sequence, male=sex == "male", area=f"{self.province}{block:04d}"
+        )
+
+
+def _families(
+    places: Sequence[_Place], households: int, seed: int
+) -> Iterator[tuple[_Place, int, Family]]:
+    """(village, household number, family) for every household, village by village."""
+    ids = _ScaleIds(seed)
+    share, extra = divmod(households, len(places))
+    for index, place in enumerate(places):
+        count = share + (1 if index < extra else 0)
+        for chunk, start in enumerate(range(0, count, CHUNK)):
+            size = min(CHUNK, count - start)
+            rng = random.Random(f"cunzhi-scale/{seed}/{place.village.code}/{chunk}")
+            facts = VillageFacts(
+                yi=place.facts.yi,
+                terrain=place.facts.terrain,
+                clans=place.facts.clans,
+                groups=place.facts.groups,
+                households=size,
+            )
+            for offset, family in enumerate(plan_village(facts, rng, ids)):
+                yield place, start + offset + 1, family
+
+
+class _Table:
+    """A model's columns in order, with a row of defaults to copy and fill in."""
+
+    def __init__(self, model: type[models.Model], *, with_pk: bool = True) -> None:
+        fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
+        self.model = model
+        self.table = str(model._meta.db_table)
+        self.columns = [str(f.column) for f in fields]
+        self.index = {f.attname: i for i, f in enumerate(fields)}
+        now = timezone.now()
+        template: list[Any] = []
+        for f in fields:
+            if isinstance(f, models.DateTimeField) and (f.auto_now or f.auto_now_add):
+                template.append(now)
+            elif f.has_default():
+                template.append(f.get_default())
+            elif f.null:
+                template.append(None)
+            else:
+                template.append("" if f.empty_strings_allowed else None)
+        if connection.vendor == "sqlite":
+            template = [_sqlite_value(value) for value in template]
+        self.template = template
+        self.dates = [i for i, f in enumerate(fields) if f.get_internal_type() == "DateField"]
+
+    def _for_sqlite(self, row: list[Any]) -> list[Any]:
+        for i in self.dates:
+            if row[i] is not None:
+                row[i] = row[i].isoformat()
+        return row
+
+    def row(self, **values: Any) -> list[Any]:
+        row = list(self.template)
+        for name, value in values.items():
+            row[self.index[name]] = value
+        return row
+
+    def insert(self, rows: list[list[Any]]) -> None:
+        if not rows:
+            return
+        table = connection.ops.quote_name(self.table)
+        columns = ", ".join(connection.ops.quote_name(c) for c in self.columns)
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                # COPY streams rows with no INSERT statement to parse for each: PostgreSQL's
+                # fastest way in.
+                # Django's wrapper turns psycopg's errors into django.db's, as for execute().
+                raw = cursor.cursor
+                with (
+                    connection.wrap_database_errors,
+                    raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+                ):
+                    for row in rows:
+                        copy.write_row(row)
+            else:
+                marks = ", ".join(["%s"] * len(self.columns))
+                cursor.executemany(
+                    f"INSERT INTO {table} ({columns}) VALUES ({marks})",
+                    [self._for_sqlite(row) for row in rows],
+                )
+
+
+def _sqlite_value(value: Any) -> Any:
+    # Python 3.12 deprecates sqlite3's implicit date adapters; Django stores ISO strings anyway.
+    if isinstance(value, datetime.datetime):
+        return connection.ops.adapt_datetimefield_value(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+class _Writer:
+    """Writes batches of planned families, assigning primary keys itself, so that residents
+    and tags can point at their household and resident without reading any pk back."""
+
+    def __init__(self, seed: int, tag_ids: dict[str, int]) -> None:
+        self.seed = seed
+        self.tag_ids = tag_ids
+        self.households_table = _Table(Household)
+        self.residents_table = _Table(Resident)
+        self.tags_table = _Table(ResidentTag, with_pk=False)
+        self.households = self.residents = self.tags = 0
+
+    def write(self, batch: list[tuple[_Place, int, Family]]) -> None:
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    # Nobody else may take ids from the sequences while this batch uses them.
+                    cursor.execute(
+                        f"LOCK TABLE {Household._meta.db_table}, {Resident._meta.db_table} "
+                        "IN SHARE ROW EXCLUSIVE MODE"
+                    )
+            next_household = (Household.objects.aggregate(m=models.Max("pk"))["m"] or 0) + 1
+            next_resident = (Resident.objects.aggregate(m=models.Max("pk"))["m"] or 0) + 1
+            household_rows: list[list[Any]] = []
+            resident_rows: list[list[Any]] = []
+            tag_rows: list[list[Any]] = []
+            heads: list[tuple[int, int]] = []
+            for place, number, family in batch:
+                household_id = next_household
+                next_household += 1
+                village = place.village
+                group = place.groups[family.group % len(place.groups)] if place.groups else None
+                phone = next((p.phone for p in family.living() if p.phone), "")
+                head_id = next_resident
+                for person in family.people:
+                    keys = search_keys(person.name, person.id_number, person.phone)
+                    resident_rows.append(
+                        self.residents_table.row(
+                            id=next_resident,
+                            region_id=village.pk,
+                            region_code=village.code,
+                            household_id=household_id,
+                            name=person.name,
+                            name_pinyin=keys.name_pinyin,
+                            name_initials=keys.name_initials,
+                            name_reversed=keys.name_reversed,
+                            id_number=person.id_number,
+                            id_reversed=keys.id_reversed,
+                            sex=person.sex,
+                            birth_date=person.birth,
+                            relation=person.relation,
+                            ethnicity=person.ethnicity,
+                            education=person.education,
+                            health=person.health,
+                            disability=person.disability,
+                            employment=person.employment,
+                            work_place=person.work_place,
+                            away_since=person.away_since,
+                            phone=person.phone,
+                            phone_reversed=keys.phone_reversed,
+                            status=person.status,
+                            status_since=person.status_since,
+                        )
+                    )
+                    codes = person.tags | (family.tags if person.living else set())
+                    for code in sorted(codes):
+                        tag_rows.append(
+                            self.tags_table.row(
+                                region_id=village.pk,
+                                region_code=village.code,
+                                resident_id=next_resident,
+                                tag_id=self.tag_ids[code],
+                            )
+                        )
+                    next_resident += 1
+                if group is not None:
+                    numeral = GROUP_NUMERALS[(int(group.code[-3:]) - 1) % len(GROUP_NUMERALS)]
+                    address = f"{village.name}{numeral}组{number}号"
+                else:
+                    address = f"{village.name}{number}号"
+                household_rows.append(
+                    self.households_table.row(
+                        id=household_id,
+                        region_id=village.pk,
+                        region_code=village.code,
+                        group_id=group.pk if group else None,
+                        household_no=f"S{self.seed}-{number:06d}",
+                        address=address,
+                        phone=phone,
+                    )
+                )
+                heads.append((head_id, household_id))
+            # Parents before children, the head last: no foreign key is ever left dangling,
+            # which SQLite would otherwise check against the child table on every insert.
+            self.households_table.insert(household_rows)
+            self.residents_table.insert(resident_rows)
+            self.tags_table.insert(tag_rows)
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    f"UPDATE {connection.ops.quote_name(Household._meta.db_table)} "
+                    "SET head_id = %s WHERE id = %s",
+                    heads,
+                )
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    for sql in connection.ops.sequence_reset_sql(no_style(), [Household, Resident]):
+                        cursor.execute(sql)
+        self.households += len(household_rows)
+        self.residents += len(resident_rows)
+        self.tags += len(tag_rows)

@@ -27,7 +27,8 @@ if TYPE_CHECKING:
     from cunzhi.core.testing import County
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCH_DATABASE = "cunzhi_bench"
+# BENCH_DATABASE names another one, so that two runs on one server do not drop each other's.
+BENCH_DATABASE = os.environ.get("BENCH_DATABASE", "cunzhi_bench")
 # The database a PostgreSQL server always has; the benchmark connects to it only to create and
 # drop its own, so the database DATABASE_URL names is never opened.
 MAINTENANCE_DATABASE = "postgres"
@@ -44,6 +45,7 @@ class Result:
     target: str  # "≤ 2.0x"
     passed: bool
     note: str = ""
+    broken: bool = False  # the benchmark raised instead of measuring
 
 
 @dataclass

@@ -1,7 +1,8 @@
 """Run every benchmark and print one table: `make bench`, or `benchmarks/run.py [name...]`.
 
-Each ``benchmarks/bench_*.py`` module exposes ``run() -> list[Result]``. The run exits with 1 if
-any result misses its target or any benchmark fails to run, so CI can gate on it.
+Each ``benchmarks/bench_*.py`` module exposes ``run() -> list[Result]``. The run exits with 0 when
+every target is met, 3 when every benchmark ran but some missed a target, and 1 when a benchmark
+failed to run (a crash), so that CI can tell a slow result from a broken benchmark.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ if str(ROOT) not in sys.path:
 from benchmarks import common  # noqa: E402
 from benchmarks.common import Result  # noqa: E402
 
+EXIT_MISSED_TARGET = 3
 # Modules named bench_* that serve the benchmarks rather than being one.
 SUPPORT_MODULES = {"bench_settings", "bench_urls"}
 COLUMNS = ("benchmark", "subject", "baseline", "ratio", "target", "result", "note")
@@ -59,6 +61,7 @@ def error_result(name: str, exc: BaseException) -> Result:
         passed=False,
         # The first line only; the traceback above has the rest.
         note=f"ERROR {type(exc).__name__}: {(str(exc).splitlines() or [''])[0]}",
+        broken=True,
     )
 
 
@@ -112,10 +115,14 @@ def main(argv: list[str]) -> int:
         + ", ".join(f"{label} {count:,}" for label, count in counts.items())
     )
     failed = [r.name for r in results if not r.passed]
+    errors = [r.name for r in results if r.broken]
     elapsed = time.perf_counter() - started
-    if failed:
-        print(f"FAILED: {', '.join(failed)} (total {elapsed:.1f} s)")
+    if errors:
+        print(f"BROKEN: {', '.join(errors)} did not run to the end (total {elapsed:.1f} s)")
         return 1
+    if failed:
+        print(f"MISSED TARGET: {', '.join(failed)} (total {elapsed:.1f} s)")
+        return EXIT_MISSED_TARGET
     print(f"all {len(results)} benchmarks met their targets (total {elapsed:.1f} s)")
     return 0
 

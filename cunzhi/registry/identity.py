@@ -171,7 +171,10 @@ def search_keys(name: str, id_number: str, phone: str) -> SearchKeys:
 
 def phone_digits(phone: str) -> str:
     """The digits of a phone number as people type them: no spaces, dashes or +86."""
-    digits = "".join(char for char in phone if char.isascii() and char.isdigit())
+    if not phone or (phone.isascii() and phone.isdigit()):  # the usual cases: nothing to drop
+        digits = phone
+    else:
+        digits = "".join(char for char in phone if char.isascii() and char.isdigit())
     if len(digits) == 13 and digits.startswith("86"):
         digits = digits[2:]
     return digits

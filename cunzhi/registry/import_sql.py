@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Iterable, Sequence
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection, models, transaction
@@ -33,7 +35,7 @@ from cunzhi.core.writes import require_permission
 from cunzhi.registry.models import Household, Resident, ResidentTag
 
 if TYPE_CHECKING:
-    from cunzhi.registry.imports import Plan
+    from cunzhi.registry.imports import Plan, Progress
 
 LINK_COLUMNS = ("created_at", "updated_at", "region_id", "region_code", "resident_id", "tag_id")
 
@@ -91,17 +93,37 @@ def allocate_ids(cursor: Any, model: type[models.Model], count: int) -> int:
     return int(max(top, row[0] if row else 0)) + 1
 
 
-def insert_rows(
-    cursor: Any, model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]
-) -> None:
+@contextmanager
+def row_sink(
+    cursor: Any, model: type[models.Model], columns: Sequence[str]
+) -> Iterator[Callable[[Iterable[Sequence[Any]]], None]]:
+    """A function that sends rows to ``model``'s table, for as long as the block lasts.
+
+    PostgreSQL: one ``COPY`` for the whole block, so that the server stores rows while this
+    process prepares the next ones; a ``COPY`` per batch would wait for the server at the end
+    of each. SQLite: one prepared ``INSERT`` per call, run by ``executemany``.
+    """
     table, names = _quoted(model, columns)
     if connection.vendor == "postgresql":
         with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
+            write_row = copy.write_row
+
+            def send(rows: Iterable[Sequence[Any]]) -> None:
+                for row in rows:
+                    write_row(row)
+
+            yield send
         return
     placeholders = ", ".join(["%s"] * len(columns))
-    cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", rows)
+    sql = f"INSERT INTO {table} ({names}) VALUES ({placeholders})"
+    yield lambda rows: cursor.executemany(sql, rows)
+
+
+def insert_rows(
+    cursor: Any, model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> None:
+    with row_sink(cursor, model, columns) as send:
+        send(rows)
 
 
 def _update_rows(
@@ -180,8 +202,11 @@ def _set_aside_indexes(cursor: Any, new_rows: int) -> list[str]:
     return creates
 
 
-def write_plan(plan: Plan, *, reference: str = "") -> None:
-    """Write a checked import in one transaction, with its trace."""
+def write_plan(plan: Plan, *, reference: str = "", progress: Progress | None = None) -> None:
+    """Write a checked import in one transaction, with its trace.
+
+    ``progress("writing", residents written, residents to write)`` is called as rows go out.
+    """
     now = timezone.now()
     stamp = (
         now if connection.vendor == "postgresql" else connection.ops.adapt_datetimefield_value(now)
@@ -195,7 +220,7 @@ def write_plan(plan: Plan, *, reference: str = "") -> None:
             household_base = allocate_ids(cursor, Household, len(plan.households))
             _write_households(cursor, plan, household_base, resident_base, stamp)
             set_aside = _set_aside_indexes(cursor, plan.new_residents)
-            _write_residents(cursor, plan, household_base, resident_base, stamp)
+            _write_residents(cursor, plan, household_base, resident_base, stamp, progress)
             if set_aside and connection.vendor == "postgresql":
                 # PostgreSQL builds no index on a table with key checks still pending: run the
                 # checks now (they would run at the commit), then defer again.
@@ -230,30 +255,48 @@ def _write_households(
 
 
 def _write_residents(
-    cursor: Any, plan: Plan, household_base: int, resident_base: int, stamp: Any
+    cursor: Any,
+    plan: Plan,
+    household_base: int,
+    resident_base: int,
+    stamp: Any,
+    progress: Progress | None,
 ) -> None:
     columns = plan.resident_columns
     at = {name: i for i, name in enumerate(columns)}
-    p_id, p_household = at["id"], at["household_id"]
+    p_id, p_household, p_region = at["id"], at["household_id"], at["region_id"]
     p_created, p_updated = at["created_at"], at["updated_at"]
-    p_region, p_region_code = at["region_id"], at["region_code"]
-    for created, links in plan.spooled():
-        regions: dict[int, tuple[Any, Any]] = {}
-        for row in created:
-            row[p_id] = resident_base - row[p_id] - 1
-            household = row[p_household]
-            if household < 0:
-                row[p_household] = household_base - household - 1
-            row[p_created] = row[p_updated] = stamp
-            regions[row[p_id]] = (row[p_region], row[p_region_code])
-        insert_rows(cursor, Resident, columns, created)
-        if links:
-            link_rows = []
-            for index, tag_id in links:
+    # (resident id, tag id, region id) triples, packed: a million residents carry some
+    # 150,000 tags, sent after the residents.
+    links = array("q")
+    written = 0
+    if progress:
+        progress("writing", written, plan.new_residents)
+    with row_sink(cursor, Resident, columns) as send:
+        for created, chunk_links in plan.spooled():
+            regions: dict[int, int] = {}
+            for row in created:
+                row[p_id] = resident_id = resident_base - row[p_id] - 1
+                household = row[p_household]
+                if household < 0:
+                    row[p_household] = household_base - household - 1
+                row[p_created] = row[p_updated] = stamp
+                regions[resident_id] = row[p_region]
+            send(created)
+            written += len(created)
+            if progress:
+                progress("writing", written, plan.new_residents)
+            for index, tag_id in chunk_links:
                 resident_id = resident_base + index
-                region_id, region_code = regions[resident_id]
-                link_rows.append((stamp, stamp, region_id, region_code, resident_id, tag_id))
-            insert_rows(cursor, ResidentTag, LINK_COLUMNS, link_rows)
+                links.extend((resident_id, tag_id, regions[resident_id]))
+    if not links:
+        return
+    codes = {village.region.pk: code for code, village in plan.villages.items()}
+    with row_sink(cursor, ResidentTag, LINK_COLUMNS) as send:
+        send(
+            (stamp, stamp, links[i + 2], codes[links[i + 2]], links[i], links[i + 1])
+            for i in range(0, len(links), 3)
+        )
 
 
 def _write_changes(cursor: Any, plan: Plan, resident_base: int, stamp: Any) -> None:

@@ -28,13 +28,13 @@ PROGRESS_SECONDS = 0.5
 def registry_import_run(job_id: int) -> dict[str, Any]:
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
     ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING, phase="checking")
-    last = 0.0
+    last, last_phase = 0.0, "checking"
 
     def progress(phase: str, done: int, total: int | None) -> None:
-        nonlocal last
+        nonlocal last, last_phase
         now = time.monotonic()
-        if now - last >= PROGRESS_SECONDS or phase != "checking":
-            last = now
+        if now - last >= PROGRESS_SECONDS or phase != last_phase:
+            last, last_phase = now, phase
             ImportJob.objects.filter(pk=job.pk).update(
                 phase=phase, rows_done=done, rows_total=total
             )

@@ -670,3 +670,30 @@ def test_a_large_first_load_rebuilds_the_search_indexes_it_set_aside(
     assert indexes() == before
     head = Resident.objects.get(relation="head")
     assert Resident.objects.filter(name_pinyin="zengguohua").get() == head
+
+
+def test_progress_counts_rows_checked_then_residents_written_across_chunks(
+    county: County, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cunzhi.registry import imports
+
+    monkeypatch.setattr(imports, "CHUNK_ROWS", 4)  # 15 rows: four chunks
+    rows = [row for n in range(5) for row in family(f"{n + 1:03d}", 10 + 3 * n)]
+    calls: list[tuple[str, int, int | None]] = []
+    registry_import(
+        actor=county.admin,
+        path=write_csv(tmp_path, rows),
+        progress=lambda phase, done, total: calls.append((phase, done, total)),
+    )
+    checking = [done for phase, done, _total in calls if phase == "checking"]
+    writing = [(done, total) for phase, done, total in calls if phase == "writing"]
+    assert checking == [4, 8, 12]
+    assert writing == [(0, 15), (4, 15), (8, 15), (12, 15), (15, 15)]
+    # The tags of every chunk reached their residents, in their village.
+    tagged = ResidentTag.objects.filter(region_code=VILLAGE).select_related("resident", "tag")
+    assert len(tagged) == 5 * 3
+    assert {(link.resident.relation, link.tag.code) for link in tagged} == {
+        ("head", "tuopin"),
+        ("head", "left_behind_elderly"),
+        ("daughter", "left_behind_child"),
+    }

@@ -162,6 +162,9 @@ STORAGES = {
 }
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
+# An uploaded register file holds every row's ID number: it and its copy with the errors marked
+# are deleted this many days after the import ended (docs/registry-import.md).
+REGISTRY_IMPORT_KEEP_DAYS = int(os.environ.get("REGISTRY_IMPORT_KEEP_DAYS", "30"))
 
 # Background jobs on the database: nothing extra to install (DESIGN rule 9).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -311,6 +311,8 @@ class ImportJob(BaseModel):
     )
     message = models.TextField(_("message"), blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # When the files and the listed errors, which hold personal data, were deleted.
+    purged_at = models.DateTimeField(_("files deleted"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

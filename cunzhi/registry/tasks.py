@@ -1,12 +1,20 @@
-"""Background jobs of the register: an uploaded import runs here, in ``manage.py db_worker``."""
+"""Background jobs of the register: an uploaded import runs here, in ``manage.py db_worker``.
+
+An uploaded file, and the copy with its errors marked, hold the ID number of every row. They
+are needed while the import runs and for a few days after (to download the errors, to look at
+what was sent); after ``REGISTRY_IMPORT_KEEP_DAYS`` they are deleted by ``import_files_purge``,
+which every import runs when it ends and ``manage.py registry_purge_imports`` runs on demand.
+"""
 
 from __future__ import annotations
 
+import datetime
 import logging
 import time
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import File
 from django.utils import timezone
@@ -86,4 +94,38 @@ def registry_import_run(job_id: int) -> dict[str, Any]:
             "rows_done", "rows_total", "finished_at", "updated_at",
         ]
     )  # fmt: skip
-    return {"status": job.status, "counts": job.counts, "errors": job.error_count}
+    purged = import_files_purge()
+    return {
+        "status": job.status,
+        "counts": job.counts,
+        "errors": job.error_count,
+        "purged": purged,
+    }
+
+
+def import_files_purge(
+    *, now: datetime.datetime | None = None, keep_days: int | None = None
+) -> int:
+    """Delete the files and listed errors of imports that ended ``keep_days`` ago; how many.
+
+    The job stays, with its counts and the time of the deletion, and so does the trace in the
+    audit log: only the copies of personal data go. A file already missing from the storage
+    (deleted by hand) is no error.
+    """
+    keep = settings.REGISTRY_IMPORT_KEEP_DAYS if keep_days is None else keep_days
+    now = now or timezone.now()
+    jobs = ImportJob.objects.filter(
+        finished_at__lt=now - datetime.timedelta(days=keep), purged_at__isnull=True
+    ).only("pk", "file", "error_file")
+    purged = 0
+    for job in jobs.iterator():
+        for field in (job.file, job.error_file):
+            if field:
+                field.storage.delete(field.name)
+        ImportJob.objects.filter(pk=job.pk).update(
+            file="", error_file="", errors=[], purged_at=now, updated_at=now
+        )
+        purged += 1
+    if purged:
+        logger.info("deleted the files of %s finished register imports", purged)
+    return purged

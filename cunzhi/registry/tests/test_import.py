@@ -697,3 +697,44 @@ def test_progress_counts_rows_checked_then_residents_written_across_chunks(
         ("head", "left_behind_elderly"),
         ("daughter", "left_behind_child"),
     }
+
+
+def test_the_files_of_an_import_are_deleted_after_the_keep_days_and_its_counts_stay(
+    county: County, people: ThreePeople, media: Path, settings: Any
+) -> None:
+    from django.utils import timezone
+
+    from cunzhi.registry import tasks
+    from cunzhi.registry.models import ImportJob
+
+    settings.REGISTRY_IMPORT_KEEP_DAYS = 30
+    client = people.clients()["in_scope"]
+    rows: list[list[object]] = [list(r) for r in family("001", 1)]
+    rows[1][3] = "530199197002300025"  # not a date: a rejected upload with an error file
+    upload(client, write_xlsx(media, rows))
+    rejected_job = ImportJob.objects.get()
+    upload(client, write_csv(media, family("002", 5)))
+    done_job = ImportJob.objects.exclude(pk=rejected_job.pk).get()
+    files = [Path(rejected_job.file.path), Path(rejected_job.error_file.path)]
+    files.append(Path(done_job.file.path))
+    assert all(f.exists() for f in files)
+    # The rejected one ended 31 days ago, the other just now: only the first goes.
+    ImportJob.objects.filter(pk=rejected_job.pk).update(
+        finished_at=timezone.now() - datetime.timedelta(days=31)
+    )
+    out = io.StringIO()
+    call_command("registry_purge_imports", stdout=out)
+    assert "1 finished import" in out.getvalue()
+    assert [f.exists() for f in files] == [False, False, True]
+    rejected_job.refresh_from_db()
+    assert rejected_job.purged_at is not None and not rejected_job.file
+    assert not rejected_job.error_file and rejected_job.errors == []
+    assert rejected_job.error_count == 1 and rejected_job.counts["rows"] == 3
+    page = client.get(rejected_job.get_absolute_url()).content.decode()
+    assert "were deleted on" in page and "Download the file" not in page
+    assert client.get(f"/registry/import/{rejected_job.pk}/errors.xlsx").status_code == 404
+    # Nothing left to purge; a keep of 0 days takes the recent one too.
+    assert tasks.import_files_purge() == 0
+    assert tasks.import_files_purge(keep_days=0) == 1 and not files[2].exists()
+    with pytest.raises(CommandError):
+        call_command("registry_purge_imports", "--days", "-1")

@@ -120,7 +120,7 @@ def import_files_purge(
     purged = 0
     for job in jobs.iterator():
         for field in (job.file, job.error_file):
-            if field:
+            if field.name:
                 field.storage.delete(field.name)
         ImportJob.objects.filter(pk=job.pk).update(
             file="", error_file="", errors=[], purged_at=now, updated_at=now

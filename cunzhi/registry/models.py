@@ -160,7 +160,8 @@ class Resident(RegionalModel):
     )
     work_place = models.CharField(_("where they work"), max_length=100, blank=True)
     away_since = models.DateField(_("away since"), null=True, blank=True)
-    phone = models.CharField(_("phone"), max_length=30, blank=True, db_index=True)
+    # Not indexed: people search a phone by its last digits, through phone_reversed.
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
     # The phone's digits backwards, for "the last digits of the phone number".
     phone_reversed = models.CharField(max_length=30, editable=False, blank=True, default="")
     status = models.CharField(

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0003_import'),
+        ("registry", "0003_import"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='importjob',
-            name='purged_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='files deleted'),
+            model_name="importjob",
+            name="purged_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="files deleted"),
         ),
     ]

@@ -156,13 +156,19 @@ def filters_for_trace(filters: dict[str, Any]) -> dict[str, str]:
 
 
 def register_export(
-    *, actor: Any, village: Region, filters: dict[str, Any], full_numbers: bool = False
+    *,
+    actor: Any,
+    village: Region,
+    filters: dict[str, Any],
+    full_numbers: bool = False,
+    reason: str = "",
 ) -> Iterator[bytes]:
     """Check, record and start an export of the village register; the .xlsx bytes, streamed.
 
     ``filters`` are ``household_list``'s keyword arguments (the register form's ``filters()``).
     Full numbers need the reveal permission: PermissionDenied otherwise, not a quietly masked
-    file, so that nobody takes a masked copy for the full one.
+    file, so that nobody takes a masked copy for the full one. ``reason`` (why the full numbers
+    are needed) goes into the trace with them, as a reveal's does.
     """
     require_permission(actor, "registry.view_resident", village.code)
     if full_numbers:
@@ -181,6 +187,7 @@ def register_export(
             data={
                 "format": "xlsx",
                 "full_numbers": full_numbers,
+                **({"reason": reason} if full_numbers and reason else {}),
                 "filters": filters_for_trace(filters),
                 "rows": rows,
             },

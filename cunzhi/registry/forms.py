@@ -6,7 +6,7 @@ while validating, and the service would then see no change to record in the trac
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django import forms
@@ -193,6 +193,9 @@ class ExportForm(forms.Form):
     """The register export's own field; its filters come in a RegisterFilterForm."""
 
     full_numbers = forms.BooleanField(label=_("Include full ID and phone numbers"), required=False)
+    reason = forms.CharField(
+        label=_("Why you need the full numbers"), max_length=200, required=False
+    )
 
 
 def route_register_errors(
@@ -276,6 +279,149 @@ class TenGroupForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["households"].queryset = households  # type: ignore[attr-defined]
         self.fields["lead_household"].queryset = households  # type: ignore[attr-defined]
+
+
+class SuggestInput(forms.TextInput):
+    """A text input with suggestions from a ``<datalist>``: on a phone one types the first digits
+    of a household number (a village has hundreds) or picks one, where a select would scroll."""
+
+    template_name = "registry/widgets/suggest.html"
+
+    def __init__(
+        self, attrs: dict[str, Any] | None = None, options: Sequence[tuple[str, str]] = ()
+    ) -> None:
+        super().__init__({"autocomplete": "off", **(attrs or {})})
+        self.options = list(options)
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        widget = context["widget"]
+        widget["list_id"] = f"{widget['attrs'].get('id') or name}-options"
+        widget["attrs"]["list"] = widget["list_id"]
+        widget["options"] = self.options
+        return context
+
+
+def household_options(households: Iterable[Household]) -> list[tuple[str, str]]:
+    """(number, "number · head") for a SuggestInput of households (heads selected)."""
+    return [
+        (h.household_no, f"{h.household_no} · {h.head.name if h.head else gettext('no head')}")
+        for h in households
+    ]
+
+
+def village_options(villages: Iterable[Region]) -> list[tuple[str, str]]:
+    return [(v.code, f"{v.code} · {v.name}") for v in villages]
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} · {obj.get_relation_display()}"
+
+
+class MemberMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return MemberChoiceField.label_from_instance(self, obj)  # type: ignore[arg-type]
+
+
+class SetHeadForm(forms.Form):
+    """变更户主: a living member becomes the head; the old head takes another relation."""
+
+    head = MemberChoiceField(label=_("New head of household"), queryset=Resident.objects.none())
+    old_head_relation = forms.ChoiceField(
+        label=_("The old head becomes"),
+        choices=member_relations,
+        initial=Relation.OTHER,
+        help_text=_("Their relation to the new head."),
+    )
+
+    def __init__(self, *args: Any, members: QuerySet[Resident], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["head"].queryset = members  # type: ignore[attr-defined]
+
+
+class MoveForm(forms.Form):
+    """迁户: a person joins another household, of this village or another one."""
+
+    village = forms.CharField(
+        label=_("Village code"),
+        max_length=12,
+        widget=SuggestInput(attrs={"inputmode": "numeric"}),
+        help_text=_("12 digits; this village's code is filled in."),
+    )
+    household_no = forms.CharField(
+        label=_("Household number"), max_length=30, widget=SuggestInput()
+    )
+    relation = forms.ChoiceField(label=_("Relation to that household's head"), choices=())
+
+    def __init__(
+        self,
+        *args: Any,
+        villages: Sequence[tuple[str, str]],
+        households: Sequence[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["village"].widget.options = villages  # type: ignore[attr-defined]
+        self.fields["household_no"].widget.options = households  # type: ignore[attr-defined]
+        relation: Any = self.fields["relation"]
+        relation.choices = [("", "---------"), *member_relations()]
+
+
+class SplitForm(forms.Form):
+    """分户: members leave to form a new household of the village, one of them its head."""
+
+    members = MemberMultipleChoiceField(
+        label=_("Members who leave"),
+        queryset=Resident.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    head = MemberChoiceField(label=_("Head of the new household"), queryset=Resident.objects.none())
+    household_no = forms.CharField(label=_("New household number"), max_length=30)
+    address = forms.CharField(
+        label=_("Address"),
+        max_length=200,
+        required=False,
+        help_text=_("Leave empty to keep this household's address."),
+    )
+
+    def __init__(self, *args: Any, members: QuerySet[Resident], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["members"].queryset = members  # type: ignore[attr-defined]
+        self.fields["head"].queryset = members  # type: ignore[attr-defined]
+
+
+class HouseholdMergeForm(forms.Form):
+    """合户: every member joins another household of the village."""
+
+    into = forms.CharField(
+        label=_("Number of the household to merge into"), max_length=30, widget=SuggestInput()
+    )
+
+    def __init__(self, *args: Any, households: Sequence[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["into"].widget.options = households  # type: ignore[attr-defined]
+
+
+class TransferForm(forms.Form):
+    """迁移: the whole household moves to another village."""
+
+    village = forms.CharField(
+        label=_("Code of the new village"),
+        max_length=12,
+        widget=SuggestInput(attrs={"inputmode": "numeric"}),
+        help_text=_("12 digits."),
+    )
+    household_no = forms.CharField(
+        label=_("Household number there"),
+        max_length=30,
+        required=False,
+        help_text=_("Leave empty to keep its number."),
+    )
+
+    def __init__(self, *args: Any, villages: Sequence[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["village"].widget.options = villages  # type: ignore[attr-defined]
 
 
 class MergeForm(forms.Form):

@@ -6,7 +6,7 @@ import datetime
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -278,12 +278,31 @@ def household_update(*, actor: Any, household: Household, **changes: Any) -> Hou
     return household
 
 
+def _require_registered(household: Household, field: str = NON_FIELD_ERRORS) -> None:
+    """A merged, moved-out or dissolved household takes no one in and gives no one away."""
+    if household.status != HouseholdStatus.ACTIVE:
+        raise ValidationError(
+            {
+                field: _("Household %(no)s is no longer registered (%(status)s).")
+                % {"no": household.household_no, "status": household.get_status_display()}
+            }
+        )
+
+
 def household_set_head(
     *, actor: Any, household: Household, resident: Resident, old_head_relation: str = Relation.OTHER
 ) -> Household:
-    """Make ``resident`` the head; the old head takes ``old_head_relation`` (e.g. father)."""
+    """变更户主: make ``resident`` the head; the old head takes ``old_head_relation``."""
     if resident.household_id != household.pk:
         raise ValidationError({"head": _("The new head must be a member of the household.")})
+    if resident.pk == household.head_id:
+        raise ValidationError({"head": _("This person is already the head of the household.")})
+    if resident.status != ResidentStatus.LIVING:
+        raise ValidationError({"head": _("The new head must be living here.")})
+    if old_head_relation == Relation.HEAD or old_head_relation not in Relation.values:
+        raise ValidationError(
+            {"old_head_relation": _("Choose the old head's relation to the new head.")}
+        )
     with transaction.atomic():
         require_permission(actor, "registry.change_household", household.region_code)
         old = household.head
@@ -298,12 +317,44 @@ def household_set_head(
             actor=actor,
             action="registry.household_set_head",
             obj=household,
-            data={"changes": {"head": [str(old) if old else None, str(resident)]}},
+            data={
+                "changes": {"head": [str(old) if old else None, str(resident)]},
+                "old_head_relation": old_head_relation if old else None,
+            },
         )
     return household
 
 
+def _check_ids_free(residents: Iterable[Resident], village: Region, field: str) -> None:
+    """People moving into another village: none of their ID numbers may be registered there yet
+    (the database would only say "constraint"); the error names who has it there."""
+    numbers = {r.id_number: r for r in residents if r.id_number}
+    if not numbers:
+        return
+    other = (
+        Resident.objects.filter(region=village, id_number__in=list(numbers))
+        .select_related("household")
+        .first()
+    )
+    if other is not None:
+        raise ValidationError(
+            {
+                field: _(
+                    "%(name)s's ID number is already registered in %(village)s: %(other)s, "
+                    "household %(no)s."
+                )
+                % {
+                    "name": numbers[other.id_number].name,
+                    "village": village.name,
+                    "other": other.name,
+                    "no": other.household.household_no,
+                }
+            }
+        )
+
+
 def _move(resident: Resident, target: Household, relation: str) -> None:
+    """Put ``resident`` in ``target`` (checked by the caller) with their tags' region."""
     resident.household = target
     resident.region = target.region
     resident.relation = relation
@@ -326,9 +377,14 @@ def resident_move(
         )
     if relation == Relation.HEAD:
         raise ValidationError({"relation": _("A household has one head; change the head instead.")})
+    if to.pk == resident.household_id:
+        raise ValidationError({"to": _("This person is already a member of that household.")})
+    _require_registered(to, "to")
     with transaction.atomic():
         require_permission(actor, "registry.change_resident", resident.region_code)
         require_permission(actor, "registry.change_resident", to.region_code)
+        if to.region_id != resident.region_id:
+            _check_ids_free([resident], to.region, "to")
         source = resident.household
         _move(resident, to, relation)
         audit.record(
@@ -354,6 +410,8 @@ def household_split(
 ) -> Household:
     """分户: some members leave to form a new household of the village, ``head`` at its head."""
     members = list(members)
+    if not members:
+        raise ValidationError({"members": _("Choose the members who leave.")})
     if head not in members:
         raise ValidationError({"head": _("The new head must be one of the members who leave.")})
     if any(m.household_id != household.pk for m in members):
@@ -362,6 +420,9 @@ def household_split(
         raise ValidationError(
             {"members": _("The head stays; choose a new head first if the head leaves.")}
         )
+    if head.status != ResidentStatus.LIVING:
+        raise ValidationError({"head": _("The new head must be living here.")})
+    _require_registered(household)
     with transaction.atomic():
         require_permission(actor, "registry.add_household", household.region_code)
         new = Household(
@@ -370,6 +431,7 @@ def household_split(
             group=household.group,
             address=address or household.address,
         )
+        _check_unique_in_village(new)
         new.full_clean()
         new.save()
         for member in members:
@@ -382,13 +444,27 @@ def household_split(
             obj=new,
             data={"from": household.household_no, "members": [str(m) for m in members]},
         )
+        # The household left behind keeps the trace too: its page shows who went where.
+        audit.record(
+            actor=actor,
+            action="registry.household_split",
+            obj=household,
+            data={"to": new.household_no, "members": [str(m) for m in members]},
+        )
     return new
 
 
 def household_merge(*, actor: Any, source: Household, into: Household) -> Household:
-    """合户: every member of ``source`` joins ``into``; ``source`` is kept as merged."""
+    """合户: every member of ``source`` joins ``into``, a household of the same village;
+    ``source`` is kept as merged. Moving a household to another village is a transfer."""
     if source.pk == into.pk:
         raise ValidationError({"into": _("A household cannot merge into itself.")})
+    if source.region_id != into.region_id:
+        raise ValidationError(
+            {"into": _("A household merges into another household of the same village.")}
+        )
+    _require_registered(source)
+    _require_registered(into, "into")
     with transaction.atomic():
         require_permission(actor, "registry.change_household", source.region_code)
         require_permission(actor, "registry.change_household", into.region_code)
@@ -411,27 +487,56 @@ def household_merge(*, actor: Any, source: Household, into: Household) -> Househ
                 "members": [str(m) for m in moved],
             },
         )
+        audit.record(
+            actor=actor,
+            action="registry.household_merge",
+            obj=source,
+            data={
+                "into": [into.region_code, into.household_no],
+                "members": [str(m) for m in moved],
+            },
+        )
     return into
 
 
 def household_transfer(
     *, actor: Any, household: Household, village: Region, household_no: str | None = None
 ) -> Household:
-    """A whole household moves to another village (迁移): its members go with it."""
+    """A whole household moves to another village (迁移): its members go with it.
+
+    It leaves its villager group and ten-household group (and stops leading one); it keeps its
+    number unless given a new one, which must be free in the new village.
+    """
     _require_village(village)
+    if village.pk == household.region_id:
+        raise ValidationError(
+            {"village": _("The household is already in this village; choose another village.")}
+        )
+    _require_registered(household)
+    number = (household_no or "").strip() or household.household_no
     with transaction.atomic():
         require_permission(actor, "registry.change_household", household.region_code)
         require_permission(actor, "registry.add_household", village.code)
+        # Checked before anything changes, so a refusal leaves ``household`` as it was.
+        if Household.objects.filter(region=village, household_no=number).exists():
+            raise ValidationError(
+                {
+                    "household_no": _("Household number %(no)s is already used in this village.")
+                    % {"no": number}
+                }
+            )
+        members = list(household.members.all())
+        _check_ids_free(members, village, "village")
         source = (household.region_code, household.household_no)
         household.region = village
         household.group = None
         household.ten_household_group = None
-        if household_no:
-            household.household_no = household_no.strip()
+        household.household_no = number
         household.full_clean()
         household.save()
-        for member in household.members.all():
+        for member in members:
             _move(member, household, member.relation)
+        TenHouseholdGroup.objects.filter(lead_household=household).update(lead_household=None)
         audit.record(
             actor=actor,
             action="registry.household_transfer",

@@ -39,20 +39,35 @@ from cunzhi.registry.forms import (
     ExportForm,
     GroupLeaderForm,
     HouseholdForm,
+    HouseholdMergeForm,
     MemberFormSet,
     MergeForm,
+    MoveForm,
     RegisterFilterForm,
     ResidentForm,
     RevealForm,
+    SetHeadForm,
+    SplitForm,
     StatusForm,
     TagForm,
     TagsForm,
     TenGroupForm,
+    TransferForm,
+    household_options,
     member_relations,
     resident_initial,
     route_register_errors,
+    village_options,
 )
-from cunzhi.registry.models import Household, Relation, Resident, Tag, TenHouseholdGroup
+from cunzhi.registry.models import (
+    Household,
+    HouseholdStatus,
+    Relation,
+    Resident,
+    ResidentStatus,
+    Tag,
+    TenHouseholdGroup,
+)
 from cunzhi.registry.reveal import resident_reveal
 from cunzhi.registry.search import LIMIT as SEARCH_LIMIT
 from cunzhi.registry.search import MAX_LENGTH as SEARCH_MAX_LENGTH
@@ -62,9 +77,12 @@ from cunzhi.registry.selectors import (
     household_choices,
     household_detail,
     household_list,
+    keeps_another_village,
     key_people,
     leader_candidates,
     may_reveal,
+    member_choices,
+    next_household_no,
     present,
     present_households,
     register_counts,
@@ -72,8 +90,11 @@ from cunzhi.registry.selectors import (
     resident_get,
     tag_dictionary,
     tag_get,
+    target_household,
+    target_village,
     ten_group_get,
     ten_groups,
+    village_choices,
     villager_groups,
     visible_tags,
 )
@@ -139,13 +160,18 @@ def register_export_view(request: HttpRequest, code: str) -> StreamingHttpRespon
         groups=group_choices(request.user, village),
         tags=visible_tags(request.user, village.code),
     )
-    export_form = ExportForm(request.POST)
-    full_numbers = export_form.is_valid() and export_form.cleaned_data["full_numbers"]
+    data = request.POST.copy()
+    data["reason"] = data.get("reason", "")[:200]  # a long reason is cut, the export goes on
+    export_form = ExportForm(data)
+    valid = export_form.is_valid()
+    full_numbers = valid and export_form.cleaned_data["full_numbers"]
+    reason = export_form.cleaned_data["reason"] if valid else ""
     chunks = register_export(
         actor=request.user,
         village=village,
         filters=filter_form.filters(),
         full_numbers=full_numbers,
+        reason=reason,
     )
     response = StreamingHttpResponse(chunks, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(
@@ -198,10 +224,22 @@ def search(request: HttpRequest) -> HttpResponse:
 def household(request: HttpRequest, pk: int) -> HttpResponse:
     record = household_detail(request.user, pk)
     code = record.region_code
+    registered = record.status == HouseholdStatus.ACTIVE
+    can_change = registered and _may(request, "change_household", code)
+    # A new head or a split needs another living member than the head.
+    others = any(
+        p.pk != record.head_id and p.status == ResidentStatus.LIVING
+        for p in record.people  # type: ignore[attr-defined]
+    )
     context = {
         "household": record,
         "can_edit": _may(request, "change_household", code),
         "can_add_member": _may(request, "add_resident", code),
+        # 变更户主, 分户, 合户, 迁移: only for a registered household, only for who may.
+        "can_set_head": can_change and others,
+        "can_split": registered and others and _may(request, "add_household", code),
+        "can_merge": can_change,
+        "can_transfer": can_change and keeps_another_village(request.user, record.region),
         "breadcrumbs": _crumbs(record.region, (str(record), None)),
         "nav_active": "registry",
     }
@@ -301,10 +339,13 @@ def resident_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _resident_context(request: HttpRequest, resident: Resident) -> dict[str, Any]:
     code = resident.region_code
+    can_edit = _may(request, "change_resident", code)
     return {
         "resident": resident,
         "household": resident.household,
-        "can_edit": _may(request, "change_resident", code),
+        "can_edit": can_edit,
+        # The head moves out only after another member has become the head.
+        "can_move": can_edit and resident.pk != resident.household.head_id,
         "can_reveal": may_reveal(request.user, code),
         "reveal_form": RevealForm(),
         "breadcrumbs": _crumbs(
@@ -406,7 +447,9 @@ def _form_page(
     record: Any,
     village: Region,
     back_url: str | None = None,
+    **extra: Any,
 ) -> HttpResponse:
+    """``extra``: ``intro``, a sentence above the form; ``submit_label`` for the button."""
     back_url = back_url or record.get_absolute_url()
     return render(
         request,
@@ -419,7 +462,219 @@ def _form_page(
             "region": village,
             "breadcrumbs": _crumbs(village, (str(record), back_url)),
             "nav_active": "registry",
+            **extra,
         },
+    )
+
+
+# Changes of households: head, moves, split, merge, transfer (变更户主, 迁户, 分户, 合户, 迁移)
+
+
+def _renamed(error: ValidationError, names: dict[str, str]) -> ValidationError:
+    """The service's error with its keys renamed to the form's fields (``to`` → the number)."""
+    if not hasattr(error, "error_dict"):
+        return error
+    return ValidationError({names.get(k, k): v for k, v in error.message_dict.items()})
+
+
+@login_required
+def household_head(request: HttpRequest, pk: int) -> HttpResponse:
+    """变更户主: another living member becomes the head."""
+    record = get_in_scope(
+        Household.objects.select_related("region", "head"), request.user, "change", pk=pk
+    )
+    form = SetHeadForm(request.POST or None, members=member_choices(request.user, record))
+    if request.method == "POST" and submit(
+        form,
+        lambda data: services.household_set_head(
+            actor=request.user,
+            household=record,
+            resident=data["head"],
+            old_head_relation=data["old_head_relation"],
+        ),
+    ):
+        messages.success(
+            request,
+            _("%(name)s is now the head of the household.") % {"name": form.cleaned_data["head"]},
+        )
+        return redirect(record)
+    return _form_page(
+        request,
+        form,
+        _("Change the head of household"),
+        record,
+        record.region,
+        submit_label=_("Change the head"),
+    )
+
+
+@login_required
+def resident_move(request: HttpRequest, pk: int) -> HttpResponse:
+    """迁户: the person joins another household, of this village or, by its code, another."""
+    user = request.user
+    record = resident_get(user, pk, "change")
+    village = record.region
+    form = MoveForm(
+        request.POST or None,
+        initial={"village": village.code},
+        villages=village_options(village_choices(user)),
+        households=household_options(
+            household_choices(user, village).exclude(pk=record.household_id)
+        ),
+    )
+
+    def save(data: dict[str, Any]) -> Resident:
+        try:
+            target = target_household(
+                user,
+                "household_no",
+                village_code=data["village"],
+                household_no=data["household_no"],
+            )
+            return services.resident_move(
+                actor=user, resident=record, to=target, relation=data["relation"]
+            )
+        except ValidationError as error:
+            raise _renamed(error, {"to": "household_no"}) from None
+
+    if request.method == "POST" and submit(form, save):
+        messages.success(
+            request,
+            _("%(name)s moved to household %(no)s.")
+            % {"name": record.name, "no": record.household.household_no},
+        )
+        return redirect(record)
+    return _form_page(
+        request,
+        form,
+        _("Move to another household"),
+        record,
+        village,
+        intro=_(
+            "Type the number of the household this person joins, or pick it from the list; "
+            "for a household of another village, change the village code first."
+        ),
+        submit_label=_("Move"),
+    )
+
+
+@login_required
+def household_split(request: HttpRequest, pk: int) -> HttpResponse:
+    """分户: the chosen members form a new household of the village, one of them its head."""
+    user = request.user
+    record = get_in_scope(Household.objects.select_related("region"), user, "view", pk=pk)
+    if not _may(request, "add_household", record.region_code):
+        raise PermissionDenied
+    form = SplitForm(
+        request.POST or None,
+        members=member_choices(user, record),
+        initial={"household_no": next_household_no(user, record.region)},
+    )
+    created = None
+    if request.method == "POST":
+        created = submit(
+            form,
+            lambda data: services.household_split(
+                actor=user,
+                household=record,
+                members=list(data["members"]),
+                head=data["head"],
+                household_no=data["household_no"],
+                address=data["address"],
+            ),
+        )
+    if created is not None:
+        messages.success(
+            request, _("Household %(no)s was split off.") % {"no": created.household_no}
+        )
+        return redirect(created)
+    return _form_page(
+        request,
+        form,
+        _("Split off a household"),
+        record,
+        record.region,
+        intro=_("The members you tick leave this household and form a new one."),
+        submit_label=_("Split off"),
+    )
+
+
+@login_required
+def household_merge(request: HttpRequest, pk: int) -> HttpResponse:
+    """合户: every member joins another household of the village; this one stays as merged."""
+    user = request.user
+    record = get_in_scope(Household.objects.select_related("region"), user, "change", pk=pk)
+    form = HouseholdMergeForm(
+        request.POST or None,
+        households=household_options(household_choices(user, record.region).exclude(pk=record.pk)),
+    )
+
+    def save(data: dict[str, Any]) -> Household:
+        into = target_household(
+            user, "into", village_code=record.region_code, household_no=data["into"]
+        )
+        return services.household_merge(actor=user, source=record, into=into)
+
+    into = submit(form, save) if request.method == "POST" else None
+    if into is not None:
+        messages.success(
+            request,
+            _("Every member of household %(source)s joined household %(into)s.")
+            % {"source": record.household_no, "into": into.household_no},
+        )
+        return redirect(into)
+    return _form_page(
+        request,
+        form,
+        _("Merge into another household"),
+        record,
+        record.region,
+        intro=_(
+            "Every member of this household joins the household you choose, in this village; "
+            "this household is kept in the register as merged."
+        ),
+        submit_label=_("Merge"),
+    )
+
+
+@login_required
+def household_transfer(request: HttpRequest, pk: int) -> HttpResponse:
+    """迁移: the whole household, with its members, moves to another village."""
+    user = request.user
+    record = get_in_scope(Household.objects.select_related("region"), user, "change", pk=pk)
+    village = record.region
+    form = TransferForm(
+        request.POST or None,
+        villages=village_options(v for v in village_choices(user) if v.pk != village.pk),
+    )
+    if request.method == "POST" and submit(
+        form,
+        lambda data: services.household_transfer(
+            actor=user,
+            household=record,
+            village=target_village(user, data["village"]),
+            household_no=data["household_no"] or None,
+        ),
+    ):
+        messages.success(
+            request,
+            _("Household %(no)s moved to %(village)s.")
+            % {"no": record.household_no, "village": record.region.name},
+        )
+        if Household.objects.for_user(user, "view").filter(pk=record.pk).exists():
+            return redirect(record)
+        return redirect("registry:register", village.code)
+    return _form_page(
+        request,
+        form,
+        _("Move the household to another village"),
+        record,
+        village,
+        intro=_(
+            "The household and all its members move to the village you name; it leaves its "
+            "villager group and ten-household group here."
+        ),
+        submit_label=_("Move the household"),
     )
 
 

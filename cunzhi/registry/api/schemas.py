@@ -301,3 +301,49 @@ class ResidentPatch(PatchSchema):
 
 class RevealIn(InputSchema):
     reason: str = Field("", max_length=200, description="Why the full numbers are needed.")
+
+
+# Changes of households and people (变更户主, 迁户, 分户, 合户, 迁移), tags and status
+
+
+class SetHeadIn(InputSchema):
+    head: int = Field(..., description="The id of a living member who becomes the head.")
+    old_head_relation: Relation = Field(
+        Relation.OTHER, description="The old head's relation to the new head; not head."
+    )
+
+
+class MoveIn(InputSchema):
+    to: int = Field(..., description="The id of the household the person joins.")
+    relation: Relation = Field(..., description="Relation to that household's head; not head.")
+
+
+class SplitIn(InputSchema):
+    members: list[int] = Field(
+        ..., min_length=1, max_length=30, description="Ids of the members who leave."
+    )
+    head: int = Field(..., description="The id of the new household's head, one of them.")
+    household_no: str = Field(..., min_length=1, max_length=30)
+    address: str = Field("", max_length=200, description="Empty: this household's address.")
+
+
+class MergeIn(InputSchema):
+    into: int = Field(..., description="The id of a household of the same village.")
+
+
+class TransferIn(InputSchema):
+    village: str = Field(..., min_length=1, max_length=12, description="The new village's code.")
+    household_no: str | None = Field(
+        None, min_length=1, max_length=30, description="A new number there; null keeps it."
+    )
+
+
+class TagsIn(InputSchema):
+    tags: list[str] = Field(
+        ..., max_length=50, description="Every tag code the resident carries from now on."
+    )
+
+
+class StatusIn(InputSchema):
+    status: ResidentStatus
+    since: datetime.date

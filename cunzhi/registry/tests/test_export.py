@@ -308,3 +308,19 @@ def test_the_file_is_named_after_the_village_and_not_cached(
     assert "attachment" in response["Content-Disposition"]
     assert "filename*=utf-8''" in response["Content-Disposition"]  # 石板村, encoded
     assert "no-store" in response["Cache-Control"]
+
+
+def test_the_reason_for_full_numbers_goes_into_the_trace_and_a_long_one_is_cut(
+    county: County, people: ThreePeople
+) -> None:
+    families(county, 1)
+    client = session(people.in_scope)
+    client.post(
+        export_url(county.village), {"full_numbers": "on", "reason": " 低保年审核对身份证号 "}
+    )
+    client.post(export_url(county.village), {"full_numbers": "on", "reason": "查" * 250})
+    client.post(export_url(county.village), {"reason": "masked: no reason is kept"})
+    first, long, masked = Event.objects.filter(action="registry.register_export").order_by("pk")
+    assert first.data["reason"] == "低保年审核对身份证号"
+    assert long.data["full_numbers"] is True and long.data["reason"] == "查" * 200
+    assert masked.data["full_numbers"] is False and "reason" not in masked.data

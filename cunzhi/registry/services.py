@@ -249,7 +249,34 @@ def resident_set_status(
     """Moved out or deceased (or back), from a date; a household's head stays recorded."""
     if status not in ResidentStatus.values:
         raise ValidationError({"status": _("Unknown status.")})
-    return resident_update(actor=actor, resident=resident, status=status, status_since=since)
+    with transaction.atomic():
+        resident_update(actor=actor, resident=resident, status=status, status_since=since)
+        if status != ResidentStatus.LIVING:
+            _end_leadership(actor, [resident], since, status)
+    return resident
+
+
+def _end_leadership(actor: Any, residents: Sequence[Resident], on: datetime.date, why: str) -> None:
+    """A group leader (组长) who dies, moves out or leaves the village leaves office ``on`` that
+    day; the group then shows no leader until a new one is set. Each end is in the trace, ``why``
+    a code: the new status (``deceased``, ``moved_out``) or ``moved_village``."""
+    terms = GroupLeader.objects.filter(
+        resident__in=[r.pk for r in residents], ends_on__isnull=True
+    ).select_related("region", "resident")
+    for term in terms:
+        term.ends_on = max(on, term.starts_on)
+        term.save(update_fields=["ends_on", "updated_at"])
+        audit.record(
+            actor=actor,
+            action="registry.group_leader_end",
+            obj=term,
+            data={
+                "group": term.region.name,
+                "leader": term.resident.name,
+                "ends_on": term.ends_on.isoformat(),
+                "why": why,
+            },
+        )
 
 
 def household_update(*, actor: Any, household: Household, **changes: Any) -> Household:
@@ -385,6 +412,7 @@ def resident_move(
         require_permission(actor, "registry.change_resident", to.region_code)
         if to.region_id != resident.region_id:
             _check_ids_free([resident], to.region, "to")
+            _end_leadership(actor, [resident], datetime.date.today(), "moved_village")
         source = resident.household
         _move(resident, to, relation)
         audit.record(
@@ -534,6 +562,7 @@ def household_transfer(
         household.household_no = number
         household.full_clean()
         household.save()
+        _end_leadership(actor, members, datetime.date.today(), "moved_village")
         for member in members:
             _move(member, household, member.relation)
         TenHouseholdGroup.objects.filter(lead_household=household).update(lead_household=None)

@@ -227,3 +227,38 @@ def test_the_groups_page_runs_the_same_queries_for_few_or_many_households(
     with django_assert_num_queries(len(few.captured_queries)):
         response = client.get(url)
     assert response.content.decode().count("/registry/households/") >= 14
+
+
+def test_a_leader_who_dies_or_leaves_the_village_leaves_office_on_record(
+    county: County,
+) -> None:
+    from cunzhi.registry.services import household_transfer, resident_set_status
+
+    first, second = (h.head for h in families(county, 2))
+    assert first is not None and second is not None
+    group = Region.objects.get(code=GROUP_CODE)
+    group_leader_set(
+        actor=county.admin, group=group, resident=first, starts_on=datetime.date(2023, 3, 1)
+    )
+    resident_set_status(
+        actor=county.admin, resident=first, status="deceased", since=datetime.date(2026, 9, 2)
+    )
+    term = GroupLeader.objects.get(resident=first)
+    assert term.ends_on == datetime.date(2026, 9, 2)
+    [row] = villager_groups(county.admin, county.village)
+    assert row.leader is None
+    ended = Event.objects.get(action="registry.group_leader_end")
+    assert ended.data["leader"] == first.name and ended.data["why"] == "deceased"
+
+    # The next leader's household moves to another village: the term ends with the move.
+    group_leader_set(
+        actor=county.admin, group=group, resident=second, starts_on=datetime.date(2026, 10, 1)
+    )
+    household_transfer(actor=county.admin, household=second.household, village=county.neighbour)
+    assert GroupLeader.objects.get(resident=second).ends_on is not None
+    assert Event.objects.filter(action="registry.group_leader_end").count() == 2
+    # Back to living does not restore a term.
+    resident_set_status(
+        actor=county.admin, resident=first, status="living", since=datetime.date(2026, 11, 1)
+    )
+    assert not GroupLeader.objects.filter(ends_on__isnull=True).exists()

@@ -705,3 +705,20 @@ def test_the_service_refuses_a_transfer_to_the_same_village(county: County) -> N
         household_transfer(actor=county.admin, household=household, village=county.village)
     assert list(error.value.message_dict) == ["village"]
     assert not ops_events()
+
+
+def test_the_split_pages_tick_boxes_are_a_fieldset_not_labels_inside_a_label(
+    county: County, people: ThreePeople
+) -> None:
+    import re
+
+    household = family(county, 1)
+    url = reverse("registry:household_split", args=[household.pk])
+    page = session(people.in_scope).get(url).content.decode()
+    fieldset = re.search(r"<fieldset>\s*<legend>(.*?)</legend>(.*?)</fieldset>", page, re.S)
+    assert fieldset is not None and "杨小梅" in fieldset.group(2)
+    # Every <label> closes before the next one opens: no label holds another.
+    depth = 0
+    for tag in re.findall(r"</?label\b", page):
+        depth += 1 if tag == "<label" else -1
+        assert depth in (0, 1), "a label inside a label"

@@ -424,6 +424,15 @@ def resident_move(
                 "to": [to.region_code, to.household_no],
             },
         )
+        # Both households' histories show the person leaving and joining.
+        for household, side in ((source, "to"), (to, "from")):
+            other = to if side == "to" else source
+            audit.record(
+                actor=actor,
+                action="registry.resident_move",
+                obj=household,
+                data={"resident": resident.name, side: [other.region_code, other.household_no]},
+            )
     return resident
 
 

@@ -164,9 +164,13 @@ def test_the_cadre_moves_a_person_and_the_answer_is_the_resident(
         "daughter_in_law",
     )
     assert answer["id_number"] == mask_id_number(daughter.id_number)
-    [event] = events("resident_move")
+    event, left, joined = events("resident_move")
     assert (event.actor, event.object_id) == (people.in_scope, str(daughter.pk))
     assert event.data == {"from": [county.village.code, "001"], "to": [county.village.code, "002"]}
+    # Both households' histories show it.
+    assert (left.object_type, left.object_id) == ("registry.household", str(household.pk))
+    assert left.data == {"resident": daughter.name, "to": [county.village.code, "002"]}
+    assert (joined.object_id, joined.data["from"]) == (str(other.pk), [county.village.code, "001"])
 
 
 def test_a_township_cadre_moves_a_person_to_another_village(county: County) -> None:

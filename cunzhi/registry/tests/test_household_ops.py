@@ -254,7 +254,7 @@ def test_a_cadre_moves_a_person_to_a_household_of_the_village_by_its_number(
     daughter.refresh_from_db()
     assert (daughter.household, daughter.relation) == (other, "daughter_in_law")
     assert household.members.count() == 2 and other.members.count() == 4
-    event = Event.objects.get(action="registry.resident_move")
+    event = Event.objects.get(action="registry.resident_move", object_type="registry.resident")
     assert (event.actor, event.object_id) == (people.in_scope, str(daughter.pk))
     assert event.data == {
         "from": [county.village.code, "001"],
@@ -276,7 +276,8 @@ def test_a_township_cadre_moves_a_person_to_another_village_by_its_code(county: 
     assert response.status_code == 302
     spouse.refresh_from_db()
     assert (spouse.household, spouse.region_code) == (there, county.neighbour.code)
-    assert Event.objects.get(action="registry.resident_move").data["to"] == [
+    moves = Event.objects.filter(action="registry.resident_move")
+    assert moves.get(object_type="registry.resident").data["to"] == [
         county.neighbour.code,
         "005",
     ]

@@ -25,24 +25,12 @@ from cunzhi.registry.models import (
     Tag,
 )
 from cunzhi.registry.selectors import AGE_BANDS
+from cunzhi.registry.services import RESIDENT_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
-RESIDENT_FORM_FIELDS = [
-    "name",
-    "id_number",
-    "sex",
-    "birth_date",
-    "relation",
-    "ethnicity",
-    "education",
-    "health",
-    "disability",
-    "employment",
-    "work_place",
-    "away_since",
-    "phone",
-]
+# The resident's own fields, as the trace keeps them; the status has its own form.
+RESIDENT_FORM_FIELDS = [f for f in RESIDENT_FIELDS if f not in {"status", "status_since"}]
 HOUSEHOLD_FIELDS = {"household_no", "group", "address", "village", "status"}
 
 

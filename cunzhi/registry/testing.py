@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from stdnum.cn import ric
 
+from cunzhi.accounts.models import Role
+from cunzhi.core.testing import make_user
 from cunzhi.regions.models import Region
-from cunzhi.registry.models import Household
+from cunzhi.registry.models import Household, Resident
 from cunzhi.registry.services import household_register
+
+if TYPE_CHECKING:
+    from cunzhi.accounts.models import User
+    from cunzhi.core.testing import County
 
 
 def make_id_number(
@@ -55,3 +61,28 @@ def register_family(
     return household_register(
         actor=actor, village=village, household_no=household_no, head=head, members=members, **extra
     )
+
+
+# For the tests of the household operations (page and API): families numbered 001, 002, ...
+
+
+def family(county: County, number: int, village: Region | None = None, **extra: Any) -> Household:
+    """Household ``00n`` of a head 杨德福, a spouse and a daughter, with ID numbers of its own."""
+    return register_family(
+        county.admin, village or county.village, f"{number:03d}", sequence=10 + 3 * number, **extra
+    )
+
+
+def member(household: Household, relation: str) -> Resident:
+    return household.members.get(relation=relation)
+
+
+def head_of(household: Household) -> Resident:
+    household.refresh_from_db()
+    assert household.head is not None
+    return household.head
+
+
+def township_staff(county: County) -> User:
+    """Keeps the register of every village of 青龙镇 (石板村 and 柳溪村), not 白马镇's 大坪村."""
+    return make_user(county, "township_staff", Role.TOWNSHIP_STAFF, county.township)

@@ -16,11 +16,10 @@ from cunzhi.accounts.models import Role, User
 from cunzhi.accounts.permissions import REVEAL_PERSONAL, ROLE_PERMISSIONS
 from cunzhi.audit.models import Event
 from cunzhi.core.testing import County, ThreePeople, make_user
-from cunzhi.regions.models import Region
 from cunzhi.registry.identity import mask_id_number
 from cunzhi.registry.models import Household, HouseholdStatus, Resident, ResidentStatus, Tag
 from cunzhi.registry.services import household_merge, resident_set_tags
-from cunzhi.registry.testing import register_family
+from cunzhi.registry.testing import family, head_of, member, township_staff
 
 ENGLISH = {"Accept-Language": "en"}
 
@@ -39,22 +38,6 @@ def send(client: Client, method: str, url: str, data: Any) -> Any:
     )
 
 
-def family(county: County, number: int, village: Region | None = None, **extra: Any) -> Household:
-    return register_family(
-        county.admin, village or county.village, f"{number:03d}", sequence=10 + 3 * number, **extra
-    )
-
-
-def member(household: Household, relation: str) -> Resident:
-    return household.members.get(relation=relation)
-
-
-def head_of(household: Household) -> Resident:
-    household.refresh_from_db()
-    assert household.head is not None
-    return household.head
-
-
 def errors(response: Any) -> dict[str, list[str]]:
     assert response.status_code == 422, (response.status_code, response.content)
     found: dict[str, list[str]] = {}
@@ -65,10 +48,6 @@ def errors(response: Any) -> dict[str, list[str]]:
 
 def events(action: str) -> list[Event]:
     return list(Event.objects.filter(action=f"registry.{action}").order_by("pk"))
-
-
-def township_staff(county: County) -> User:
-    return make_user(county, "township_staff", Role.TOWNSHIP_STAFF, county.township)
 
 
 def refused_to_reader_and_outsider(

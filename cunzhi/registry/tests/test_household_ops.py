@@ -15,10 +15,9 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from cunzhi.accounts.models import Role, User
+from cunzhi.accounts.models import User
 from cunzhi.audit.models import Event
-from cunzhi.core.testing import County, ThreePeople, assert_three_people_scoping, make_user
-from cunzhi.regions.models import Region
+from cunzhi.core.testing import County, ThreePeople, assert_three_people_scoping
 from cunzhi.registry.models import Household, HouseholdStatus, Resident, TenHouseholdGroup
 from cunzhi.registry.services import (
     household_merge,
@@ -29,7 +28,7 @@ from cunzhi.registry.services import (
     resident_set_status,
     ten_group_save,
 )
-from cunzhi.registry.testing import register_family
+from cunzhi.registry.testing import family, head_of, member, township_staff
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -38,28 +37,6 @@ def session(user: User) -> Client:
     client = Client()
     client.force_login(user)
     return client
-
-
-def family(county: County, number: int, village: Region | None = None, **extra: Any) -> Household:
-    """Household ``00n`` of a head 杨德福, a spouse and a daughter, with ID numbers of its own."""
-    return register_family(
-        county.admin, village or county.village, f"{number:03d}", sequence=10 + 3 * number, **extra
-    )
-
-
-def member(household: Household, relation: str) -> Resident:
-    return household.members.get(relation=relation)
-
-
-def head_of(household: Household) -> Resident:
-    household.refresh_from_db()
-    assert household.head is not None
-    return household.head
-
-
-def township_staff(county: County) -> User:
-    """Keeps the register of every village of 青龙镇 (石板村 and 柳溪村), not 白马镇's 大坪村."""
-    return make_user(county, "township_staff", Role.TOWNSHIP_STAFF, county.township)
 
 
 def form_errors(response: Any) -> dict[str, list[str]]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from pypinyin import Style
 from pypinyin.converter import UltimateConverter
@@ -53,7 +54,7 @@ def parse_id_number(raw: str, *, today: datetime.date | None = None) -> IdFacts:
         raise ValidationError(
             _("The birth date in the ID number is not a date."), code="birth"
         ) from None
-    if birth > (today or datetime.date.today()):
+    if birth > (today or timezone.localdate()):
         raise ValidationError(_("The birth date in the ID number is in the future."), code="birth")
     if _check_character(number) != number[17]:
         raise ValidationError(

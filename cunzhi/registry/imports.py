@@ -33,6 +33,7 @@ from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -1073,7 +1074,7 @@ def check_file(
     """The check pass. ImportRejected lists every row's errors; FileProblem a bad file."""
     name = name or path.name
     source = import_files.open_rows(path, name)
-    checker = _Checker(actor, today or datetime.date.today())
+    checker = _Checker(actor, today or timezone.localdate())
     outcome = ImportOutcome(file_name=name)
     spool = tempfile.TemporaryFile(prefix="cunzhi-import-")  # noqa: SIM115 (the plan owns it)
     try:

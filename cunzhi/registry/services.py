@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cunzhi.audit import services as audit
@@ -412,7 +413,7 @@ def resident_move(
         require_permission(actor, "registry.change_resident", to.region_code)
         if to.region_id != resident.region_id:
             _check_ids_free([resident], to.region, "to")
-            _end_leadership(actor, [resident], datetime.date.today(), "moved_village")
+            _end_leadership(actor, [resident], timezone.localdate(), "moved_village")
         source = resident.household
         _move(resident, to, relation)
         audit.record(
@@ -571,7 +572,7 @@ def household_transfer(
         household.household_no = number
         household.full_clean()
         household.save()
-        _end_leadership(actor, members, datetime.date.today(), "moved_village")
+        _end_leadership(actor, members, timezone.localdate(), "moved_village")
         for member in members:
             _move(member, household, member.relation)
         TenHouseholdGroup.objects.filter(lead_household=household).update(lead_household=None)

@@ -128,3 +128,19 @@ def test_names_read_word_by_word_match_pypinyin_reading_the_whole_name() -> None
         "Anna王",
     ]:
         assert _text_pinyin(name) == lazy_pinyin(name, style=Style.NORMAL, errors="ignore")
+
+
+@pytest.mark.usefixtures("english")
+def test_a_baby_born_today_in_china_is_not_in_the_future_while_utc_is_still_yesterday(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from django.utils import timezone
+
+    # 20:30 UTC on 23 November is 04:30 on 24 November in Beijing (TIME_ZONE Asia/Shanghai).
+    instant = datetime.datetime(2026, 11, 23, 20, 30, tzinfo=datetime.UTC)
+    monkeypatch.setattr(timezone, "now", lambda: instant)
+    born = make_id_number(datetime.date(2026, 11, 24), sequence=7)
+    assert parse_id_number(born).birth_date == datetime.date(2026, 11, 24)
+    tomorrow = make_id_number(datetime.date(2026, 11, 25), sequence=7)
+    with pytest.raises(ValidationError, match="in the future"):
+        parse_id_number(tomorrow)

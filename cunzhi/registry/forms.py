@@ -171,9 +171,13 @@ class StatusForm(forms.Form):
     since = forms.DateField(label=_("Since"), widget=DATE)
 
 
+# The reason given for seeing full numbers (a reveal, an export), kept in the trace.
+REASON_LENGTH = 200
+
+
 class RevealForm(forms.Form):
     reason = forms.CharField(
-        label=_("Why you need the full numbers"), max_length=200, required=False
+        label=_("Why you need the full numbers"), max_length=REASON_LENGTH, required=False
     )
 
 
@@ -182,7 +186,7 @@ class ExportForm(forms.Form):
 
     full_numbers = forms.BooleanField(label=_("Include full ID and phone numbers"), required=False)
     reason = forms.CharField(
-        label=_("Why you need the full numbers"), max_length=200, required=False
+        label=_("Why you need the full numbers"), max_length=REASON_LENGTH, required=False
     )
 
 
@@ -232,15 +236,20 @@ def route_register_errors(
                 form.add_error(None, f"{label}{message}")
 
 
+def household_label(household: Household) -> str:
+    """ "002 · 王建国": how a household is offered in a choice or a suggestion (head selected)."""
+    head = household.head.name if household.head else gettext("no head")
+    return f"{household.household_no} · {head}"
+
+
 class HouseholdChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        head = obj.head.name if obj.head_id else gettext("no head")
-        return f"{obj.household_no} · {head}"
+        return household_label(obj)
 
 
 class HouseholdMultipleChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return HouseholdChoiceField.label_from_instance(self, obj)  # type: ignore[arg-type]
+        return household_label(obj)
 
 
 class GroupLeaderForm(forms.Form):
@@ -292,10 +301,7 @@ class SuggestInput(forms.TextInput):
 
 def household_options(households: Iterable[Household]) -> list[tuple[str, str]]:
     """(number, "number · head") for a SuggestInput of households (heads selected)."""
-    return [
-        (h.household_no, f"{h.household_no} · {h.head.name if h.head else gettext('no head')}")
-        for h in households
-    ]
+    return [(h.household_no, household_label(h)) for h in households]
 
 
 def village_options(villages: Iterable[Region]) -> list[tuple[str, str]]:

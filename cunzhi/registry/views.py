@@ -36,6 +36,7 @@ from cunzhi.registry.duplicates import LIMIT as DUPLICATES_LIMIT
 from cunzhi.registry.duplicates import duplicate_id_numbers, likely_duplicates, resident_merge
 from cunzhi.registry.exports import export_filename, register_export
 from cunzhi.registry.forms import (
+    REASON_LENGTH,
     ExportForm,
     GroupLeaderForm,
     HouseholdForm,
@@ -161,7 +162,8 @@ def register_export_view(request: HttpRequest, code: str) -> StreamingHttpRespon
         tags=visible_tags(request.user, village.code),
     )
     data = request.POST.copy()
-    data["reason"] = data.get("reason", "")[:200]  # a long reason is cut, the export goes on
+    # A long reason is cut to what the form takes, and the export goes on.
+    data["reason"] = data.get("reason", "")[:REASON_LENGTH]
     export_form = ExportForm(data)
     valid = export_form.is_valid()
     full_numbers = valid and export_form.cleaned_data["full_numbers"]

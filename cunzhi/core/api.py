@@ -27,6 +27,7 @@ from pydantic import ConfigDict, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 from cunzhi.accounts.services import api_token_authenticate
+from cunzhi.core.writes import EditConflict
 
 if TYPE_CHECKING:
     from cunzhi.accounts.models import User
@@ -127,10 +128,12 @@ def error_response(
     status: int,
     detail: str,
     errors: Iterable[tuple[str, str]] = (),
+    **extra: Any,
 ) -> HttpResponse:
     body = {
         "detail": str(detail),
         "errors": [{"field": field, "message": str(message)} for field, message in errors],
+        **extra,
     }
     return api.create_response(request, body, status=status)
 
@@ -205,6 +208,14 @@ def install_error_handlers(api: NinjaAPI) -> None:
         detail = messages[0] if len(messages) == 1 else _("The request is not valid.")
         return error_response(api, request, 422, detail, [(ALL_FIELDS, m) for m in messages])
 
+    def edit_conflict(request: HttpRequest, exc: EditConflict) -> HttpResponse:
+        # 412 when the client named its version in If-Match (RFC 9110), 409 when in the body.
+        status = 412 if request.headers.get("If-Match") else 409
+        version = exc.current.version  # type: ignore[attr-defined]
+        response = error_response(api, request, status, exc.messages[0], current_version=version)
+        response["ETag"] = f'"{version}"'
+        return response
+
     def permission_denied(request: HttpRequest, exc: Exception) -> HttpResponse:
         # The exception's text is a permission codename, for logs, not for the person.
         return error_response(api, request, 403, _("You may not do this here."))
@@ -238,6 +249,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     handlers: list[tuple[type[Exception], Callable[[HttpRequest, Any], HttpResponse]]] = [
         (NinjaValidationError, ninja_validation),
+        (EditConflict, edit_conflict),
         (DjangoValidationError, django_validation),
         (PermissionDenied, permission_denied),
         (Http404, not_found),

@@ -12,11 +12,28 @@ from cunzhi.core.scoping import ScopedQuerySet
 
 
 class BaseModel(models.Model):
+    """Timestamps and the record's version.
+
+    ``version`` counts the record's saves: every edit names the version it started from, and
+    ``core.writes.update_audited`` refuses one that is no longer current instead of writing over
+    a change the editor never saw (optimistic concurrency; ETag in the API).
+    """
+
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # db_default too: the bulk import writes rows with COPY and leaves the column to the database.
+    version = models.PositiveIntegerField(_("version"), default=1, db_default=1, editable=False)
 
     class Meta:
         abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            self.version += 1
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "version"}
+        super().save(*args, **kwargs)
 
 
 class RegionalModel(BaseModel):

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from cunzhi.audit import services as audit
 from cunzhi.core.scoping import permission_name
@@ -48,28 +49,86 @@ def create_audited(*, actor: Any, obj: M, action: str | None = None) -> M:
     return obj
 
 
-def update_audited(*, actor: Any, obj: M, changes: dict[str, Any], action: str | None = None) -> M:
-    """Apply ``changes``, validate, save and record what changed (old and new values)."""
+class EditConflict(ValidationError):
+    """An edit started from a version of the record that is no longer the stored one.
+
+    Someone else saved the record in between; applying the edit would silently undo their change.
+    ``current`` is the record as stored now, so a page can show what changed meanwhile and the API
+    can answer 409 with the current version. It is a ValidationError so that a form that knows
+    nothing of versions still shows the refusal instead of failing.
+    """
+
+    def __init__(self, current: models.Model, expected_version: int) -> None:
+        self.current: Any = current
+        self.expected_version = expected_version
+        super().__init__(
+            _(
+                "Someone else saved this record after you opened it (your copy was version "
+                "%(expected)s, it is now version %(current)s). Nothing was saved: check their "
+                "change, then save again."
+            ),
+            code="stale",
+            params={"expected": expected_version, "current": current.version},  # type: ignore[attr-defined]
+        )
+
+
+def lock_current(obj: M) -> M:
+    """The record as stored now, locked until the transaction ends (a no-op lock on SQLite,
+    whose IMMEDIATE transactions already let one writer in at a time)."""
+    manager = type(obj)._default_manager
+    return manager.select_for_update().get(pk=obj.pk)
+
+
+def check_version(current: models.Model, expected_version: int | None) -> None:
+    """Refuse an edit that started from another version than the stored ``current``.
+
+    ``None`` is for writes no person typed (a scheduled sweep, a migration of data): they apply to
+    whatever is stored. Every edit a person makes names its version.
+    """
+    if expected_version is not None and current.version != expected_version:  # type: ignore[attr-defined]
+        raise EditConflict(current, expected_version)
+
+
+def update_audited(
+    *,
+    actor: Any,
+    obj: M,
+    changes: dict[str, Any],
+    expected_version: int | None,
+    action: str | None = None,
+) -> M:
+    """Apply ``changes`` to the stored record, validate, save and record what changed.
+
+    The "before" state is read from the database inside the transaction, never taken from
+    ``obj``: a bound ModelForm has already written the user's input onto its instance, and a
+    diff against that instance is empty, so the change would go untraced. The returned object is
+    the saved record; ``obj`` is brought up to date with it too.
+    """
     require_permission(actor, permission_name(type(obj), "change"), obj.region_code)  # type: ignore[attr-defined]
     allowed = {f.name for f in obj._meta.concrete_fields if f.editable} - {"region"}
     unknown = set(changes) - allowed
     if unknown:
         raise ValueError(f"not editable here: {', '.join(sorted(unknown))}")
-    fields = editable_fields(obj)
-    before = audit.snapshot(obj, fields)
+    # A record edited into being (a village's first profile) has nothing stored to compare with.
+    current = obj if obj._state.adding else lock_current(obj)
+    check_version(current, expected_version)
+    fields = editable_fields(current)
+    before = audit.snapshot(current, fields)
     for name, value in changes.items():
-        setattr(obj, name, value)
-    obj.full_clean()
-    obj.save()
-    changed = audit.diff(before, audit.snapshot(obj, fields))
-    if changed:
+        setattr(current, name, value)
+    current.full_clean()
+    changed = audit.diff(before, audit.snapshot(current, fields))
+    if changed or current._state.adding:  # an edit that changes nothing is not a new version
+        current.save()
         audit.record(
             actor=actor,
-            action=action or f"{obj._meta.label_lower}.update",
-            obj=obj,
-            data={"changes": changed},
+            action=action or f"{current._meta.label_lower}.update",
+            obj=current,
+            data={"changes": changed, "version": current.version},  # type: ignore[attr-defined]
         )
-    return obj
+    for field in current._meta.concrete_fields:
+        setattr(obj, field.attname, getattr(current, field.attname))
+    return current
 
 
 def delete_audited(*, actor: Any, obj: models.Model, action: str | None = None) -> None:

@@ -146,7 +146,9 @@ PROFILE_FIELDS = (
 )
 
 
-def village_profile_update(*, actor: Any, village: Region, **changes: Any) -> VillageProfile:
+def village_profile_update(
+    *, actor: Any, village: Region, expected_version: int | None = None, **changes: Any
+) -> VillageProfile:
     """Change the village's profile; the first change creates it."""
     if village.level != Level.VILLAGE:
         raise ValidationError(_("Only a village has a village profile."))
@@ -154,7 +156,9 @@ def village_profile_update(*, actor: Any, village: Region, **changes: Any) -> Vi
         profile = VillageProfile.objects.filter(region=village).first() or VillageProfile(
             region=village, region_code=village.code
         )
-        return update_audited(actor=actor, obj=profile, changes=changes)
+        return update_audited(
+            actor=actor, obj=profile, changes=changes, expected_version=expected_version
+        )
 
 
 def clan_create(*, actor: Any, village: Region, **fields: Any) -> Clan:
@@ -162,9 +166,13 @@ def clan_create(*, actor: Any, village: Region, **fields: Any) -> Clan:
         return create_audited(actor=actor, obj=Clan(region=village, **fields))
 
 
-def clan_update(*, actor: Any, clan: Clan, **changes: Any) -> Clan:
+def clan_update(
+    *, actor: Any, clan: Clan, expected_version: int | None = None, **changes: Any
+) -> Clan:
     with transaction.atomic():
-        return update_audited(actor=actor, obj=clan, changes=changes)
+        return update_audited(
+            actor=actor, obj=clan, changes=changes, expected_version=expected_version
+        )
 
 
 def clan_delete(*, actor: Any, clan: Clan) -> None:
@@ -177,9 +185,13 @@ def facility_create(*, actor: Any, village: Region, **fields: Any) -> Facility:
         return create_audited(actor=actor, obj=Facility(region=village, **fields))
 
 
-def facility_update(*, actor: Any, facility: Facility, **changes: Any) -> Facility:
+def facility_update(
+    *, actor: Any, facility: Facility, expected_version: int | None = None, **changes: Any
+) -> Facility:
     with transaction.atomic():
-        return update_audited(actor=actor, obj=facility, changes=changes)
+        return update_audited(
+            actor=actor, obj=facility, changes=changes, expected_version=expected_version
+        )
 
 
 def facility_delete(*, actor: Any, facility: Facility) -> None:
@@ -192,9 +204,13 @@ def contact_create(*, actor: Any, region: Region, **fields: Any) -> Contact:
         return create_audited(actor=actor, obj=Contact(region=region, created_by=actor, **fields))
 
 
-def contact_update(*, actor: Any, contact: Contact, **changes: Any) -> Contact:
+def contact_update(
+    *, actor: Any, contact: Contact, expected_version: int | None = None, **changes: Any
+) -> Contact:
     with transaction.atomic():
-        return update_audited(actor=actor, obj=contact, changes=changes)
+        return update_audited(
+            actor=actor, obj=contact, changes=changes, expected_version=expected_version
+        )
 
 
 def contact_delete(*, actor: Any, contact: Contact) -> None:

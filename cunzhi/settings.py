@@ -204,6 +204,8 @@ AXES_CLIENT_IP_CALLABLE = "cunzhi.accounts.signin.client_address"
 # X-Forwarded-For to find the client, or every office would share one lock.
 CLIENT_ADDRESS_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 AXES_VERBOSE = False  # no banner on every manage.py command
+# Axes logs each attempt at INFO; its warnings (each failure, each lockout) are the useful part.
+LOGGING["loggers"] = {"axes": {"level": "WARNING"}}
 # Two-factor sign-in (TOTP) for every role that may reveal personal numbers or manage people
 # (accounts.permissions.TWO_FACTOR_PERMISSIONS). Off only for the demo (`make run`) and tests.
 OTP_REQUIRED = env_bool("OTP_REQUIRED", True)

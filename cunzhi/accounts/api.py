@@ -118,7 +118,9 @@ def token_create(request: HttpRequest, payload: TokenCreateIn) -> Status[Any]:
         detail = _("Set up two-factor sign-in on the website first, then make a token.")
         return Status(403, ErrorOut(detail=detail))
     device = two_factor_device(user) if step else None  # type: ignore[arg-type]
-    if device is not None and not device.verify_token(payload.otp.strip()):
+    # A missing code is not tried: trying it would count as a wrong one and delay the next.
+    code = payload.otp.strip()
+    if device is not None and (not code or not device.verify_token(code)):
         message = _("Send the current code of your authenticator app in otp.")
         raise AuthenticationError(message=message)
     token, raw = api_token_create(actor=user, name=payload.name)  # type: ignore[arg-type]

@@ -59,7 +59,14 @@ def sign_in_failed(
 ) -> None:
     # Django has already replaced the password in ``credentials``; only the username is kept.
     username = str(credentials.get("username") or "")
-    locked = request is not None and is_locked_out(request)
+    # Refused unchecked because of an earlier lock: Axes' backend marked it before the password
+    # was looked at. The attempt that reaches the limit is marked too, but by Axes' handler,
+    # which then also counts its failures; that one was a wrong password like the ones before.
+    locked = (
+        request is not None
+        and is_locked_out(request)
+        and getattr(request, "axes_failures_since_start", None) is None
+    )
     sign_in_failure_record(username=username, address=_address(request), locked=locked)
 
 

@@ -231,7 +231,7 @@ class SignInView(LoginView):
 
 @login_required
 def password_change_view(request: HttpRequest) -> HttpResponse:
-    form = PasswordChangeForm(request.user, request.POST or None)
+    form = PasswordChangeForm(request.user, request.POST or None)  # type: ignore[arg-type]
     if request.method == "POST" and form.is_valid():
         user = password_change(actor=request.user, form=form)  # type: ignore[arg-type]
         update_session_auth_hash(request, user)  # stay signed in here; other sessions end

@@ -200,6 +200,7 @@ AXES_DISABLE_ACCESS_LOG = True
 # Each door answers a lockout itself (the page's message, the API's 429); see accounts.signin.
 AXES_LOCKOUT_CALLABLE = "cunzhi.accounts.signin.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "cunzhi.accounts.signin.client_address"
+AXES_HANDLER = "cunzhi.accounts.signin.SignInHandler"  # writes nothing on a successful sign-in
 # Behind nginx every request comes from the proxy: count this many proxies from the right of
 # X-Forwarded-For to find the client, or every office would share one lock.
 CLIENT_ADDRESS_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))

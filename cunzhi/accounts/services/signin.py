@@ -157,10 +157,21 @@ def two_factor_enrol(*, actor: User, device: TOTPDevice, code: str) -> TOTPDevic
 def two_factor_reset(*, actor: Any, user: User) -> int:
     """Remove a user's authenticators (a lost phone); they enrol again at their next sign-in."""
     require_manage_user(actor, user)
+    return _two_factor_remove(actor=actor, user=user)
+
+
+def two_factor_reset_by_operator(*, user: User) -> int:
+    """The same, from ``manage.py two_factor_reset`` on the server: for the last superuser, whom
+    no administrator on the pages can reach. Whoever has the server's shell owns the database."""
+    return _two_factor_remove(actor=None, user=user, actor_label="manage.py")
+
+
+def _two_factor_remove(*, actor: Any, user: User, actor_label: str = "") -> int:
     with transaction.atomic():
         removed, _per_model = TOTPDevice.objects.filter(user=user).delete()
         audit.record(
             actor=actor,
+            actor_label=actor_label,
             action="accounts.two_factor_reset",
             obj=user,
             region_code=home_region_code(user),

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from io import StringIO
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django_otp.oath import TOTP
@@ -203,3 +205,15 @@ def test_a_township_leader_who_sees_people_cannot_reset_their_authenticator(
 
     assert response.status_code == 403
     assert TOTPDevice.objects.filter(user=people.in_scope).exists()
+
+
+def test_the_server_operator_resets_the_last_superusers_authenticator(county: County) -> None:
+    enrolled(county.admin)
+    out = StringIO()
+
+    call_command("two_factor_reset", county.admin.username, stdout=out)
+
+    assert not TOTPDevice.objects.filter(user=county.admin).exists()
+    assert "Removed 1" in out.getvalue()
+    [event] = Event.objects.filter(action="accounts.two_factor_reset")
+    assert event.actor is None and event.actor_label == "manage.py" and event.chain == "-"

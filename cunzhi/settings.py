@@ -206,7 +206,7 @@ AXES_HANDLER = "cunzhi.accounts.signin.SignInHandler"  # writes nothing on a suc
 CLIENT_ADDRESS_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 AXES_VERBOSE = False  # no banner on every manage.py command
 # Axes logs each attempt at INFO; its warnings (each failure, each lockout) are the useful part.
-LOGGING["loggers"] = {"axes": {"level": "WARNING"}}
+LOGGING.setdefault("loggers", {})["axes"] = {"level": "WARNING"}  # type: ignore[index]
 # Two-factor sign-in (TOTP) for every role that may reveal personal numbers or manage people
 # (accounts.permissions.TWO_FACTOR_PERMISSIONS). Off only for the demo (`make run`) and tests.
 OTP_REQUIRED = env_bool("OTP_REQUIRED", True)

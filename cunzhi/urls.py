@@ -7,11 +7,12 @@ from django.urls import include, path
 from django.utils.translation import gettext
 from django.views.defaults import page_not_found
 
+from cunzhi.accounts.views import SignInView
 from cunzhi.api import api
 
 urlpatterns = [
     path("", include("cunzhi.core.urls")),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/", SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("cunzhi.accounts.urls")),
     path("regions/", include("cunzhi.regions.urls")),

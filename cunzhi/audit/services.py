@@ -110,11 +110,14 @@ def record(
     object_label: str = "",
     region_code: str | None = None,
     data: dict[str, Any] | None = None,
+    actor_label: str = "",
 ) -> Event:
     """Append one event to the chain of the record's county, in the caller's transaction.
 
     Call it last in the service: it locks the county's chain head until the transaction commits,
-    so the later it is taken, the shorter other writers in that county wait.
+    so the later it is taken, the shorter other writers in that county wait. ``actor_label``
+    names an actor who is no user (the username a failed sign-in tried); it defaults to the
+    actor's username, or "system" for no actor.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record must run inside the service's transaction")
@@ -134,7 +137,7 @@ def record(
         seq=last_seq + 1,
         occurred_at=timezone.now(),
         actor=actor if getattr(actor, "pk", None) else None,
-        actor_label=(getattr(actor, "username", "") or "system")[:150],
+        actor_label=(actor_label or getattr(actor, "username", "") or "system")[:150],
         action=action,
         object_type=object_type,
         object_id=str(object_id),

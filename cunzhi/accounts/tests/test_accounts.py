@@ -179,7 +179,10 @@ def test_the_person_form_creates_a_user_who_can_sign_in(county: County, county_a
         },
     )
     assert response.status_code == 302
-    assert Client().login(username="liuxi_member", password="a-long-passphrase-2026")
+    signed_in = Client().post(
+        reverse("login"), {"username": "liuxi_member", "password": "a-long-passphrase-2026"}
+    )
+    assert signed_in.status_code == 302
 
 
 def test_a_user_with_two_posts_switches_between_them(county: County) -> None:

@@ -13,6 +13,7 @@ import time
 import unicodedata
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
@@ -93,6 +94,20 @@ class Command(BaseCommand):
             self.stdout.write(login_table(logins))
         else:
             note("No demo logins in this database.")
+        if logins:
+            note(two_factor_note())
+
+
+def two_factor_note() -> str:
+    if settings.OTP_REQUIRED:
+        return (
+            "Two-factor sign-in is on (OTP_REQUIRED=1): a demo user whose role may reveal ID "
+            "numbers sets up an authenticator app at the first sign-in."
+        )
+    return (
+        "Two-factor sign-in is off (OTP_REQUIRED=0, as make run sets it for the demo): every "
+        "demo user signs in with the password alone."
+    )
 
 
 def login_table(logins: list[Login]) -> str:

@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
 from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import Resolver404, resolve
@@ -149,6 +150,17 @@ def test_the_api_docs_run_under_the_same_strict_policy(people: Any) -> None:
     response = client.get("/api/v1/docs")
     assert response.status_code == 200
     assert_strict_policy("/api/v1/docs", response)
+
+
+def test_no_template_holds_inline_code() -> None:
+    # Also the templates the crawl cannot reach (a form with errors, an import that failed).
+    templates = sorted((settings.BASE_DIR / "cunzhi").glob("**/templates/**/*.html"))
+    assert len(templates) > 30
+    found = {
+        str(path.relative_to(settings.BASE_DIR)): inline_code(path.read_text())
+        for path in templates
+    }
+    assert {path: kinds for path, kinds in found.items() if kinds} == {}
 
 
 def test_the_checker_finds_each_kind_of_inline_code() -> None:

@@ -79,7 +79,8 @@ def backup(path: Path, using: str = DEFAULT_DB_ALIAS) -> Manifest:
     )
     problems = verify_backup(path, manifest, using)
     if problems:
-        raise BackupError(_listed("The copy does not match the database", problems))
+        heading = "The copy does not match the database (no manifest written: not a backup)"
+        raise BackupError(_listed(heading, problems))
     manifest_file = path / MANIFEST
     manifest_file.write_text(json.dumps(asdict(manifest), indent=1, ensure_ascii=False))
     manifest_file.chmod(0o600)
@@ -132,9 +133,14 @@ def read_manifest(path: Path) -> Manifest:
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise BackupError(f"{path / MANIFEST} is not a manifest of format {FORMAT}.")
     try:
-        return Manifest(**data)
+        manifest = Manifest(**data)
     except TypeError:
         raise BackupError(f"{path / MANIFEST} is not a complete manifest.") from None
+    # Only files beside the manifest, each with its checksum.
+    names = {manifest.database, MEDIA_TAR}
+    if not names <= manifest.files.keys() or any(Path(name).name != name for name in names):
+        raise BackupError(f"{path / MANIFEST} names files that are not part of the backup.")
+    return manifest
 
 
 def verify_backup(path: Path, manifest: Manifest, using: str = DEFAULT_DB_ALIAS) -> list[str]:

@@ -196,8 +196,8 @@ SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 60 * 60)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", False)
 
 # No inline script, no inline event handler, no inline style anywhere in the UI: a name a user
-# typed that slips past escaping still cannot run. The one page that needs more (the API's
-# Swagger UI) says so itself (cunzhi/api.py).
+# typed that slips past escaping still cannot run. The API's Swagger UI (django-ninja's static
+# files) runs under the same policy; tests/test_content_security_policy.py checks every page.
 INSTALLED_APPS += ["csp"]
 MIDDLEWARE += ["csp.middleware.CSPMiddleware"]
 CONTENT_SECURITY_POLICY = {

@@ -177,6 +177,44 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
+# --- Deployment security: HTTPS, HSTS, session lifetime, Content-Security-Policy -----------------
+# docs/deploy.md lists the production environment; a test runs `check --deploy` with exactly that
+# environment. The defaults suit the embedded setup on plain HTTP at 127.0.0.1.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+# The proxy's or load balancer's health probe comes over plain HTTP from inside.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+if env_bool("SECURE_PROXY_SSL_HEADER", False):
+    # Only behind a proxy that sets this header itself and strips it from what clients send:
+    # otherwise anyone could claim their plain-HTTP request was HTTPS.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# A working day (8 hours) by default: a cadre signs in once in the morning at a shared village
+# office PC or on a phone, and a session left open there dies the same evening rather than
+# living for Django's default of two weeks.
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 60 * 60)))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", False)
+
+# No inline script, no inline event handler, no inline style anywhere in the UI: a name a user
+# typed that slips past escaping still cannot run. The API's Swagger UI (django-ninja's static
+# files) runs under the same policy; tests/test_content_security_policy.py checks every page.
+INSTALLED_APPS += ["csp"]
+MIDDLEWARE += ["csp.middleware.CSPMiddleware"]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # Pico draws its select arrows and check marks as data: SVG backgrounds.
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
 # --- Sign-in: throttling and lockout (django-axes), two-factor sign-in (django-otp), API tokens ---
 # One block for all of it; docs/deploy.md lists the variables and what an administrator does.
 INSTALLED_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp"]

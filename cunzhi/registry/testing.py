@@ -8,14 +8,14 @@ from typing import TYPE_CHECKING, Any
 from stdnum.cn import ric
 
 from cunzhi.accounts.models import Role
-from cunzhi.core.testing import make_user
+from cunzhi.accounts.testing import make_user
 from cunzhi.regions.models import Region
 from cunzhi.registry.models import Household, Resident
 from cunzhi.registry.services import household_register
 
 if TYPE_CHECKING:
     from cunzhi.accounts.models import User
-    from cunzhi.core.testing import County
+    from cunzhi.accounts.testing import County
 
 
 def make_id_number(

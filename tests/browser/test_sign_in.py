@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from cunzhi.core.testing import PASSWORD, County, ThreePeople
+from cunzhi.accounts.testing import PASSWORD, County, ThreePeople
 from cunzhi.regions.services import facility_create, village_profile_update
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"

@@ -8,8 +8,8 @@ from django.urls import reverse
 from pytest_django import DjangoAssertNumQueries
 
 from cunzhi.accounts.models import Role
+from cunzhi.accounts.testing import County, ThreePeople, assert_three_people_scoping, make_user
 from cunzhi.audit.models import Event
-from cunzhi.core.testing import County, ThreePeople, assert_three_people_scoping, make_user
 from cunzhi.regions.models import Clan, Contact, Facility, VillageProfile
 from cunzhi.regions.services import contact_create, facility_create, village_profile_update
 

@@ -1,4 +1,5 @@
-"""The layers run core → audit → regions → accounts → registry → domains; no arrow points up.
+"""The layers run core → audit → regions → accounts → registry → domains; no arrow points up;
+and no production module imports a test helper.
 
 ``core`` and ``audit`` are the foundation every app builds on, so neither may import an app above
 it: not at the top of a module, not inside a function (a lazy import is still a dependency), and
@@ -101,3 +102,24 @@ def test_the_check_sees_lazy_type_only_and_relative_imports_of_an_app_above() ->
         "cunzhi.accounts.models",
     }
     assert not any(m.startswith("cunzhi.audit") for m in caught)  # core → audit is allowed
+
+
+def _is_test_helper(module: str) -> bool:
+    parts = module.split(".")
+    return "testing" in parts or "tests" in parts or "conftest" in parts
+
+
+def test_no_production_module_imports_test_helpers() -> None:
+    """Test helpers (``*/testing.py``, ``*/tests/``) may build users with known passwords and
+    skip checks; production code, the demo and the scale builder included, never imports them."""
+    found = []
+    for path in sorted(ROOT.rglob("*.py")):
+        parts = path.relative_to(ROOT).parts
+        if "tests" in parts or "migrations" in parts or path.name in {"testing.py", "conftest.py"}:
+            continue
+        name = _module_name(path)
+        package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
+        for line, module in _imports(path.read_text(encoding="utf-8"), package):
+            if module.startswith("cunzhi.") and _is_test_helper(module):
+                found.append(f"{path.relative_to(ROOT.parent)}:{line} imports {module}")
+    assert sorted(set(found)) == []

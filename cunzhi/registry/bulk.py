@@ -105,7 +105,12 @@ def row_sink(
     """
     table, names = _quoted(model, columns)
     if connection.vendor == "postgresql":
-        with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+        # Django's wrapper turns psycopg's errors into django.db's (IntegrityError and the like),
+        # as it does for execute(): callers catch those, on both databases.
+        with (
+            connection.wrap_database_errors,
+            cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
+        ):
             write_row = copy.write_row
 
             def send(rows: Iterable[Sequence[Any]]) -> None:

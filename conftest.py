@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cunzhi.core.testing import County, ThreePeople, build_county, three_people
+from cunzhi.accounts.testing import County, ThreePeople, build_county, three_people
 
 
 @pytest.fixture(autouse=True)

@@ -21,8 +21,8 @@ from django.test import Client, override_settings
 
 from benchmarks.common import Result, county, time_pair
 from cunzhi.accounts.models import Role
+from cunzhi.accounts.testing import PASSWORD, make_user
 from cunzhi.audit.models import Event
-from cunzhi.core.testing import PASSWORD, make_user
 
 SIGNINS = 2  # per timed batch, with the production hasher (about 0.3 s each)
 FAST_SIGNINS = 20  # per timed batch, with the fast hasher

@@ -10,15 +10,32 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.errors import AuthenticationError
+from ninja.security import HttpBearer
 
-from cunzhi.accounts.models import ApiToken, Post, Role
+from cunzhi.accounts.models import ApiToken, Post, Role, User
 from cunzhi.accounts.scopes import active_posts
 from cunzhi.accounts.selectors import token_list
-from cunzhi.accounts.services import api_token_create, api_token_revoke
+from cunzhi.accounts.services import api_token_authenticate, api_token_create, api_token_revoke
 from cunzhi.accounts.services.signin import two_factor_device
 from cunzhi.accounts.services.tokens import token_expires_at
 from cunzhi.accounts.signin import SETUP, is_locked_out, lockout_message, two_factor_step
 from cunzhi.core.api import READ_ERRORS, ErrorOut, InputSchema, actor, label_of
+
+
+class BearerToken(HttpBearer):
+    """``Authorization: Bearer cz_...``: a device's token from ``POST /auth/token``.
+
+    A request that presents a token which does not resolve is refused with 401 here instead of
+    falling through to the session check: the client said who it is and was wrong, and letting it
+    fall through would turn a revoked token on a POST into a confusing CSRF 403.
+    """
+
+    def authenticate(self, request: HttpRequest, token: str) -> User:
+        user = api_token_authenticate(token.strip())
+        if user is None:
+            raise AuthenticationError(message=_("The API token is not valid or has been revoked."))
+        return user
+
 
 router = Router(tags=["auth"])
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from cunzhi.core.testing import PASSWORD, County, ThreePeople
+from cunzhi.accounts.testing import PASSWORD, County, ThreePeople
 from cunzhi.regions.services import village_profile_update
 from cunzhi.registry.models import Household, Tag
 from cunzhi.registry.services import resident_set_tags, tag_save
@@ -54,7 +54,12 @@ def test_the_ui_and_the_api_docs_run_without_a_policy_violation(
 ) -> None:
     page.add_init_script(COLLECT_VIOLATIONS)
     console_errors: list[str] = []
-    page.on("console", lambda msg: msg.type == "error" and console_errors.append(msg.text))
+
+    def keep_error(msg: Any) -> None:
+        if msg.type == "error":
+            console_errors.append(msg.text)
+
+    page.on("console", keep_error)
 
     page.goto(f"{live_server.url}/login/")
     page.fill("input[name=username]", people.in_scope.username)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from cunzhi.core.testing import PASSWORD, County, ThreePeople
+from cunzhi.accounts.testing import PASSWORD, County, ThreePeople
 from cunzhi.regions.services import facility_create, village_profile_update
 from tests.browser.conftest import require_chromium
 

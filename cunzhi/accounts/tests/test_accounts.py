@@ -10,7 +10,7 @@ from pytest_django import DjangoAssertNumQueries
 
 from cunzhi.accounts.models import Post, Role, User
 from cunzhi.accounts.services import post_assign, post_end, sending_unit_create, user_create
-from cunzhi.core.testing import PASSWORD, County, ThreePeople, make_user
+from cunzhi.accounts.testing import PASSWORD, County, ThreePeople, make_user
 from cunzhi.regions.models import Region
 from cunzhi.regions.services import regions_import
 

@@ -7,7 +7,7 @@ from django.test import Client
 
 from cunzhi.accounts.models import ApiToken, Role
 from cunzhi.accounts.services import api_token_create
-from cunzhi.core.testing import PASSWORD, County, ThreePeople, make_user
+from cunzhi.accounts.testing import PASSWORD, County, ThreePeople, make_user
 
 TOKEN_URL = "/api/v1/auth/token"
 TOKENS_URL = "/api/v1/auth/tokens"

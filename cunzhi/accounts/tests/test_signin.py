@@ -15,10 +15,10 @@ from django.test import Client
 from django.urls import reverse
 
 from cunzhi.accounts.models import ApiToken, Role, User
+from cunzhi.accounts.testing import PASSWORD, County, ThreePeople, make_user
 from cunzhi.accounts.tests.test_api import database_contains
 from cunzhi.audit.labels import action_label
 from cunzhi.audit.models import Event
-from cunzhi.core.testing import PASSWORD, County, ThreePeople, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from cunzhi.accounts.models import ApiToken
 from cunzhi.accounts.services import api_token_create
+from cunzhi.accounts.testing import PASSWORD, ThreePeople
 from cunzhi.audit.models import Event
-from cunzhi.core.testing import PASSWORD, ThreePeople
 
 pytestmark = pytest.mark.django_db
 

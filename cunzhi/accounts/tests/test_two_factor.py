@@ -16,8 +16,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from cunzhi.accounts.models import Role, User
 from cunzhi.accounts.permissions import role_needs_two_factor
 from cunzhi.accounts.signin import SESSION_TWO_FACTOR
+from cunzhi.accounts.testing import PASSWORD, County, ThreePeople, make_user
 from cunzhi.audit.models import Event
-from cunzhi.core.testing import PASSWORD, County, ThreePeople, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -20,11 +20,11 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, connections
 
+from cunzhi.accounts.testing import County
 from cunzhi.audit.backup import MANIFEST, read_manifest
 from cunzhi.audit.backup_engines import ENGINES, _quoted, extra_alias
 from cunzhi.audit.models import ChainHead, Event
 from cunzhi.audit.services import verify_all
-from cunzhi.core.testing import County
 from cunzhi.regions.models import Facility
 from cunzhi.regions.services import facility_create, facility_delete
 

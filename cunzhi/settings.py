@@ -141,6 +141,8 @@ LOCALE_PATHS = [BASE_DIR / "cunzhi" / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+# Every form brings up the right phone keyboard for its fields (core.forms.KeyboardBoundField).
+FORM_RENDERER = "cunzhi.core.forms.FormRenderer"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"

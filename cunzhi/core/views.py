@@ -74,6 +74,12 @@ def rules(request: HttpRequest) -> HttpResponse:
     return render(request, "core/rules.html", context)
 
 
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A refused form (CSRF_FAILURE_VIEW) in the layout and the user's language, not Django's
+    English page; the reason is for the log, not for the person."""
+    return render(request, "403_csrf.html", status=403)
+
+
 def healthz(request: HttpRequest) -> HttpResponse:
     """For the process manager or load balancer: the app answers and reaches its database."""
     with connection.cursor() as cursor:

@@ -63,7 +63,7 @@ class PolicyOverrideForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["key"].choices = [  # type: ignore[attr-defined]
-            (key, f"{defaults[0].description} ({key})")
+            (key, str(defaults[0].description))
             for key, defaults in sorted(policy.registry().items())
         ]
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -11,32 +13,45 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cunzhi.accounts.models import Role
 from cunzhi.accounts.scopes import has_permission_at
 from cunzhi.accounts.selectors import posts_for_switcher
 from cunzhi.core.attention import attention_for
 from cunzhi.core.forms import PolicyOverrideForm, submit
 from cunzhi.core.regioncodes import county_prefix
-from cunzhi.core.selectors import rules_for
+from cunzhi.core.selectors import area_figures, rules_for, served_villages
 from cunzhi.core.services import policy_override_set
 from cunzhi.regions.models import Region
-from cunzhi.regions.selectors import region_list, region_roots
+from cunzhi.regions.selectors import region_roots
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    """The day's page of the current post: what waits for it, and its area's figures."""
     _posts, post = posts_for_switcher(request)
-    region = post.region if post else None
-    context = {
+    context: dict[str, Any] = {
         "nav_active": "home",
         "post": post,
-        "region": region,
+        "region": None,
         "attention": attention_for(request.user, post),
-        # Below a village the next level is the villager groups; a village page links to them.
-        "children": list(region_list(request.user, parent=region))
-        if region and not region.is_village
-        else [],
-        "roots": list(region_roots(request.user)) if post is None else [],
+        # INBOX SLOT: the inbox (attention/inbox rework) sets {"count": n, "url": ...} here and
+        # the home page shows it above the attention list; None hides it.
+        "inbox": None,
     }
+    if post is None:
+        context["roots"] = list(region_roots(request.user))
+    elif post.role == Role.SENDING_UNIT_CONTACT:
+        # The unit's post sits at the unit's own region, which its contact may not open: the home
+        # leads with the villages where the unit's cadres serve (what their scope reaches).
+        context["served"] = served_villages(request.user)
+    else:
+        context.update(area_figures(request.user, post.region))
+        context["can_see_register"] = has_permission_at(
+            request.user, "registry.view_household", post.region_code
+        )
+        context["can_see_contacts"] = has_permission_at(
+            request.user, "regions.view_contact", post.region_code
+        )
     return render(request, "core/home.html", context)
 
 

@@ -36,6 +36,7 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "registry.resident_add": _("Member added"),
     "registry.resident_merge": _("Duplicate residents merged"),
     "registry.resident_move": _("Resident moved to another household"),
+    "registry.resident_call": _("Phone call placed"),
     "registry.resident_reveal": _("Full ID or phone number viewed"),
     "registry.resident_set_tags": _("Tags changed"),
     "registry.resident_update": _("Resident changed"),

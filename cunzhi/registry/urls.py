@@ -1,7 +1,7 @@
 from django.urls import path
 
 import cunzhi.regions.urls  # noqa: F401  (registers the <code:...> converter)
-from cunzhi.registry import import_views, views
+from cunzhi.registry import call_views, import_views, views
 
 app_name = "registry"
 urlpatterns = [
@@ -36,4 +36,5 @@ urlpatterns = [
     path("residents/<int:pk>/status/", views.resident_status, name="resident_status"),
     path("residents/<int:pk>/move/", views.resident_move, name="resident_move"),
     path("residents/<int:pk>/reveal/", views.resident_reveal_view, name="resident_reveal"),
+    path("residents/<int:pk>/call/", call_views.resident_call_view, name="resident_call"),
 ]

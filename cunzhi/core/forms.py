@@ -106,7 +106,7 @@ class KeyboardBoundField(forms.BoundField):
                 # <input type="date"> takes and gives the ISO form whatever the language; the
                 # Chinese locale's first format (2026/03/01) would leave it empty.
                 widget = copy.copy(widget)
-                widget.format = "%Y-%m-%d"  # type: ignore[attr-defined]
+                setattr(widget, "format", "%Y-%m-%d")  # noqa: B010 (TextInput has no format)
             attrs = {**keyboard, **(attrs or {})}
         return super().as_widget(widget, attrs, only_initial)
 

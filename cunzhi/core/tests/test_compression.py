@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
@@ -29,8 +30,7 @@ def test_a_page_is_sent_gzipped_to_a_browser_that_accepts_it(people: ThreePeople
 
 
 def test_a_hashed_static_file_is_cached_for_a_year_and_immutable(
-    settings,  # type: ignore[no-untyped-def]
-    tmp_path: Path,
+    settings: Any, tmp_path: Path
 ) -> None:
     # Only our own static files: enough to see the headers, and quick to collect.
     settings.STATICFILES_DIRS = [django_settings.BASE_DIR / "cunzhi" / "static"]

@@ -26,7 +26,9 @@ def test_a_page_is_sent_gzipped_to_a_browser_that_accepts_it(people: ThreePeople
     assert response["Content-Encoding"] == "gzip"
     page = gzip.decompress(response.content).decode()
     assert "</html>" in page
-    assert len(response.content) * 3 < len(page.encode())
+    # Under half the size even for a small page; Django pads its gzip output with up to 100
+    # random bytes against BREACH, so the exact share varies from one response to the next.
+    assert len(response.content) * 2 < len(page.encode())
 
 
 def test_a_hashed_static_file_is_cached_for_a_year_and_immutable(

@@ -1,6 +1,6 @@
-"""The project's URLs plus one bare view, served only by the server bench_api starts.
+"""The project's URLs plus two bare views, served only by the servers the benchmarks start.
 
-The bare view is the baseline of the region-list API: the same JSON for the same rows, from a
+``bare_region_list`` is the baseline of the region-list API: the same JSON for the same rows, from a
 plain Django view with no authentication, no scope lookup and no schema. It is never part of
 the project's URLs.
 """
@@ -8,13 +8,14 @@ the project's URLs.
 from __future__ import annotations
 
 from django.db.models import Count
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import include, path
 
 from cunzhi.core.regioncodes import SCOPE_END, Level, parent_code
 from cunzhi.regions.models import Region
 
 BARE_REGION_LIST = "bench/bare/regions"
+BARE_PAGE = "bench/bare/page"
 
 
 def bare_region_list(request: HttpRequest) -> JsonResponse:
@@ -47,8 +48,17 @@ def bare_region_list(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"items": items, "count": regions.count()})
 
 
+def bare_page(request: HttpRequest) -> HttpResponse:
+    """The floor of bench_pages: the signed-in user loaded, a small fixed page, no template."""
+    if not request.user.is_authenticated:
+        return HttpResponse("signed out", status=403)
+    body = f"<!doctype html><title>村治</title><p>{request.user.pk}</p>" + "<p>村治</p>" * 200
+    return HttpResponse(body)
+
+
 # The project's patterns first, so the API resolves exactly as it does in the project.
 urlpatterns = [
     path("", include("cunzhi.urls")),
     path(BARE_REGION_LIST, bare_region_list),
+    path(BARE_PAGE, bare_page),
 ]

@@ -9,6 +9,9 @@ regions and core (attention items, rules), so they live here, beside ``cunzhi/ap
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,32 +20,46 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cunzhi.accounts.models import Role
 from cunzhi.accounts.scopes import has_permission_at
 from cunzhi.accounts.selectors import posts_for_switcher
+from cunzhi.core import figures
 from cunzhi.core.attention import attention_for
 from cunzhi.core.forms import PolicyOverrideForm, submit
-from cunzhi.core.regioncodes import county_prefix
+from cunzhi.core.regioncodes import Level, county_prefix
 from cunzhi.core.selectors import rules_for
 from cunzhi.core.services import policy_override_set
-from cunzhi.regions.models import Region
-from cunzhi.regions.selectors import region_list, region_roots
+from cunzhi.regions.models import Region, VillageProfile
+from cunzhi.regions.selectors import region_roots
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    """The day's page of the current post: what waits for it, and its area's figures."""
     _posts, post = posts_for_switcher(request)
-    region = post.region if post else None
-    context = {
+    context: dict[str, Any] = {
         "nav_active": "home",
         "post": post,
-        "region": region,
+        "region": None,
         "attention": attention_for(request.user, post),
-        # Below a village the next level is the villager groups; a village page links to them.
-        "children": list(region_list(request.user, parent=region))
-        if region and not region.is_village
-        else [],
-        "roots": list(region_roots(request.user)) if post is None else [],
+        # INBOX SLOT: the inbox sets {"count": n, "url": ...} here and the home page shows it
+        # above the attention list; None hides it.
+        "inbox": None,
     }
+    if post is None:
+        context["roots"] = list(region_roots(request.user))
+    elif post.role == Role.SENDING_UNIT_CONTACT:
+        # The unit's post sits at the unit's own region, which its contact may not open: the home
+        # leads with the villages where the unit's cadres serve (what their scope reaches).
+        context["served"] = served_villages(request.user)
+    else:
+        context.update(area_figures(request.user, post.region))
+        context["can_see_register"] = has_permission_at(
+            request.user, "registry.view_household", post.region_code
+        )
+        context["can_see_contacts"] = has_permission_at(
+            request.user, "regions.view_contact", post.region_code
+        )
     return render(request, "core/home.html", context)
 
 
@@ -78,3 +95,40 @@ def rules(request: HttpRequest) -> HttpResponse:
         "form": form,
     }
     return render(request, "core/rules.html", context)
+
+
+def area_figures(user: Any, region: Region) -> dict[str, Any]:
+    """A post's region and its figures: a village its own; a township its villages side by side,
+    a county its townships. A constant number of queries however many regions (core.figures)."""
+    if region.is_village:
+        columns = figures.figures_for(user, region, len(region.prefix))
+        return {
+            "region": region,
+            "figure_columns": columns,
+            "own_figures": figures.figure_rows([region], columns)[0].cells,
+        }
+    children = list(Region.objects.for_user(user, "view").filter(parent=region).order_by("code"))
+    if not children:
+        return {"region": region}
+    columns = figures.figures_for(user, region, len(children[0].prefix))
+    rows = figures.figure_rows(children, columns)
+    totals = figures.figure_totals(rows, columns)
+    return {"region": region, "figure_columns": columns, "figure_rows": rows, "totals": totals}
+
+
+@dataclass(frozen=True)
+class ServedVillage:
+    region: Region
+    profile: VillageProfile | None
+
+
+def served_villages(user: Any) -> list[ServedVillage]:
+    """The villages a user's scope reaches, with their profiles: a sending unit's villages."""
+    villages = list(
+        Region.objects.for_user(user, "view").filter(level=Level.VILLAGE).order_by("code")[:200]
+    )
+    profiles = {
+        p.region_id: p
+        for p in VillageProfile.objects.for_user(user, "view").filter(region__in=villages)
+    }
+    return [ServedVillage(village, profiles.get(village.pk)) for village in villages]

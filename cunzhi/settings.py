@@ -41,6 +41,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_FAILURE_VIEW = "cunzhi.core.views.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -66,6 +67,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages compressed (a register page shrinks ~6x). Below WhiteNoise, which serves static files
+    # precompressed and never reaches it. BREACH: Django masks the CSRF token anew in every
+    # response and pads gzip output with random bytes; see docs/architecture.md, "Front end".
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -142,6 +147,8 @@ LOCALE_PATHS = [BASE_DIR / "cunzhi" / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+# Every form brings up the right phone keyboard for its fields (core.forms.KeyboardBoundField).
+FORM_RENDERER = "cunzhi.core.forms.FormRenderer"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"

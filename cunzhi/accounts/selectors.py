@@ -76,6 +76,17 @@ def navigation_for(user: Any, post: Post | None) -> list[NavItem]:
     return items
 
 
+# The places a role goes to most, in order: on a phone the first four present sit in the bar at
+# the bottom of the screen, always in reach; the rest are one tap away in the menu.
+PRIMARY_NAV_ORDER = ("home", "registry", "search", "profile", "contacts", "regions", "people")
+PRIMARY_NAV_SIZE = 4
+
+
+def primary_navigation(items: list[NavItem]) -> list[NavItem]:
+    by_key = {item.key: item for item in items}
+    return [by_key[key] for key in PRIMARY_NAV_ORDER if key in by_key][:PRIMARY_NAV_SIZE]
+
+
 def people_list(user: Any, query: str = "") -> QuerySet[User]:
     """Users with a post in the viewer's area, with their posts, in two queries."""
     people = User.objects.for_user(user, "view").prefetch_related(

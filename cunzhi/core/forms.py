@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.forms.renderers import DjangoTemplates
 from django.utils.translation import gettext_lazy as _
 
 
@@ -61,6 +63,55 @@ class PolicyOverrideForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["key"].choices = [  # type: ignore[attr-defined]
-            (key, f"{defaults[0].description} ({key})")
+            (key, str(defaults[0].description))
             for key, defaults in sorted(policy.registry().items())
         ]
+
+
+# The phone keyboard each kind of field needs, by field name, for every form of every app; set
+# here once so that no form has to remember it (issue 9). An ID number is not given the numeric
+# keypad: its last character may be X, which a phone's number pad cannot type.
+KEYBOARD_BY_NAME: dict[str, dict[str, str]] = {
+    "phone": {"type": "tel", "autocomplete": "tel"},
+    "id_number": {"autocapitalize": "characters", "autocomplete": "off", "spellcheck": "false"},
+    "household_no": {"inputmode": "numeric", "autocomplete": "off"},
+}
+
+
+def _keyboard_for(field: forms.Field, name: str) -> dict[str, str]:
+    if isinstance(field, forms.DateField) and not isinstance(field, forms.DateTimeField):
+        return {"type": "date"}
+    if isinstance(field, (forms.IntegerField, forms.DecimalField)):
+        return {"inputmode": "decimal" if isinstance(field, forms.DecimalField) else "numeric"}
+    for suffix, attrs in KEYBOARD_BY_NAME.items():
+        if name == suffix or name.endswith("_" + suffix):
+            return attrs
+    return {}
+
+
+class KeyboardBoundField(forms.BoundField):
+    """A bound field whose input brings up the right keyboard on a phone."""
+
+    def as_widget(
+        self, widget: forms.Widget | None = None, attrs: Any = None, only_initial: bool = False
+    ) -> Any:
+        widget = widget or self.field.widget
+        keyboard = dict(_keyboard_for(self.field, self.html_name.rsplit("-", 1)[-1]))
+        input_type = keyboard.pop("type", None)
+        if isinstance(widget, forms.TextInput | forms.NumberInput):
+            if input_type and widget.input_type != input_type:
+                widget = copy.copy(widget)
+                widget.input_type = input_type
+            if widget.input_type == "date" and not getattr(widget, "format", None):
+                # <input type="date"> takes and gives the ISO form whatever the language; the
+                # Chinese locale's first format (2026/03/01) would leave it empty.
+                widget = copy.copy(widget)
+                setattr(widget, "format", "%Y-%m-%d")  # noqa: B010 (TextInput has no format)
+            attrs = {**keyboard, **(attrs or {})}
+        return super().as_widget(widget, attrs, only_initial)
+
+
+class FormRenderer(DjangoTemplates):
+    """The project's form renderer (settings.FORM_RENDERER): Django's, with the keyboards."""
+
+    bound_field_class = KeyboardBoundField

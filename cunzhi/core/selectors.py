@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from cunzhi.core import policy
@@ -23,7 +25,7 @@ class RuleRow:
     source: str
     value: Any
     valid_from: datetime.date
-    set_by: Any | None  # the Region that set it; None: the national default
+    set_by: Any  # a regions.Region; None: the national default
 
 
 # The domains a rule's key starts with, as the rules page heads them.
@@ -73,6 +75,35 @@ def show_value(value: Any) -> str:
     return str(value)
 
 
+# Where a rule comes from (policy_defaults' markers), as a person reads it.
+SOURCE_MARKERS: dict[str, str | Promise] = {
+    "V": _("the law's own text"),
+    "S": _("a secondary or local source"),
+    "seed": _("the working documents"),
+    "U": _("not confirmed"),
+}
+SOURCE_PHRASES: dict[str, str | Promise] = {
+    "local rule": _("a local rule"),
+    "local example": _("a local example"),
+    "no national source found": _("no national source found"),
+    "seen only in code": _("seen only in other systems"),
+}
+ARTICLE = re.compile(r"\bArt\. (\d+)")
+
+
+def show_source(source: str) -> str:
+    """``[V] 村民委员会组织法 Art. 21`` as 村民委员会组织法 第21条（法律原文）."""
+    match = re.match(r"\[([^\]]*)\]\s*(.*)", source)
+    markers, text = (match.group(1), match.group(2)) if match else ("", source)
+    text = SOURCE_PHRASES.get(text, text)
+    text = ARTICLE.sub(lambda m: gettext("Art. %(number)s") % {"number": m.group(1)}, str(text))
+    kinds = [str(SOURCE_MARKERS.get(m.strip(), m.strip())) for m in markers.split(";") if m]
+    joined = pgettext("list separator", ", ").join(kinds)
+    if not kinds or not text:
+        return text or joined
+    return gettext("%(text)s (%(kinds)s)") % {"text": text, "kinds": joined}
+
+
 def rules_for(region: Any, on: datetime.date) -> list[RuleRow]:
     """Every rule in force for ``region`` on ``on``, and who set it (the nation or a region).
 
@@ -96,7 +127,7 @@ def rules_for(region: Any, on: datetime.date) -> list[RuleRow]:
                 domain_label=DOMAIN_LABELS.get(key.split(".", 1)[0], key.split(".", 1)[0]),
                 description=default.description,
                 unit=default.unit,
-                source=default.source,
+                source=show_source(default.source),
                 value=show_value(value),
                 valid_from=valid_from,
                 set_by=setters.get(code),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -81,3 +82,41 @@ def contact_list(user: Any, region: Region | None = None, query: str = "") -> Qu
         )
     # A total order, so that pages never repeat or skip an entry with the same name.
     return contacts.order_by(*(Contact._meta.ordering or ()), "pk")
+
+
+@dataclass(frozen=True)
+class DirectoryEntry:
+    """One person of the contacts directory, however many villages' directories list them.
+
+    Every village's cadres build their own directory (seed 003), so the same township official
+    is an entry in each village of the township: a township or county page shows them once, with
+    the villages that list them.
+    """
+
+    contact: Contact  # the first of the copies: name, organisation, position, phone
+    copies: list[Contact]
+
+    @property
+    def listed_in(self) -> list[Region]:
+        return [copy.region for copy in self.copies]
+
+
+def _same_person(contact: Contact) -> tuple[str, str]:
+    digits = "".join(ch for ch in contact.phone if ch.isdigit())
+    return (contact.name.strip(), digits or contact.organisation.strip())
+
+
+def contact_directory(
+    user: Any, region: Region, query: str = "", limit: int = 500
+) -> list[DirectoryEntry]:
+    """The contacts of ``region`` and below in one query. Above a village each person comes once
+    (same name and phone, or same name and organisation where no phone was written); a village's
+    own directory lists each of its entries, as its cadres wrote them."""
+    entries: dict[Any, DirectoryEntry] = {}
+    for contact in contact_list(user, region, query)[: limit * 4]:
+        key = contact.pk if region.is_village else _same_person(contact)
+        if key in entries:
+            entries[key].copies.append(contact)
+        elif len(entries) < limit:
+            entries[key] = DirectoryEntry(contact, [contact])
+    return list(entries.values())

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cunzhi.accounts.scopes import has_permission_at
+from cunzhi.core.figures import figures_for
 from cunzhi.core.forms import submit
 from cunzhi.core.regioncodes import Level
 from cunzhi.core.scoping import get_in_scope
@@ -29,7 +30,7 @@ from cunzhi.regions import services
 from cunzhi.regions.forms import ClanForm, ContactForm, FacilityForm, VillageProfileForm
 from cunzhi.regions.models import Clan, Contact, Facility, Region
 from cunzhi.regions.selectors import (
-    contact_list,
+    contact_directory,
     region_ancestors,
     region_get,
     region_list,
@@ -83,6 +84,15 @@ def profile(request: HttpRequest, code: str) -> HttpResponse:
         "can_edit": has_permission_at(request.user, "regions.change_villageprofile", village.code),
         "nav_active": "profile",
     }
+    # The register's own counts beside the statistical figures someone typed in: both are true,
+    # of different things and dates, and a reader must see which is which.
+    if has_permission_at(request.user, "registry.view_household", village.code):
+        counts = {
+            column.key: column.counts.get(village.prefix, 0)
+            for column in figures_for(request.user, village, len(village.prefix))
+        }
+        context["register_households"] = counts.get("households")
+        context["register_residents"] = counts.get("residents")
     return render(request, "regions/profile.html", context)
 
 
@@ -238,7 +248,9 @@ def contacts(request: HttpRequest, code: str) -> HttpResponse:
             return redirect("regions:contacts", code=region.code)
     context = {
         "region": region,
-        "contacts": contact_list(request.user, region, query)[:500],
+        "entries": contact_directory(request.user, region, query),
+        # In a village's own directory each entry is that village's: no column for where.
+        "show_listed_in": not region.is_village,
         "query": query,
         "form": form if can_add else None,
         "breadcrumbs": _crumbs(region, link_self=True),

@@ -6,6 +6,8 @@ class RegistryConfig(AppConfig):
     name = "cunzhi.registry"
 
     def ready(self) -> None:
+        # Registers the register's figures with core.figures (the home pages, the profile).
+        from cunzhi.registry import figures  # noqa: F401
         from cunzhi.registry.services import sync_default_tags
 
         post_migrate.connect(sync_default_tags, sender=self, dispatch_uid="registry_default_tags")

@@ -28,3 +28,14 @@ def resident_reveal(*, actor: Any, resident: Resident, reason: str = "") -> dict
             data={"fields": list(REVEALED_FIELDS), "reason": reason},
         )
     return {field: getattr(resident, field) for field in REVEALED_FIELDS}
+
+
+def resident_call(*, actor: Any, resident: Resident) -> str:
+    """The resident's full phone number for a call a cadre places from the key-people page: one
+    tap, and the trace records who called whom (the number itself stays masked on the page)."""
+    with transaction.atomic():
+        require_permission(actor, "registry.reveal_resident", resident.region_code)
+        audit.record(
+            actor=actor, action="registry.resident_call", obj=resident, data={"fields": ["phone"]}
+        )
+    return resident.phone

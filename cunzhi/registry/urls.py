@@ -1,6 +1,7 @@
 from django.urls import path
 
 import cunzhi.regions.urls  # noqa: F401  (registers the <code:...> converter)
+from cunzhi.registry import call_views
 from cunzhi.registry.importing import views as importing
 from cunzhi.registry.views import groups, households, register, residents
 
@@ -37,4 +38,5 @@ urlpatterns = [
     path("residents/<int:pk>/status/", residents.resident_status, name="resident_status"),
     path("residents/<int:pk>/move/", residents.resident_move, name="resident_move"),
     path("residents/<int:pk>/reveal/", residents.resident_reveal_view, name="resident_reveal"),
+    path("residents/<int:pk>/call/", call_views.resident_call_view, name="resident_call"),
 ]

@@ -3,20 +3,13 @@
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator
 
 import pytest
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+from tests.browser.chromium import CHROMIUM, LAUNCH_ARGS, require_chromium
 
-
-def require_chromium() -> None:
-    """Skip the calling test module where chromium is missing, saying why; CI must have it."""
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI"):
-            raise RuntimeError(f"chromium not found at {CHROMIUM}: apt-get install chromium")
-        pytest.skip("chromium is not installed (apt-get install chromium)", allow_module_level=True)
+__all__ = ["require_chromium"]
 
 
 @pytest.fixture
@@ -29,14 +22,7 @@ def page() -> Iterator[object]:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
+            args=LAUNCH_ARGS,
         )
         context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
         yield context.new_page()

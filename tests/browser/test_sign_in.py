@@ -44,7 +44,7 @@ def test_a_village_secretary_signs_in_and_opens_the_village_profile(
     page.click("button[type=submit]")
     page.wait_for_url(f"{live_server.url}/")
 
-    page.click(f"a[href='/regions/{county.village.code}/profile/']")
+    page.click(f"main a[href='/regions/{county.village.code}/profile/']")
     page.wait_for_url(f"**/regions/{county.village.code}/profile/")
     assert page.locator("h1").inner_text() == "石板村"
     body = page.locator("main").inner_text()

@@ -223,4 +223,5 @@ def test_the_history_names_sign_in_actions_in_words(
 def test_every_accounts_action_has_a_label(english: None) -> None:
     assert action_label("accounts.sign_in_fail") == "Failed sign-in"
     assert action_label("accounts.two_factor_reset") == "Two-factor sign-in reset"
-    assert action_label("regions.villageprofile.update") == "update"  # unregistered: as before
+    # Unregistered: core.writes' default names read as the model and the verb, never as a code.
+    assert action_label("regions.villageprofile.update") == "village profile changed"

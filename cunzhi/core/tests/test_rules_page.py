@@ -91,3 +91,15 @@ def test_a_table_valued_rule_reads_with_named_parts_in_either_language() -> None
         )
     with translation.override("zh-hans"):
         assert show_value(caps) == "不得评为优秀: 1; 最高评为基本称职: 2; 评为不称职: 3"
+
+
+def test_the_rules_page_reads_in_chinese_without_internal_keys(people: ThreePeople) -> None:
+    client = Client(headers={"accept-language": "zh-CN"})
+    client.force_login(people.read_only)
+    page = client.get(reverse("core:rules")).content.decode()
+    assert "assistance.dibao_approval_working_days" not in page
+    assert "[V]" not in page and "Art." not in page
+    # The Organic Law's article, its value with the unit, and since when it applies.
+    assert "村民委员会组织法 第21条（已核对法律原文）" in page
+    assert "2018-12-29" in page
+    assert "个工作日" in page

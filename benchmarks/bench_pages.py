@@ -1,0 +1,154 @@
+"""The register page and the search page against a bare view on the same server. Target: p95 at
+most 15x.
+
+A real server (gunicorn, one worker, as ``bench_api`` starts it) serves the project with
+``benchmarks.bench_settings``. A village party secretary is signed in (a session made in the
+database, as the sign-in page would leave it) for every request.
+
+Subjects: ``GET /registry/<village>/``, the register's first page (50 of 2,000 households, the
+key figures, the filters, the tags), and ``GET /registry/search/?q=<surname and given name
+start>`` within the village: what a cadre opens most on a phone, rendered whole, compressed.
+
+Baseline: ``GET /bench/bare/page``, a view that loads the same signed-in user and answers a
+small fixed HTML page: the floor every page pays (the server, the middleware, the session and
+the user, gzip), so the ratio is what a page's queries and templates add on top.
+
+The requests alternate between a subject and the baseline over one keep-alive connection each.
+"""
+
+from __future__ import annotations
+
+import http.client
+import statistics
+import time
+from urllib.parse import quote
+
+from benchmarks.bench_api import serve
+from benchmarks.bench_urls import BARE_PAGE
+from benchmarks.common import Result, county, percentile, prepare
+
+HOUSEHOLDS = 2000
+WARMUP = 10
+REQUESTS = 150  # per endpoint
+TARGET = 15.0
+SEED = 11  # the scale builder's seed: household numbers and ID numbers of its own
+
+
+def run() -> list[Result]:
+    from cunzhi.accounts.models import Role
+    from cunzhi.accounts.testing import make_user
+    from cunzhi.registry.models import Resident
+    from cunzhi.registry.scale import build_scale
+
+    environment = prepare()
+    place = county()
+    build_scale(HOUSEHOLDS, seed=SEED, within=place.village)
+    secretary = make_user(
+        place, "bench_pages_secretary", Role.VILLAGE_PARTY_SECRETARY, place.village
+    )
+    cookie = _session_cookie(secretary)
+    someone = Resident.objects.filter(region=place.village).order_by("pk").first()
+    assert someone is not None
+    query = someone.name[:2]
+    pages = {
+        "register": f"/registry/{place.village.code}/",
+        "search": f"/registry/search/?within={place.village.code}&q={quote(query)}",
+    }
+    results = []
+    with serve(environment) as port:
+        page_client, bare_client = PageClient(port, cookie), PageClient(port, cookie)
+        for name, path in pages.items():
+            size = page_client.check(path, must_contain=place.village.name)
+            for _ in range(WARMUP):
+                page_client.get(path)
+                bare_client.get(f"/{BARE_PAGE}")
+            subject: list[float] = []
+            baseline: list[float] = []
+            for _ in range(REQUESTS):
+                subject.append(page_client.get(path))
+                baseline.append(bare_client.get(f"/{BARE_PAGE}"))
+            results.append(_result(name, path, subject, baseline, size))
+        page_client.close()
+        bare_client.close()
+    return results
+
+
+def _result(name: str, path: str, subject: list[float], baseline: list[float], size: int) -> Result:
+    p95, bare_p95 = percentile(subject, 0.95), percentile(baseline, 0.95)
+    p50, bare_p50 = statistics.median(subject), statistics.median(baseline)
+    ratio = p95 / bare_p95
+    return Result(
+        name=f"pages: {name} page vs bare view",
+        subject=f"page p50 {p50 * 1000:.1f} ms p95 {p95 * 1000:.1f} ms",
+        baseline=f"bare p50 {bare_p50 * 1000:.1f} ms p95 {bare_p95 * 1000:.1f} ms",
+        ratio=ratio,
+        target=f"≤ {TARGET:.0f}x",
+        passed=ratio <= TARGET,
+        note=(
+            f"ratio of p95; p50 ratio {p50 / bare_p50:.2f}x; {REQUESTS} requests each; "
+            f"{size // 1024} KB gzipped; {HOUSEHOLDS} households in the village"
+        ),
+    )
+
+
+def _session_cookie(user: object) -> str:
+    """A signed-in session, as ``django.contrib.auth.login`` leaves it, without the sign-in page."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)  # type: ignore[attr-defined]
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()  # type: ignore[attr-defined]
+    session.create()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+
+class PageClient:
+    """One keep-alive connection of a signed-in browser that accepts gzip."""
+
+    def __init__(self, port: int, cookie: str) -> None:
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.headers = {
+            "Cookie": cookie,
+            "Accept": "text/html",
+            "Accept-Encoding": "gzip",
+            "Accept-Language": "zh-CN",
+        }
+
+    def fetch(self, path: str) -> tuple[float, bytes, http.client.HTTPResponse]:
+        for attempt in (1, 2):
+            start = time.perf_counter()
+            try:
+                self.connection.request("GET", path, headers=self.headers)
+                response = self.connection.getresponse()
+                body = response.read()
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                # The server closed an idle keep-alive connection: reconnect once, untimed.
+                self.connection.close()
+                if attempt == 2:
+                    raise
+                continue
+            elapsed = time.perf_counter() - start
+            if response.status != 200:
+                raise RuntimeError(f"GET {path} answered {response.status}: {body[:300]!r}")
+            return elapsed, body, response
+        raise AssertionError("unreachable")
+
+    def get(self, path: str) -> float:
+        return self.fetch(path)[0]
+
+    def check(self, path: str, *, must_contain: str) -> int:
+        """The page is the signed-in page, compressed; its compressed size."""
+        import gzip
+
+        _elapsed, body, response = self.fetch(path)
+        if response.getheader("Content-Encoding") != "gzip":
+            raise RuntimeError(f"GET {path} was not compressed")
+        if must_contain not in gzip.decompress(body).decode():
+            raise RuntimeError(f"GET {path} is not the page it should be (signed out?)")
+        return len(body)
+
+    def close(self) -> None:
+        self.connection.close()

@@ -132,7 +132,7 @@ def test_every_page_a_demo_role_reaches_carries_the_policy_and_no_inline_code(
     opened = 0
     for login in one_login_per_role:
         client = Client()
-        # Axes counts sign-ins by the request, which Client.login() does not pass: sign in by the page.
+        # Axes counts sign-ins by the request, which Client.login() does not pass: use the page.
         signed_in = client.post("/login/", {"username": login.username, "password": login.password})
         assert signed_in.status_code == 302, login.username
         for url, response in crawl(client):

@@ -17,6 +17,8 @@ urlpatterns = [
     path("regions/", include("cunzhi.regions.urls")),
     path("registry/", include("cunzhi.registry.urls")),
     path("audit/", include("cunzhi.audit.urls")),
+    path("attachments/", include("cunzhi.core.attachments.urls")),
+    path("inbox/", include("cunzhi.core.inbox.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

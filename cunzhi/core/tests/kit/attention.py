@@ -1,0 +1,34 @@
+"""The kit's attention items: what an app's ``attention.py`` looks like."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+
+from cunzhi.core import attention
+from cunzhi.core.attention import AttentionItem, Kind
+from cunzhi.core.tests.kit.models import Errand
+
+LIST_URL = "/kit/errands/"
+
+
+@attention.register
+def errands(user: Any, post: Any) -> list[AttentionItem]:
+    """Overdue, waiting for this person, and due soon: three counts in one query."""
+    open_errands = Errand.objects.for_user(user, "view").filter(
+        status__in=[Errand.Status.OPEN, Errand.Status.WAITING]
+    )
+    counts = attention.count(
+        open_errands,
+        overdue=Q(due_state=Errand.DueState.OVERDUE),
+        mine=Q(assignee=user, status=Errand.Status.WAITING),
+        soon=Q(due_state=Errand.DueState.SOON),
+    )
+    return [
+        AttentionItem(
+            "Errands overdue", counts["overdue"], f"{LIST_URL}?due=overdue", Kind.OVERDUE
+        ),
+        AttentionItem("Errands waiting for you", counts["mine"], f"{LIST_URL}?mine=1", Kind.DECIDE),
+        AttentionItem("Errands due soon", counts["soon"], f"{LIST_URL}?due=soon", Kind.DUE_SOON),
+    ]

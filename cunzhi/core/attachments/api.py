@@ -70,6 +70,14 @@ class ObjectQuery(Schema):
     object: str = OBJECT_FIELD
 
 
+class AttachmentIn(Schema):
+    object: str = OBJECT_FIELD
+    purpose: str = PURPOSE_FIELD
+    keep_position: bool = Field(
+        False, description="Keep a photo's GPS position, where the record asks for one."
+    )
+
+
 class RemoveQuery(Schema):
     reason: str = Field(..., min_length=1, max_length=500, description="Why it is removed.")
 
@@ -98,15 +106,15 @@ def attachment_list_endpoint(
     summary="Attach a file to a record (multipart/form-data)",
 )
 def attachment_create_endpoint(
-    request: HttpRequest,
-    object: Form[str] = OBJECT_FIELD,
-    file: File[UploadedFile] = File(...),  # noqa: B008
-    purpose: Form[str] = PURPOSE_FIELD,
-    keep_position: Form[bool] = False,
+    request: HttpRequest, payload: Form[AttachmentIn], file: File[UploadedFile]
 ) -> Status[AttachmentOut]:
-    obj = record_for_user(actor(request), *_split(object))
+    obj = record_for_user(actor(request), *_split(payload.object))
     item = attachment_add(
-        actor=actor(request), obj=obj, upload=file, purpose=purpose, keep_position=keep_position
+        actor=actor(request),
+        obj=obj,
+        upload=file,
+        purpose=payload.purpose,
+        keep_position=payload.keep_position,
     )
     item = Attachment.objects.select_related("content_type", "uploaded_by").get(pk=item.pk)
     return Status(201, AttachmentOut.from_attachment(item))

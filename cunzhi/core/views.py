@@ -41,6 +41,14 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def attention(request: HttpRequest) -> HttpResponse:
+    """The home page's attention block alone, for htmx to refresh it (and the benchmark)."""
+    _posts, post = posts_for_switcher(request)
+    context = {"attention": attention_for(request.user, post)}
+    return render(request, "core/includes/attention.html", context)
+
+
+@login_required
 def rules(request: HttpRequest) -> HttpResponse:
     """The rules in force for the current post's region; a county sets its own here."""
     _posts, post = posts_for_switcher(request)

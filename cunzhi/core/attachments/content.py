@@ -147,7 +147,7 @@ def clean_photo(data: bytes, mime: str, *, keep_position: bool) -> CleanFile:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
+            image: Image.Image = Image.open(io.BytesIO(data))
             if image.width * image.height > settings.ATTACHMENT_MAX_PIXELS:
                 raise refuse(_("This photo has too many pixels to be read here."))
             latitude, longitude = gps_position(image) if keep_position else (None, None)

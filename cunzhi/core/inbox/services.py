@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 
 from cunzhi.core.inbox.channels import channels
 from cunzhi.core.inbox.models import Notification
@@ -24,7 +25,7 @@ MAX_MESSAGE = 300
 def notify(
     *,
     recipients: Iterable[Any],
-    message: str,
+    message: str | Promise,
     obj: models.Model | None = None,
     url: str = "",
     verb: str = "",

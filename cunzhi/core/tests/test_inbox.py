@@ -27,7 +27,7 @@ def errand(county: County) -> Errand:
 
 
 def send(
-    recipients: list[Any], message: str = "修水渠已分派给你", **extra: Any
+    recipients: list[Any], message: Any = "修水渠已分派给你", **extra: Any
 ) -> list[Notification]:
     with transaction.atomic():
         return notify(recipients=recipients, message=message, **extra)

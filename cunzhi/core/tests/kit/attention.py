@@ -15,14 +15,20 @@ LIST_URL = "/kit/errands/"
 
 @attention.register
 def errands(user: Any, post: Any) -> list[AttentionItem]:
-    """Overdue, waiting for this person, and due soon: three counts in one query."""
-    open_errands = Errand.objects.for_user(user, "view").filter(
-        status__in=[Errand.Status.OPEN, Errand.Status.WAITING]
+    """Overdue, waiting for this person, and due soon: three counts in one query.
+
+    The filter keeps only the rows that can count, so the query walks the two indexes' ranges
+    (deadline state, assignee) instead of every open errand of a county.
+    """
+    waiting_for_me = Q(assignee=user, status=Errand.Status.WAITING)
+    relevant = Errand.objects.for_user(user, "view").filter(
+        Q(due_state__in=[Errand.DueState.OVERDUE, Errand.DueState.SOON]) | waiting_for_me,
+        status__in=[Errand.Status.OPEN, Errand.Status.WAITING],
     )
     counts = attention.count(
-        open_errands,
+        relevant,
         overdue=Q(due_state=Errand.DueState.OVERDUE),
-        mine=Q(assignee=user, status=Errand.Status.WAITING),
+        mine=waiting_for_me,
         soon=Q(due_state=Errand.DueState.SOON),
     )
     return [

@@ -7,6 +7,15 @@ from django.db import connection, models
 
 from cunzhi.core.attachments.models import Attachable
 from cunzhi.core.models import RegionalModel
+from cunzhi.core.scoping import ScopedQuerySet
+
+
+class ErrandQuerySet(ScopedQuerySet["Errand"]):
+    pass
+
+
+class DossierQuerySet(ScopedQuerySet["Dossier"]):
+    pass
 
 
 class Errand(RegionalModel):
@@ -30,6 +39,8 @@ class Errand(RegionalModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
+    objects = ErrandQuerySet.as_manager()
+
     attachments = Attachable(position=True)
 
     class Meta:
@@ -50,6 +61,8 @@ class Dossier(RegionalModel):
     """Stands for an assistance application: its files are personal, their downloads traced."""
 
     title = models.CharField(max_length=100)
+
+    objects = DossierQuerySet.as_manager()
 
     attachments = Attachable(audit_downloads=True)
 

@@ -12,6 +12,9 @@ from django.http import Http404
 
 from cunzhi.core.attachments.models import Attachment, attachable_model
 
+# The largest key a BIGINT holds: a larger number in a URL is a 404, not a database error.
+MAX_KEY = 2**63 - 1
+
 
 def attachments_of(obj: models.Model) -> QuerySet[Attachment]:
     """The record's attachments, oldest first. The caller already read ``obj`` in scope."""
@@ -36,6 +39,8 @@ def record_for_user(user: Any, label: str, object_id: str, action: str = "view")
         pk = model._meta.pk.to_python(object_id)  # type: ignore[union-attr]
     except (ValidationError, ValueError, TypeError) as exc:
         raise Http404("No such record.") from exc
+    if isinstance(pk, int) and not 0 < pk <= MAX_KEY:
+        raise Http404("No such record.")
     obj = _scoped(model, user, action).filter(pk=pk).first()
     if obj is None:
         raise Http404("No such record.")

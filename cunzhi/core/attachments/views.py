@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -114,8 +113,6 @@ def remove(request: HttpRequest, attachment_id: int) -> HttpResponse:
         ),
     )
     if not done:
-        if not form.errors:
-            raise PermissionDenied
         return _list(request, obj, remove_errors=form.errors, status=422)
     if getattr(request, "htmx", False):
         return _list(request, obj)

@@ -54,9 +54,11 @@ def attachable_model(label: str) -> type[models.Model] | None:
 
 
 def attachable_rules(model: type[models.Model]) -> Attachable | None:
-    for value in vars(model).values():
-        if isinstance(value, Attachable):
-            return value
+    """The model's ``Attachable`` declaration, inherited ones included; None without one."""
+    for klass in model.__mro__:
+        for value in vars(klass).values():
+            if isinstance(value, Attachable):
+                return value
     return None
 
 

@@ -21,10 +21,16 @@ def kit(
     kit_tables: None, db: Any, monkeypatch: pytest.MonkeyPatch, settings: Any, tmp_path: Any
 ) -> Iterator[None]:
     """The kit's tables, its permissions granted, uploads stored under a temporary MEDIA_ROOT."""
+    from django.contrib.contenttypes.models import ContentType
+
     from cunzhi.accounts.permissions import ROLE_PERMISSIONS
-    from cunzhi.core.tests.kit.models import grant
+    from cunzhi.core.tests.kit.models import ensure_content_types, grant
+
+    ensure_content_types()
 
     for role, permissions in grant().items():
         monkeypatch.setitem(ROLE_PERMISSIONS, role, permissions)
     settings.MEDIA_ROOT = tmp_path / "media"
     yield
+    # A content type made in this test's transaction is gone with it; forget the cached one.
+    ContentType.objects.clear_cache()

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.db import models
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -34,8 +34,13 @@ def file_response(user: Any, attachment: Attachment, obj: models.Model) -> FileR
     rules = attachable_rules(type(obj))
     if rules is not None and rules.audit_downloads:
         attachment_download_record(actor=user, attachment=attachment, obj=obj)
+    try:
+        handle = attachment.file.open("rb")
+    except OSError as exc:
+        # The row outlived its file (a restore without the media, a disk error): not a 500.
+        raise Http404("The file is missing.") from exc
     response = FileResponse(
-        attachment.file.open("rb"),
+        handle,
         as_attachment=not attachment.is_image,
         filename=attachment.original_name,
         content_type=attachment.mime_type,

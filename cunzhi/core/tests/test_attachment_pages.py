@@ -94,6 +94,13 @@ class TestDownload:
         assert "filename*=utf-8''%E6%9D%91%E6%B0%91" in response["Content-Disposition"]
         assert response["Cache-Control"] == "private, max-age=3600"
 
+    def test_a_file_missing_from_storage_is_a_404_not_an_error(
+        self, people: ThreePeople, minutes: Attachment
+    ) -> None:
+        minutes.file.storage.delete(str(minutes.file.name))
+        url = reverse("attachments:download", args=[minutes.pk])
+        assert client_of(people.in_scope).get(url).status_code == 404
+
     def test_a_photo_opens_in_the_page(self, people: ThreePeople, errand: Errand) -> None:
         photo = attachment_add(
             actor=people.in_scope, obj=errand, upload=upload(phone_photo(60, 40))

@@ -161,13 +161,15 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(environment: Environment) -> Iterator[int]:
+def serve(
+    environment: Environment, settings_module: str = "benchmarks.bench_settings"
+) -> Iterator[int]:
     """gunicorn serving the project on a free loopback port; stopped however the block ends."""
     port = free_port()
     env = {
         **os.environ,
         **environment.env,
-        "DJANGO_SETTINGS_MODULE": "benchmarks.bench_settings",
+        "DJANGO_SETTINGS_MODULE": settings_module,
         "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p),
     }
     command = [

@@ -11,6 +11,7 @@ from ninja.security import django_auth
 from cunzhi.accounts.api import BearerToken
 from cunzhi.accounts.api import router as accounts_router
 from cunzhi.core.api import install_error_handlers
+from cunzhi.core.attachments.api import router as attachments_router
 from cunzhi.regions.api import router as regions_router
 from cunzhi.registry.api import router as registry_router
 
@@ -26,3 +27,4 @@ install_error_handlers(api)
 api.add_router("/auth", accounts_router)
 api.add_router("", regions_router)
 api.add_router("", registry_router)
+api.add_router("", attachments_router)

@@ -42,9 +42,6 @@ def home(request: HttpRequest) -> HttpResponse:
         "post": post,
         "region": None,
         "attention": attention_for(request.user, post),
-        # INBOX SLOT: the inbox sets {"count": n, "url": ...} here and the home page shows it
-        # above the attention list; None hides it.
-        "inbox": None,
     }
     if post is None:
         context["roots"] = list(region_roots(request.user))
@@ -61,6 +58,14 @@ def home(request: HttpRequest) -> HttpResponse:
             request.user, "regions.view_contact", post.region_code
         )
     return render(request, "core/home.html", context)
+
+
+@login_required
+def attention(request: HttpRequest) -> HttpResponse:
+    """The home page's attention block alone, for htmx to refresh it (and the benchmark)."""
+    _posts, post = posts_for_switcher(request)
+    context = {"attention": attention_for(request.user, post)}
+    return render(request, "core/includes/attention.html", context)
 
 
 @login_required

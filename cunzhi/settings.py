@@ -97,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "cunzhi.accounts.context_processors.current_post",
+                "cunzhi.core.inbox.context_processors.inbox",
             ],
         },
     },
@@ -173,6 +174,15 @@ MEDIA_URL = "/media/"
 # An uploaded register file holds every row's ID number: it and its copy with the errors marked
 # are deleted this many days after the import ended (docs/registry-import.md).
 REGISTRY_IMPORT_KEEP_DAYS = int(os.environ.get("REGISTRY_IMPORT_KEEP_DAYS", "30"))
+
+# Attachments (docs/kit.md): limits checked on the file's content, a photo's before downscaling.
+ATTACHMENT_MAX_PHOTO_BYTES = int(os.environ.get("ATTACHMENT_MAX_PHOTO_MB", "10")) * 1024 * 1024
+ATTACHMENT_MAX_DOCUMENT_BYTES = (
+    int(os.environ.get("ATTACHMENT_MAX_DOCUMENT_MB", "20")) * 1024 * 1024
+)
+ATTACHMENT_PHOTO_MAX_SIDE = int(os.environ.get("ATTACHMENT_PHOTO_MAX_SIDE", "2048"))
+# A 10 MB JPEG can unpack to a huge bitmap; refuse beyond this many pixels (a 48 MP phone is 48M).
+ATTACHMENT_MAX_PIXELS = 60_000_000
 
 # Background jobs on the database: nothing extra to install (DESIGN rule 9).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

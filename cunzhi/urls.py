@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -16,6 +14,7 @@ from cunzhi.core import views as core_views
 site_patterns = [
     path("", pages.home, name="home"),
     path("rules/", pages.rules, name="rules"),
+    path("attention/", pages.attention, name="attention"),
     path("healthz", core_views.healthz, name="healthz"),
 ]
 
@@ -27,12 +26,14 @@ urlpatterns = [
     path("regions/", include("cunzhi.regions.urls")),
     path("registry/", include("cunzhi.registry.urls")),
     path("audit/", include("cunzhi.audit.urls")),
+    path("attachments/", include("cunzhi.core.attachments.urls")),
+    path("inbox/", include("cunzhi.core.inbox.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files are never served from MEDIA_URL, not even with DEBUG: an attachment is read
+# through its record's scope (core.attachments.views).
 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

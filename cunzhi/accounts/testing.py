@@ -126,3 +126,28 @@ def assert_three_people_scoping(
         response = clients["in_scope"].post(edit_url, edit_data)
         assert response.status_code in (200, 302), response.status_code
         assert changed(), "the cadre's edit did not change the record"
+
+
+def assert_attention_budget(user: User, post: Any) -> list[Any]:
+    """Run every attention provider for ``user`` within its query budget; return the items.
+
+    The user's scope is looked up first (as the home page's menu does), so each provider is
+    charged only for its own queries. Call it with few rows and with many: a provider that
+    queries per row exceeds its budget as soon as there are more rows than the budget.
+    """
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cunzhi.accounts.scopes import post_prefixes
+    from cunzhi.core import attention
+
+    post_prefixes(user)
+    items: list[Any] = []
+    for entry in attention.providers():
+        with CaptureQueriesContext(connection) as queries:
+            items.extend(entry.provider(user, post))
+        assert len(queries) <= entry.queries, (
+            f"attention provider {entry.name} ran {len(queries)} queries, its budget is "
+            f"{entry.queries}: " + "; ".join(q["sql"][:120] for q in queries.captured_queries)
+        )
+    return items

@@ -25,3 +25,7 @@ class CoreConfig(AppConfig):
         from cunzhi.core import calendar  # noqa: F401
 
         post_migrate.connect(seed_policy_defaults, sender=self)
+        # Each app's attention.py registers what needs a person's attention (core.attention).
+        from cunzhi.core import attention
+
+        attention.autodiscover()

@@ -159,3 +159,18 @@ class PolicyParameter(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.region_code = self.region.code if self.region is not None else ""
         super().save(*args, **kwargs)
+
+
+# The shared kit's models live next to their services; Django finds models in this module.
+from cunzhi.core.attachments.models import Attachment  # noqa: E402
+from cunzhi.core.inbox.models import Notification  # noqa: E402
+
+__all__ = [
+    "Attachment",
+    "BaseModel",
+    "CalendarDay",
+    "CalendarYear",
+    "Notification",
+    "PolicyParameter",
+    "RegionalModel",
+]

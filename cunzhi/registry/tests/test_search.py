@@ -150,7 +150,7 @@ def test_the_search_runs_the_same_queries_for_one_or_twenty_people_found(
     client = session(people.in_scope)
     client.get(URL, {"q": "曾"})  # warm the session
     # session, user, posts, menu; two kinds (name, given name); the people; their tags
-    with django_assert_num_queries(8) as one:
+    with django_assert_num_queries(9) as one:
         assert found(client, "曾") == ["曾国华"]
     for n in range(25):
         register_family(

@@ -15,7 +15,11 @@ from tests.kitdomain.workflows import CASE_WORKFLOW
 
 
 def case_create(
-    *, actor: Any, region: Region, title: str, received_on: datetime.date,
+    *,
+    actor: Any,
+    region: Region,
+    title: str,
+    received_on: datetime.date,
     today: datetime.date | None = None,
 ) -> Case:
     case = Case(region=region, title=title, received_on=received_on)
@@ -25,10 +29,20 @@ def case_create(
 
 
 def case_transition(
-    *, actor: Any, case: Case, name: str, expected_version: int | None,
-    today: datetime.date | None = None, **inputs: Any,
+    *,
+    actor: Any,
+    case: Case,
+    name: str,
+    expected_version: int | None,
+    today: datetime.date | None = None,
+    **inputs: Any,
 ) -> Case:
     return engine.take(
-        workflow=CASE_WORKFLOW, actor=actor, obj=case, name=name,
-        expected_version=expected_version, inputs=inputs, today=today,
+        workflow=CASE_WORKFLOW,
+        actor=actor,
+        obj=case,
+        name=name,
+        expected_version=expected_version,
+        inputs=inputs,
+        today=today,
     )

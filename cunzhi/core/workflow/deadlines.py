@@ -39,9 +39,9 @@ def add_days(start: datetime.date, days: int, unit: DayUnit, *, ends_on_working_
     return end
 
 
-def due_date(deadline: Deadline, start: datetime.date, *, region_code: str, extra: int = 0) -> Any:
-    """The last day of the period: ``deadline.days`` (plus ``extra``) after ``start``."""
-    days = days_of(deadline.days, region_code=region_code, on=start) + extra
+def due_date(deadline: Deadline, start: datetime.date, *, region_code: str) -> Any:
+    """The last day of the period: ``deadline.days`` after ``start``, the rule as on ``start``."""
+    days = days_of(deadline.days, region_code=region_code, on=start)
     return add_days(start, days, deadline.unit, ends_on_working_day=deadline.ends_on_working_day)
 
 
@@ -137,8 +137,8 @@ def deadline_extend(
     """Extend the running deadline of ``obj`` by ``days`` with a ``reason`` (audited).
 
     Refused when the state's deadline allows no extension, when this one would pass its cap in
-    all or its number of extensions, and without a reason. The new due date is counted from the
-    deadline's start again, with the days added, in the deadline's unit.
+    all or its number of extensions, and without a reason. The days are added to the due date in
+    the deadline's unit (working days on the calendar).
     """
     from django.utils import timezone
 
@@ -178,8 +178,9 @@ def deadline_extend(
         if errors:
             raise ValidationError(errors)
         before = current.due_on  # type: ignore[attr-defined]
-        start = _start_date(current, deadline, today)
-        due_on = due_date(deadline, start, region_code=current.region_code, extra=used + days)  # type: ignore[attr-defined]
+        due_on = add_days(
+            before, days, deadline.unit, ends_on_working_day=deadline.ends_on_working_day
+        )
         current.deadline_extended_days = used + days  # type: ignore[attr-defined]
         current.deadline_extensions += 1  # type: ignore[attr-defined]
         set_dates(current, deadline, due_on, today)

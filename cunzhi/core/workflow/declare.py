@@ -8,9 +8,9 @@ written once. Nothing here touches the database.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from collections.abc import Callable, Iterable
-import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 

@@ -5,40 +5,137 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('regions', '0002_record_version'),
+        ("regions", "0002_record_version"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Case',
+            name="Case",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('version', models.PositiveIntegerField(db_default=1, default=1, editable=False, verbose_name='version')),
-                ('region_code', models.CharField(db_index=True, editable=False, max_length=15, verbose_name='region code')),
-                ('due_on', models.DateField(blank=True, editable=False, null=True, verbose_name='due on')),
-                ('remind_on', models.DateField(blank=True, editable=False, null=True, verbose_name='reminder on')),
-                ('deadline_status', models.CharField(choices=[('none', 'No deadline'), ('due', 'Due'), ('soon', 'Due soon'), ('overdue', 'Overdue'), ('met', 'Met in time'), ('late', 'Met late')], default='none', editable=False, max_length=10, verbose_name='deadline')),
-                ('sweep_on', models.DateField(blank=True, editable=False, null=True, verbose_name='next check')),
-                ('deadline_extended_days', models.PositiveSmallIntegerField(default=0, editable=False, verbose_name='days of extension')),
-                ('deadline_extensions', models.PositiveSmallIntegerField(default=0, editable=False, verbose_name='extensions')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('received_on', models.DateField(verbose_name='received on')),
-                ('state', models.CharField(choices=[('registered', 'Registered'), ('accepted', 'Accepted'), ('escalated', 'Escalated to the township'), ('resolved', 'Resolved'), ('closed', 'Closed'), ('rejected', 'Rejected')], default='registered', max_length=20, verbose_name='state')),
-                ('level', models.CharField(choices=[('village', 'Village'), ('township', 'Township')], default='village', max_length=10, verbose_name='level')),
-                ('resolution', models.TextField(blank=True, verbose_name='resolution')),
-                ('satisfaction', models.PositiveSmallIntegerField(blank=True, choices=[(1, '1'), (2, '2'), (3, '3'), (4, '4'), (5, '5')], null=True, verbose_name='satisfaction')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        db_default=1, default=1, editable=False, verbose_name="version"
+                    ),
+                ),
+                (
+                    "region_code",
+                    models.CharField(
+                        db_index=True, editable=False, max_length=15, verbose_name="region code"
+                    ),
+                ),
+                (
+                    "due_on",
+                    models.DateField(blank=True, editable=False, null=True, verbose_name="due on"),
+                ),
+                (
+                    "remind_on",
+                    models.DateField(
+                        blank=True, editable=False, null=True, verbose_name="reminder on"
+                    ),
+                ),
+                (
+                    "deadline_status",
+                    models.CharField(
+                        choices=[
+                            ("none", "No deadline"),
+                            ("due", "Due"),
+                            ("soon", "Due soon"),
+                            ("overdue", "Overdue"),
+                            ("met", "Met in time"),
+                            ("late", "Met late"),
+                        ],
+                        default="none",
+                        editable=False,
+                        max_length=10,
+                        verbose_name="deadline",
+                    ),
+                ),
+                (
+                    "sweep_on",
+                    models.DateField(
+                        blank=True, editable=False, null=True, verbose_name="next check"
+                    ),
+                ),
+                (
+                    "deadline_extended_days",
+                    models.PositiveSmallIntegerField(
+                        default=0, editable=False, verbose_name="days of extension"
+                    ),
+                ),
+                (
+                    "deadline_extensions",
+                    models.PositiveSmallIntegerField(
+                        default=0, editable=False, verbose_name="extensions"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("received_on", models.DateField(verbose_name="received on")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("registered", "Registered"),
+                            ("accepted", "Accepted"),
+                            ("escalated", "Escalated to the township"),
+                            ("resolved", "Resolved"),
+                            ("closed", "Closed"),
+                            ("rejected", "Rejected"),
+                        ],
+                        default="registered",
+                        max_length=20,
+                        verbose_name="state",
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[("village", "Village"), ("township", "Township")],
+                        default="village",
+                        max_length=10,
+                        verbose_name="level",
+                    ),
+                ),
+                ("resolution", models.TextField(blank=True, verbose_name="resolution")),
+                (
+                    "satisfaction",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[(1, "1"), (2, "2"), (3, "3"), (4, "4"), (5, "5")],
+                        null=True,
+                        verbose_name="satisfaction",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="region",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['pk'],
-                'abstract': False,
-                'indexes': [models.Index(fields=['deadline_status', 'due_on'], name='kitdomain_case_deadline'), models.Index(fields=['sweep_on'], name='kitdomain_case_sweep')],
+                "ordering": ["pk"],
+                "abstract": False,
+                "indexes": [
+                    models.Index(
+                        fields=["deadline_status", "due_on"], name="kitdomain_case_deadline"
+                    ),
+                    models.Index(fields=["sweep_on"], name="kitdomain_case_sweep"),
+                ],
             },
         ),
     ]

@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cunzhi.core.models import RegionalModel
 from cunzhi.core.workflow import DeadlineFields
 
 
 class CaseState(models.TextChoices):
-    REGISTERED = "registered", _("Registered")
+    REGISTERED = "registered", pgettext_lazy("case state", "Registered")
     ACCEPTED = "accepted", _("Accepted")
     ESCALATED = "escalated", _("Escalated to the township")
     RESOLVED = "resolved", _("Resolved")

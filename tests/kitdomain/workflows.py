@@ -27,7 +27,8 @@ CASE_WORKFLOW = register(
         model=Case,
         states=S,
         transitions=[
-            Transition("accept", _("Accept"), (S.REGISTERED, S.ESCALATED), S.ACCEPTED, comment=True),
+            Transition("accept", _("Accept"), (S.REGISTERED, S.ESCALATED), S.ACCEPTED,
+                       comment=True),
             Transition("reject", _("Reject"), (S.REGISTERED,), S.REJECTED, reason=True,
                        backwards=True),
             Transition("escalate", _("Escalate to the township"), (S.REGISTERED,), S.ESCALATED,

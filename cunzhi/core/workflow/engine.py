@@ -49,7 +49,7 @@ SYSTEM = SystemActor()
 
 
 def check_in_scope(actor: Any, obj: models.Model, permission: str) -> None:
-    """``DoesNotExist`` when ``actor`` cannot see ``obj``; PermissionDenied when they may not act."""
+    """``DoesNotExist`` if ``actor`` cannot see ``obj``; PermissionDenied if they may not act."""
     region_code = obj.region_code  # type: ignore[attr-defined]
     try:
         require_permission(actor, permission, region_code)
@@ -57,7 +57,8 @@ def check_in_scope(actor: Any, obj: models.Model, permission: str) -> None:
         try:
             require_permission(actor, permission_name(type(obj), "view"), region_code)
         except PermissionDenied:
-            raise type(obj).DoesNotExist("No such record.") from None  # type: ignore[attr-defined]
+            not_found: Any = type(obj).DoesNotExist  # type: ignore[attr-defined]
+            raise not_found("No such record.") from None
         raise
 
 

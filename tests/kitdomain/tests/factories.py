@@ -12,7 +12,10 @@ from tests.kitdomain.services import case_create
 D = datetime.date
 
 
-def make_case(county: County, *, received_on: D = D(2025, 9, 29), **extra: Any) -> Case:
+MONDAY_BEFORE_NATIONAL_DAY = D(2025, 9, 29)
+
+
+def make_case(county: County, *, received_on: D = MONDAY_BEFORE_NATIONAL_DAY, **extra: Any) -> Case:
     return case_create(
         actor=county.admin,
         region=extra.pop("region", county.village),

@@ -15,7 +15,8 @@ from cunzhi.core.workflow.declare import Deadline, Transition, Workflow, all_wor
 
 
 def initial_state(workflow: Workflow) -> str:
-    return str(workflow.model._meta.get_field(workflow.field).default)
+    field: Any = workflow.model._meta.get_field(workflow.field)
+    return str(field.default)
 
 
 def _requires(step: Transition) -> str:

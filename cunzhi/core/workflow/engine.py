@@ -114,7 +114,7 @@ def take(
         cleaned = form.cleaned_data
         refused = step.guard(current, actor) if step.guard else None
         if refused:
-            raise ValidationError(refused, code="guard")
+            raise ValidationError(str(refused), code="guard")
         fields = editable_fields(current)
         before = audit.snapshot(current, fields)
         for field_name in step.fields:

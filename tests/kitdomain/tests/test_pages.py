@@ -118,3 +118,21 @@ def test_the_panel_reads_in_chinese(county: County, people: ThreePeople) -> None
     html = people.clients()["in_scope"].get(case.get_absolute_url()).content.decode()
     assert "已登记" in html and "2025-10-13 到期" in html and "已逾期" in html
     assert ">上报乡镇</summary>" in html and "理由" in html
+
+
+def test_the_panel_forms_carry_their_csrf_token(county: County, people: ThreePeople) -> None:
+    import re
+
+    case = make_case(county)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(people.in_scope)
+    html = client.get(case.get_absolute_url()).content.decode()
+    panel = html.split("workflow-panel", 1)[1]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', panel)
+    assert token is not None
+    assert client.post(_url(case, "accept"), {"expected_version": 1}).status_code == 403
+    answer = client.post(
+        _url(case, "accept"), {"expected_version": 1, "csrfmiddlewaretoken": token.group(1)}
+    )
+    assert answer.status_code == 302
+    assert _state(case) == (CaseState.ACCEPTED, 2)

@@ -7,7 +7,8 @@
 * ``POST {prefix}/{id}/transitions/{name}``: take one, with the version the caller started from
   (``If-Match: "3"`` or ``"expected_version": 3``) and what the step requires, as JSON or, for a
   step that takes a file, as multipart form data. The answer is the same as the GET's, with the
-  new version in ``ETag``.
+  new version in ``ETag``;
+* ``POST {prefix}/{id}/deadline/extension``: ``{"days", "reason"}`` and the version, the same way.
 
 Refusals use the one error format: 404 out of scope or for an unknown step, 403 for a step the
 caller may not take, 409 (412 with If-Match) for a stale version, 422 naming the field for a
@@ -25,11 +26,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
-from cunzhi.core.api import ALL_FIELDS, WRITE_ERRORS, ErrorOut, actor
+from cunzhi.core.api import ALL_FIELDS, WRITE_ERRORS, ErrorOut, InputSchema, actor
 from cunzhi.core.scoping import get_in_scope
 from cunzhi.core.workflow import forms as step_forms
+from cunzhi.core.workflow.deadlines import can_extend, deadline_extend
 from cunzhi.core.workflow.declare import Transition, Workflow, workflow_for
 from cunzhi.core.workflow.engine import transition_options
 from cunzhi.core.workflow.views import deadline_context
@@ -68,6 +70,7 @@ class TransitionsOut(Schema):
     deadline_status_label: str | None = None
     transitions: list[StepOut]
     blocked: list[BlockedOut]
+    extendable: bool = False
 
 
 def _kind(field: Any) -> str:
@@ -129,7 +132,14 @@ def transitions_payload(user: Any, obj: models.Model) -> dict[str, Any]:
             for o in options
             if o.blocked is not None
         ],
+        "extendable": can_extend(user, obj),
     }
+
+
+class ExtensionIn(InputSchema):
+    expected_version: int | None = Field(None, ge=1)
+    days: int = Field(..., ge=1, le=366)
+    reason: str = Field(..., max_length=step_forms.REASON_MAX)
 
 
 def _version_from(request: HttpRequest, body: dict[str, Any]) -> int:
@@ -239,3 +249,22 @@ def add_transition_routes(
         )
         response["ETag"] = f'"{taken.version}"'
         return transitions_payload(user, taken)
+
+    @router.post(
+        f"{prefix}/{{int:id}}/deadline/extension",
+        response={200: TransitionsOut, 409: ErrorOut, 412: ErrorOut, **WRITE_ERRORS},
+        operation_id=f"{name_prefix}_deadline_extend",
+        summary="Extend the running deadline with a reason",
+    )
+    def extension(
+        request: HttpRequest, id: int, payload: ExtensionIn, response: HttpResponse
+    ) -> dict[str, Any]:
+        user = actor(request)
+        obj = get_in_scope(model._default_manager.all(), user, "change", pk=id)
+        body = {"expected_version": payload.expected_version}
+        version = _version_from(request, body)
+        extended = deadline_extend(
+            actor=user, obj=obj, days=payload.days, reason=payload.reason, expected_version=version
+        )
+        response["ETag"] = f'"{extended.version}"'
+        return transitions_payload(user, extended)

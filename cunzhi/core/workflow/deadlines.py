@@ -125,6 +125,27 @@ def _start_date(obj: Any, deadline: Deadline, today: datetime.date) -> datetime.
     return start  # type: ignore[no-any-return]
 
 
+def can_extend(user: Any, obj: Any) -> bool:
+    """May ``user`` extend the running deadline of ``obj`` now (a rule allows one, unused)?"""
+    from django.core.exceptions import PermissionDenied
+
+    from cunzhi.core.writes import require_permission
+
+    if not hasattr(obj, "deadline_status") or obj.deadline_status not in RUNNING:
+        return False
+    workflow = workflow_for(obj)
+    deadline = workflow.deadlines.get(workflow.state_of(obj))
+    if deadline is None or deadline.extension_cap is None:
+        return False
+    if deadline.max_extensions is not None and obj.deadline_extensions >= deadline.max_extensions:
+        return False
+    try:
+        require_permission(user, workflow.default_permission, obj.region_code)
+    except PermissionDenied:
+        return False
+    return True
+
+
 def deadline_extend(
     *,
     actor: Any,

@@ -55,6 +55,15 @@ def _build(workflow: Workflow, step: Transition) -> type[forms.Form]:
     return type(f"{step.name.title()}TransitionForm", (base,), attrs)
 
 
+class ExtensionForm(forms.Form):
+    """Extending a running deadline (``deadlines.deadline_extend``)."""
+
+    days = forms.IntegerField(label=_("Days to add"), min_value=1, max_value=366)
+    reason = forms.CharField(
+        label=_("Reason"), max_length=REASON_MAX, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
 def initial_for(workflow: Workflow, step: Transition, obj: models.Model) -> dict[str, Any]:
     """What the page's form shows before the person types: the record's current values."""
     return {name: getattr(obj, name) for name in step.fields}

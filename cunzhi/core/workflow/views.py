@@ -22,21 +22,27 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from cunzhi.core.forms import submit
 from cunzhi.core.scoping import get_in_scope
 from cunzhi.core.workflow import forms as step_forms
-from cunzhi.core.workflow.deadlines import status_on
+from cunzhi.core.workflow.deadlines import can_extend, deadline_extend, status_on
 from cunzhi.core.workflow.declare import Transition, Workflow, workflow_for
 from cunzhi.core.workflow.engine import transition_options
 from cunzhi.core.workflow.fields import RUNNING, DeadlineStatus
 from cunzhi.core.writes import EditConflict, require_permission
 
 PANEL_TEMPLATE = "core/workflow/panel.html"
+EXTENSION = "extension"  # the extension form's prefix, beside the steps' names
 
 
 def url_name(workflow: Workflow) -> str:
     return f"{workflow.model._meta.app_label}:{workflow.model._meta.model_name}_transition"
+
+
+def extension_url_name(workflow: Workflow) -> str:
+    return f"{workflow.model._meta.app_label}:{workflow.model._meta.model_name}_extension"
 
 
 def step_url(workflow: Workflow, obj: models.Model, step: Transition) -> str:
@@ -80,8 +86,17 @@ def panel_context(
                 "multipart": bool(step.attachment),
             }
         )
+    extension = None
+    if can_extend(request.user, obj):
+        failed_extension = failed[1] if failed and failed[0] == EXTENSION else None
+        extension = {
+            "form": failed_extension or step_forms.ExtensionForm(prefix=EXTENSION),
+            "url": reverse(extension_url_name(workflow), args=[obj.pk]),
+            "open": failed_extension is not None,
+        }
     return {
         "obj": obj,
+        "extension": extension,
         "panel_id": f"workflow-{workflow.model._meta.model_name}-{obj.pk}",
         "state_label": workflow.state_label(workflow.state_of(obj)),
         "options": options,
@@ -164,26 +179,92 @@ def _step_page(
     status: int = 200,
 ) -> HttpResponse:
     workflow = workflow_for(obj)
+    return form_page(
+        request,
+        obj,
+        title=step.label,
+        form=form,
+        url=step_url(workflow, obj, step),
+        multipart=bool(step.attachment),
+        status=status,
+    )
+
+
+def form_page(
+    request: HttpRequest,
+    obj: models.Model,
+    *,
+    title: Any,
+    form: forms.Form,
+    url: str,
+    multipart: bool = False,
+    status: int = 200,
+) -> HttpResponse:
+    """One form on a page of its own: the door without script, and where refusals are shown."""
+    workflow = workflow_for(obj)
     context = {
         "obj": obj,
-        "step": step,
+        "title": title,
         "form": form,
-        "url": step_url(workflow, obj, step),
+        "url": url,
         "state_label": workflow.state_label(workflow.state_of(obj)),
-        "multipart": bool(step.attachment),
+        "multipart": multipart,
         **deadline_context(obj),
     }
     return render(request, "core/workflow/transition.html", context, status=status)
 
 
+def extension_view(model: type[models.Model]) -> Callable[..., HttpResponse]:
+    """A view that extends the running deadline of a ``model`` record with a reason (POST)."""
+
+    @login_required
+    @require_POST
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        obj = get_in_scope(model._default_manager.all(), request.user, "view", pk=pk)
+        workflow = workflow_for(model)
+        require_permission(request.user, workflow.default_permission, obj.region_code)  # type: ignore[attr-defined]
+        form = step_forms.ExtensionForm(request.POST, prefix=EXTENSION)
+        version = _int_or_none(request.POST.get("expected_version"))
+        extended = submit(
+            form,
+            lambda cleaned: deadline_extend(
+                actor=request.user, obj=obj, expected_version=version, **cleaned
+            ),
+        )
+        if extended is None:
+            if _htmx(request):
+                context = panel_context(request, obj, failed=(EXTENSION, form))
+                return render(request, PANEL_TEMPLATE, context)
+            url = reverse(extension_url_name(workflow), args=[obj.pk])
+            title = _("Extend the time limit")
+            return form_page(request, obj, title=title, form=form, url=url, status=422)
+        messages.success(
+            request, _("The time limit now ends on %(date)s.") % {"date": extended.due_on}
+        )
+        if _htmx(request):
+            return render(request, PANEL_TEMPLATE, panel_context(request, extended))
+        return redirect(extended.get_absolute_url())
+
+    return view
+
+
+def _htmx(request: HttpRequest) -> bool:
+    return bool(getattr(request, "htmx", False))
+
+
 def transition_urls(
     model: type[models.Model], service: Callable[..., Any], *, entity_arg: str | None = None
 ) -> list[URLPattern]:
-    """The URL of every step of ``model``'s workflow, for the domain's ``urlpatterns``."""
+    """The URLs of ``model``'s steps and of its deadline's extension, for ``urlpatterns``."""
     return [
         path(
             f"{model._meta.model_name}s/<int:pk>/transitions/<slug:name>/",
             transition_view(model, service, entity_arg=entity_arg),
             name=f"{model._meta.model_name}_transition",
-        )
+        ),
+        path(
+            f"{model._meta.model_name}s/<int:pk>/deadline/extension/",
+            extension_view(model),
+            name=f"{model._meta.model_name}_extension",
+        ),
     ]

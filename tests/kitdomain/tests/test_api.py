@@ -123,3 +123,23 @@ def test_a_step_the_state_does_not_allow_or_an_unknown_one(
         f"/kitapi/v1/cases/{case.pk}/transitions/accept", "{", content_type="application/json"
     )
     assert bad.status_code == 422
+
+
+def test_the_time_limit_is_extended_through_the_api(county: County, people: ThreePeople) -> None:
+    case = make_case(county)
+    clients = people.clients()
+    assert _take(clients["in_scope"], case, "accept", {"expected_version": 1}).status_code == 200
+    assert _list(clients["in_scope"], case).json()["extendable"] is True
+    url = f"/kitapi/v1/cases/{case.pk}/deadline/extension"
+    body = json.dumps({"expected_version": 2, "days": 30, "reason": "需现场核实"})
+    outsider = clients["outsider"].post(url, body, content_type="application/json")
+    reader = clients["read_only"].post(url, body, content_type="application/json")
+    assert (outsider.status_code, reader.status_code) == (404, 403)
+    over = json.dumps({"expected_version": 2, "days": 31, "reason": "x"})
+    refused = clients["in_scope"].post(url, over, content_type="application/json")
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "days"
+    answer = clients["in_scope"].post(url, body, content_type="application/json")
+    assert answer.status_code == 200 and answer["ETag"] == '"3"'
+    assert answer.json()["extendable"] is False
+    stale = clients["in_scope"].post(url, body, content_type="application/json")
+    assert stale.status_code == 409

@@ -136,3 +136,25 @@ def test_the_panel_forms_carry_their_csrf_token(county: County, people: ThreePeo
     )
     assert answer.status_code == 302
     assert _state(case) == (CaseState.ACCEPTED, 2)
+
+
+def test_the_time_limit_is_extended_from_the_page_once(
+    county: County, people: ThreePeople, english: None
+) -> None:
+    case = make_case(county)
+    clients = people.clients()
+    assert _post(clients["in_scope"], case, "accept", 1) == 302
+    url = reverse("kitdomain:case_extension", args=[case.pk])
+    html = clients["in_scope"].get(case.get_absolute_url()).content.decode()
+    assert "Extend the time limit" in html and 'name="extension-days"' in html
+    data = {"expected_version": 2, "extension-days": 10, "extension-reason": "需现场核实"}
+    assert clients["outsider"].post(url, data).status_code == 404
+    assert clients["read_only"].post(url, data).status_code == 403
+    before = Case.objects.get(pk=case.pk).due_on
+    assert clients["in_scope"].post(url, data).status_code == 302
+    stored = Case.objects.get(pk=case.pk)
+    assert (stored.due_on - before).days == 10 and stored.version == 3
+    again = clients["in_scope"].post(url, {**data, "expected_version": 3})
+    assert again.status_code == 422 and "1 time(s) only" in again.content.decode()
+    html = clients["in_scope"].get(case.get_absolute_url()).content.decode()
+    assert "Extend the time limit" not in html

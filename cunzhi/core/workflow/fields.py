@@ -55,11 +55,10 @@ class DeadlineFields(models.Model):
 
     class Meta:
         abstract = True
+        # Unnamed: Django names them per model within the 30 characters an index name may have.
         indexes = [
-            models.Index(
-                fields=["deadline_status", "due_on"], name="%(app_label)s_%(class)s_deadline"
-            ),
-            models.Index(fields=["sweep_on"], name="%(app_label)s_%(class)s_sweep"),
+            models.Index(fields=["deadline_status", "due_on"]),
+            models.Index(fields=["sweep_on"]),
         ]
 
 

@@ -143,3 +143,13 @@ def test_the_time_limit_is_extended_through_the_api(county: County, people: Thre
     assert answer.json()["extendable"] is False
     stale = clients["in_scope"].post(url, body, content_type="application/json")
     assert stale.status_code == 409
+
+
+def test_the_openapi_description_has_the_workflow_endpoints(people: ThreePeople) -> None:
+    schema = people.clients()["in_scope"].get("/kitapi/v1/openapi.json").json()
+    paths = schema["paths"]
+    assert "get" in paths["/kitapi/v1/cases/{id}/transitions"]
+    take = paths["/kitapi/v1/cases/{id}/transitions/{name}"]["post"]
+    assert set(take["requestBody"]["content"]) == {"application/json", "multipart/form-data"}
+    assert {"409", "412", "422", "404", "403"} <= set(take["responses"])
+    assert "post" in paths["/kitapi/v1/cases/{id}/deadline/extension"]

@@ -263,7 +263,7 @@ def add_transition_routes(
         obj = get_in_scope(model._default_manager.all(), user, "change", pk=id)
         body = {"expected_version": payload.expected_version}
         version = _version_from(request, body)
-        extended = deadline_extend(
+        extended: Any = deadline_extend(
             actor=user, obj=obj, days=payload.days, reason=payload.reason, expected_version=version
         )
         response["ETag"] = f'"{extended.version}"'

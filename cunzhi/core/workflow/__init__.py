@@ -1,9 +1,9 @@
 """Workflows, deadlines and the scheduled sweep (DESIGN rule 6), shared by every domain.
 
-Written here rather than taken from django-fsm-2 or django-viewflow: both change the state in a
-model method and leave saving, the version check, the scope check and the audit to the caller,
-which is exactly what DESIGN rule 3 puts in one service call; the small core below does those
-steps once (engine.take) and reads one declaration for pages, API, sweep and diagrams.
+Not django-fsm-2/viewflow: they set state in a model method; save, version, scope, audit: caller.
+
+The small core below does those steps once (``engine.take``) and reads one declaration for the
+pages, the API, the sweep and the diagrams; no dependency is added.
 
 A domain writes (see docs/architecture.md, "Workflows and deadlines"):
 

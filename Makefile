@@ -9,7 +9,7 @@ export UV_PYTHON := $(PYTHON)
 # Every manage.py call reads the key make setup wrote, unless the environment brings its own.
 MANAGE = SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}" $(VENV)/python manage.py
 
-.PHONY: setup run serve test test-postgres bench lint check ci clean messages messages-update
+.PHONY: setup run serve test test-postgres bench lint check ci clean messages messages-update diagrams
 
 setup: $(VENV)/.synced node_modules/.installed var/secret_key messages ## install Python and npm packages, compile translations
 
@@ -68,6 +68,9 @@ lint: setup
 check: setup
 	$(MANAGE) check
 	$(MANAGE) makemigrations --check --dry-run
+
+diagrams: setup ## write docs/workflows.md from the declared workflows (the test-only example too)
+	CUNZHI_TEST_APPS=1 $(MANAGE) workflow_diagrams
 
 ci: lint check test
 

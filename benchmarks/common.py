@@ -103,6 +103,8 @@ def prepare() -> Environment:
         "DEBUG": "0",
         "CUNZHI_VAR_DIR": str(var_dir),
         "LOG_LEVEL": "WARNING",
+        # The test-only domain (tests/kitdomain) is what bench_workflow measures the workflow on.
+        "CUNZHI_TEST_APPS": "1",
     }
     url = os.environ.get("DATABASE_URL", "")
     admin_url = ""

@@ -63,6 +63,10 @@ INSTALLED_APPS = [
     "cunzhi.audit",
     "cunzhi.registry",
 ]
+# The test-only domain that proves the shared workflow mechanism (tests/kitdomain); pytest and
+# the benchmarks set this, a deployment never does.
+if env_bool("CUNZHI_TEST_APPS", False):
+    INSTALLED_APPS.append("tests.kitdomain")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -186,6 +190,8 @@ ATTACHMENT_MAX_PIXELS = 60_000_000
 
 # Background jobs on the database: nothing extra to install (DESIGN rule 9).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# How often the worker sweeps deadlines (reminders, overdue marks, escalations).
+DEADLINE_SWEEP_MINUTES = int(os.environ.get("DEADLINE_SWEEP_MINUTES", "60"))
 
 LOGGING = {
     "version": 1,

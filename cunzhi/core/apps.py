@@ -17,6 +17,20 @@ def seed_policy_defaults(sender: AppConfig, *, using: str, **kwargs: Any) -> Non
     sync_policy_defaults(using=using, model=model)
 
 
+def schedule_deadline_sweep(sender: AppConfig, *, using: str, **kwargs: Any) -> None:
+    """After ``migrate``, make sure the worker has a deadline sweep waiting (core.workflow.sweep).
+
+    ``make run`` migrates before it starts the worker, so every start has the chain of sweeps.
+    """
+    from django.db import connections
+
+    from cunzhi.core.workflow.sweep import schedule
+
+    if "django_tasks_database_dbtaskresult" not in connections[using].introspection.table_names():
+        return  # migrated back to before the task table existed
+    schedule()
+
+
 class CoreConfig(AppConfig):
     name = "cunzhi.core"
 
@@ -25,6 +39,7 @@ class CoreConfig(AppConfig):
         from cunzhi.core import calendar  # noqa: F401
 
         post_migrate.connect(seed_policy_defaults, sender=self)
+        post_migrate.connect(schedule_deadline_sweep, sender=self)
         # Each app's attention.py registers what needs a person's attention (core.attention).
         from cunzhi.core import attention
 

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cunzhi.accounts.models import Role, SendingUnit
+from cunzhi.core.forms import VersionedForm
 from cunzhi.regions.models import Region
 
 
@@ -44,7 +45,7 @@ class UserCreateForm(PostAssignForm):
     field_order = ["username", "full_name", "phone", "password", "role", "region", "sending_unit"]
 
 
-class PostEndForm(forms.Form):
+class PostEndForm(VersionedForm, forms.Form):
     ends_on = forms.DateField(label=_("Ends on"), widget=forms.DateInput(attrs={"type": "date"}))
 
 

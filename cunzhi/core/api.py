@@ -11,7 +11,7 @@ needs one parser for all of them.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -27,10 +27,13 @@ from pydantic import ConfigDict, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 from cunzhi.accounts.services import api_token_authenticate
+from cunzhi.core.versions import stored_version
 from cunzhi.core.writes import EditConflict
 
 if TYPE_CHECKING:
     from cunzhi.accounts.models import User
+
+R = TypeVar("R", bound=models.Model)
 
 ALL_FIELDS = NON_FIELD_ERRORS  # "__all__": an error about the request as a whole
 
@@ -50,9 +53,22 @@ class ErrorOut(Schema):
     errors: list[ErrorItem] = []
 
 
+class ConflictOut(ErrorOut):
+    """409 or 412: the record changed since the version the edit named."""
+
+    current_version: int
+
+
 # For the OpenAPI description of each operation; the handlers below produce these bodies.
 READ_ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 WRITE_ERRORS: dict[int, type[Schema]] = {**READ_ERRORS, 403: ErrorOut}
+# An edit of a stored record: it names its version (If-Match or "version"), see edit_of().
+EDIT_ERRORS: dict[int, type[Schema]] = {
+    **WRITE_ERRORS,
+    409: ConflictOut,
+    412: ConflictOut,
+    428: ErrorOut,
+}
 
 
 class InputSchema(Schema):
@@ -88,6 +104,61 @@ class PatchSchema(InputSchema):
         if value is None and info.field_name not in cls.nullable:
             raise PydanticCustomError("null", _("This field cannot be null."))
         return value
+
+
+class VersionedPatch(PatchSchema):
+    """A PATCH or PUT body of a stored record: the fields, and the version the client edited.
+
+    The version may come in the ``If-Match`` header instead (the ETag of the GET); see edit_of().
+    """
+
+    version: int | None = Field(
+        None,
+        ge=0,
+        le=2**31 - 1,
+        description='The version you edited (from GET). Or send it as If-Match: "<version>".',
+    )
+
+
+def _if_match_version(header: str) -> int:
+    """``"3"`` (or ``W/"3"``) -> 3: the ETag this API gave is the quoted version."""
+    tag = header.strip().removeprefix("W/").strip('"')
+    if not tag.isdigit() or len(tag) > 10:
+        raise HttpError(428, _('If-Match must be the ETag of the version you edited, e.g. "3".'))
+    return int(tag)
+
+
+def edit_of(request: HttpRequest, payload: Schema) -> tuple[dict[str, Any], int]:
+    """The fields a PATCH or PUT changes, and the version it edited.
+
+    The version comes from ``If-Match`` or the body's ``version``; an edit that names neither is
+    refused with 428 Precondition Required, so no client can write over a change it never saw by
+    leaving the version out. A stale version is refused by the service (409, or 412 with
+    If-Match; see install_error_handlers).
+    """
+    changes = payload.model_dump(exclude_unset=True)
+    body_version = changes.pop("version", None)
+    header = request.headers.get("If-Match")
+    if header:
+        version = _if_match_version(header)
+        if body_version is not None and body_version != version:
+            raise HttpError(428, _("If-Match and the body's version name different versions."))
+        return changes, version
+    if body_version is None:
+        raise HttpError(
+            428,
+            _(
+                'Name the version you edited: send If-Match: "<version>" (the ETag of the GET) '
+                'or "version" in the body.'
+            ),
+        )
+    return changes, int(body_version)
+
+
+def with_etag(response: HttpResponse, record: R) -> R:
+    """Tag the answer with the record's version (``ETag: "3"``) and return the record."""
+    response["ETag"] = f'"{stored_version(record)}"'
+    return record
 
 
 class BearerToken(HttpBearer):

@@ -6,6 +6,7 @@ spelling the same five steps again. Call them inside the service's ``transaction
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -96,6 +97,7 @@ def update_audited(
     changes: dict[str, Any],
     expected_version: int | None,
     action: str | None = None,
+    prepare: Callable[[M], None] | None = None,
 ) -> M:
     """Apply ``changes`` to the stored record, validate, save and record what changed.
 
@@ -103,6 +105,10 @@ def update_audited(
     ``obj``: a bound ModelForm has already written the user's input onto its instance, and a
     diff against that instance is empty, so the change would go untraced. The returned object is
     the saved record; ``obj`` is brought up to date with it too.
+
+    ``prepare``, if given, runs on the stored record with the changes applied, before
+    ``full_clean``: a service derives fields there (search keys from a name) and checks rules
+    across fields or records, raising ValidationError to refuse.
     """
     require_permission(actor, permission_name(type(obj), "change"), obj.region_code)  # type: ignore[attr-defined]
     allowed = {f.name for f in obj._meta.concrete_fields if f.editable} - {"region"}
@@ -116,6 +122,8 @@ def update_audited(
     before = audit.snapshot(current, fields)
     for name, value in changes.items():
         setattr(current, name, value)
+    if prepare is not None:
+        prepare(current)
     current.full_clean()
     changed = audit.diff(before, audit.snapshot(current, fields))
     if changed or current._state.adding:  # an edit that changes nothing is not a new version

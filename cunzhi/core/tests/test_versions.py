@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import threading
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from cunzhi.accounts.models import Role
+from cunzhi.audit.models import Event
 from cunzhi.core.testing import County, ThreePeople, make_user
 from cunzhi.regions.models import Contact, VillageProfile
 from cunzhi.regions.services import contact_create, contact_update
@@ -194,3 +197,38 @@ def test_of_many_patches_naming_the_same_version_exactly_one_applies(
     assert answers == [200] + [412] * 7
     stored = Contact.objects.get(pk=contact.pk)
     assert (stored.notes, stored.version) == ("第0次", 2)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_of_concurrent_patches_naming_the_same_version_exactly_one_applies(
+    county: County, people: ThreePeople
+) -> None:
+    """Threads against the test client, each on its own connection (PostgreSQL's row lock)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite runs one writer at a time; the sequential test above covers it")
+    contact = _contact(county)
+    url = f"/api/v1/contacts/{contact.pk}"
+    clients = [_signed_in(people.in_scope) for _ in range(8)]
+    start = threading.Barrier(len(clients))
+    answers: list[int] = []
+
+    def edit(client: Client, n: int) -> None:
+        try:
+            start.wait()
+            answers.append(_patch(client, url, {"notes": f"第{n}次", "version": 1}).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=edit, args=(c, n)) for n, c in enumerate(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(answers) == [200] + [409] * 7
+    stored = Contact.objects.get(pk=contact.pk)
+    assert stored.version == 2
+    assert (
+        Event.objects.filter(object_id=str(contact.pk), action="regions.contact.update").count()
+        == 1
+    )

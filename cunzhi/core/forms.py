@@ -7,10 +7,12 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from cunzhi.core.versions import ChangesSince, changes_since
+from cunzhi.audit import services as audit
+from cunzhi.core.versions import ChangesSince, changes_since, values_seen
 from cunzhi.core.writes import EditConflict
 
 VERSION_FIELD = "version"
@@ -83,12 +85,40 @@ class VersionedForm(forms.BaseForm):
             )
 
     def show_conflict(self, conflict: EditConflict) -> None:
+        """Refuse, list what changed meanwhile, and make saving again lose nothing.
+
+        A field the person changed keeps what they typed. A field they left as they found it,
+        which someone else changed meanwhile, now shows the stored value: saving again must not
+        put back the value the other editor replaced.
+        """
         self.edit_conflict = changes_since(conflict.current, conflict.expected_version)
         self.add_error(None, conflict.messages[0])
         # The bound form renders its data: the hidden field must carry the version now seen.
         data = self.data.copy() if isinstance(self.data, QueryDict) else dict(self.data)
         data[self.add_prefix(VERSION_FIELD)] = str(self.edit_conflict.current_version)
+        typed = getattr(self, "cleaned_data", {})
+        for attname, value_seen in values_seen(self.edit_conflict).items():
+            name = self._field_for(attname)
+            if name is None or name not in typed or _as_stored(typed[name]) != value_seen:
+                continue  # not on this form, or the person changed it: theirs to apply
+            stored = getattr(conflict.current, attname)
+            data[self.add_prefix(name)] = "" if stored is None else str(stored)
         self.data = data
+
+    def _field_for(self, attname: str) -> str | None:
+        """The form field of a model attribute: ``group_id`` is the ``group`` choice."""
+        if attname in self.fields:
+            return attname
+        if attname.endswith("_id") and attname[:-3] in self.fields:
+            return attname[:-3]
+        return None
+
+
+def _as_stored(value: Any) -> Any:
+    """A cleaned form value as the trace keeps it (a record by its key, dates as text)."""
+    if isinstance(value, models.Model):
+        return value.pk
+    return audit.normalise(value)
 
 
 def submit(form: forms.BaseForm, save: Callable[[dict[str, Any]], Any]) -> Any | None:

@@ -23,9 +23,11 @@ from cunzhi.core.privacy import masked
 
 @dataclass(frozen=True)
 class FieldChange:
+    name: str  # the attribute, as the trace names it ("group_id")
     label: str
     before: str
     after: str
+    stored_before: Any  # the value as the trace keeps it, to compare with a form's input
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,15 @@ class ChangesSince:
     # Set when some versions came from operations whose events carry no field diff (a household
     # split, a merge): the record's history page lists them.
     history_url: str | None = None
+
+
+def values_seen(changes: ChangesSince) -> dict[str, Any]:
+    """{attribute: its value at the editor's version} for every field changed since then."""
+    seen: dict[str, Any] = {}
+    for save in changes.saves:
+        for change in save.fields:
+            seen.setdefault(change.name, change.stored_before)
+    return seen
 
 
 def stored_version(record: models.Model) -> int:
@@ -101,9 +112,11 @@ def changes_since(record: models.Model, version: int) -> ChangesSince:
                 occurred_at=event.occurred_at,
                 fields=[
                     FieldChange(
+                        name=name,
                         label=str(fields[name].verbose_name) if name in fields else name,
                         before=_readable(fields.get(name), name, old),
                         after=_readable(fields.get(name), name, new),
+                        stored_before=old,
                     )
                     for name, (old, new) in changes.items()
                 ],

@@ -75,12 +75,27 @@ def test_a_stale_page_edit_shows_what_changed_keeps_the_input_and_saves_on_the_s
     stored = Contact.objects.get(pk=contact.pk)
     assert (stored.position, stored.notes, stored.version) == ("村医", "", 2)
 
-    # Saving again applies my values deliberately (the position I saw comes back as I typed it).
+    # The position I left alone now shows theirs, so saving again loses neither change.
     form = refused.context["form"]
+    assert form["position"].value() == "村医"
     again = mine.post(url, {name: form[name].value() or "" for name in form.fields})
     assert again.status_code == 302
     stored = Contact.objects.get(pk=contact.pk)
-    assert (stored.notes, stored.version) == ("周三坐诊", 3)
+    assert (stored.position, stored.notes, stored.version) == ("村医", "周三坐诊", 3)
+
+
+def test_a_field_both_people_changed_keeps_mine_and_saving_again_applies_it(
+    county: County, people: ThreePeople, english: None
+) -> None:
+    contact = _contact(county)
+    contact_update(actor=county.admin, contact=contact, expected_version=1, phone="13911112222")
+    url = reverse("regions:contact_edit", args=[contact.pk])
+    mine = _signed_in(people.in_scope)
+    refused = mine.post(url, _contact_form(contact, 1, phone="13933334444"))
+    form = refused.context["form"]
+    assert form["phone"].value() == "13933334444"
+    assert mine.post(url, {n: form[n].value() or "" for n in form.fields}).status_code == 302
+    assert Contact.objects.get(pk=contact.pk).phone == "13933334444"
 
 
 def test_the_conflict_shows_phone_numbers_masked(

@@ -106,8 +106,8 @@ class PatchSchema(InputSchema):
         return value
 
 
-class VersionedPatch(PatchSchema):
-    """A PATCH or PUT body of a stored record: the fields, and the version the client edited.
+class VersionedInput(InputSchema):
+    """The body of an edit of a stored record: its fields, and the version the client edited.
 
     The version may come in the ``If-Match`` header instead (the ETag of the GET); see edit_of().
     """
@@ -118,6 +118,10 @@ class VersionedPatch(PatchSchema):
         le=2**31 - 1,
         description='The version you edited (from GET). Or send it as If-Match: "<version>".',
     )
+
+
+class VersionedPatch(PatchSchema, VersionedInput):
+    """A PATCH body of a stored record: any subset of its fields, and the version edited."""
 
 
 def _if_match_version(header: str) -> int:
@@ -282,7 +286,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def edit_conflict(request: HttpRequest, exc: EditConflict) -> HttpResponse:
         # 412 when the client named its version in If-Match (RFC 9110), 409 when in the body.
         status = 412 if request.headers.get("If-Match") else 409
-        version = exc.current.version  # type: ignore[attr-defined]
+        version = exc.current_version
         response = error_response(api, request, status, exc.messages[0], current_version=version)
         response["ETag"] = f'"{version}"'
         return response

@@ -91,7 +91,9 @@ class VersionedForm(forms.BaseForm):
         which someone else changed meanwhile, now shows the stored value: saving again must not
         put back the value the other editor replaced.
         """
-        self.edit_conflict = changes_since(conflict.current, conflict.expected_version)
+        self.edit_conflict = changes_since(
+            conflict.current, conflict.expected_version, conflict.current_version
+        )
         self.add_error(None, conflict.messages[0])
         # The bound form renders its data: the hidden field must carry the version now seen.
         data = self.data.copy() if isinstance(self.data, QueryDict) else dict(self.data)

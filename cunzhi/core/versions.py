@@ -88,10 +88,23 @@ def _readable(f: models.Field[Any, Any] | None, name: str, value: Any) -> str:
     return str(masked(f.name if f is not None else name, value))
 
 
-def changes_since(record: models.Model, version: int) -> ChangesSince:
-    """The saves of ``record`` after ``version``, oldest first, in words a person reads."""
-    current_version = int(record.version)  # type: ignore[attr-defined]
+def changes_since(
+    record: models.Model, version: int, current_version: int | None = None
+) -> ChangesSince:
+    """The saves of ``record`` after ``version``, oldest first, in words a person reads.
+
+    ``current_version`` is given when the version spans several rows (a villager group's
+    leadership): the saves are then not this row's, and the history page tells the rest.
+    """
+    own = current_version is None or current_version == record.version  # type: ignore[attr-defined]
+    if current_version is None:
+        current_version = int(record.version)  # type: ignore[attr-defined]
     result = ChangesSince(your_version=version, current_version=current_version)
+    if not own:
+        result.history_url = reverse(
+            "audit:history", args=[record._meta.label_lower, str(record.pk)]
+        )
+        return result
     events = (
         Event.objects.filter(
             object_type=record._meta.label_lower,

@@ -59,9 +59,15 @@ class EditConflict(ValidationError):
     nothing of versions still shows the refusal instead of failing.
     """
 
-    def __init__(self, current: models.Model, expected_version: int) -> None:
+    def __init__(
+        self, current: models.Model, expected_version: int, current_version: int | None = None
+    ) -> None:
         self.current: Any = current
         self.expected_version = expected_version
+        # A version that spans several rows (a group's leadership) is not the row's own.
+        self.current_version: int = (
+            current.version if current_version is None else current_version  # type: ignore[attr-defined]
+        )
         super().__init__(
             _(
                 "Someone else saved this record after you opened it (your copy was version "
@@ -69,7 +75,7 @@ class EditConflict(ValidationError):
                 "change, then save again."
             ),
             code="stale",
-            params={"expected": expected_version, "current": current.version},  # type: ignore[attr-defined]
+            params={"expected": expected_version, "current": self.current_version},
         )
 
 

@@ -103,6 +103,7 @@ def _add_register(world: World) -> None:
         daughter=member(first, "daughter"),
         spouse=member(first, "spouse"),
         ten_group=ten_group_save(
+            expected_version=None,
             actor=admin,
             village=county.village,
             name="第一联户组",
@@ -315,7 +316,7 @@ REGISTRY_PAGE_DOORS: dict[str, str | Callable[[World], Door]] = {
         reverse("registry:ten_group_edit", args=[w.extra["ten_group"].pk]),
         form="form",
         data={"name": "上寨联户组"},
-        events={"registry.ten_group_update": {"name": "上寨联户组"}},
+        events={"registry.ten_group_update": {"changes": {"name": ["第一联户组", "上寨联户组"]}}},
     ),
     "registry:duplicates_merge": lambda w: Door(
         reverse("registry:duplicates_merge", args=[w.county.county.code]),
@@ -377,17 +378,18 @@ REGISTRY_API_DOORS: dict[str, str | Callable[[World], Door]] = {
     ),
     "PATCH /api/v1/residents/{resident_id}": lambda w: Door(
         _resident_api(w),
-        body={"health": "高血压"},
+        body={"health": "高血压", "version": w.extra["head"].version},
         events={"registry.resident_update": {"changes": {"health": ["", "高血压"]}}},
     ),
     "PUT /api/v1/residents/{resident_id}/tags": lambda w: Door(
         f"{_resident_api(w)}/tags",
-        body={"tags": ["veteran"]},
+        body={"tags": ["veteran"], "version": w.extra["head"].version},
         events={"registry.resident_set_tags": {"added": ["veteran"], "removed": []}},
     ),
     "POST /api/v1/residents/{resident_id}/status": lambda w: Door(
         f"{_resident_api(w, 'daughter')}/status",
         body={"status": "deceased", "since": "2026-01-03"},
+        headers={"If-Match": f'"{w.extra["daughter"].version}"'},
         events={
             "registry.resident_update": {
                 "changes": {

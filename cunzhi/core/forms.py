@@ -38,10 +38,11 @@ class VersionedForm(forms.BaseForm):
     Mix it in before ``forms.ModelForm`` or ``forms.Form``: ``class ContactForm(VersionedForm,
     forms.ModelForm)``. The version rides in a hidden field, from the model form's instance or the
     ``version=`` argument (none when the same form adds a record); ``submit`` hands it to the
-    service as ``expected_version``. When the service refuses a stale edit, the form keeps what
-    the person typed, says so, lists what changed meanwhile (``edit_conflict``, shown by
-    ``includes/edit_conflict.html``) and advances its hidden version to the stored one, so that
-    saving again deliberately applies the person's values over the change they have now seen.
+    service as ``expected_version``. When the service refuses a stale edit, the form says so,
+    lists what changed meanwhile (``edit_conflict``, shown by ``includes/edit_conflict.html``),
+    keeps what the person changed, shows the stored value where they changed nothing, and
+    advances its hidden version to the stored one: saving again deliberately applies their
+    changes, and nobody else's change is lost.
     """
 
     edit_conflict: ChangesSince | None = None

@@ -1,30 +1,20 @@
-"""Building registry test and demo data: valid ID numbers and households through the services."""
+"""Building registry test data: households through the services (ID numbers from identity)."""
 
 from __future__ import annotations
 
 import datetime
 from typing import TYPE_CHECKING, Any
 
-from stdnum.cn import ric
-
 from cunzhi.accounts.models import Role
-from cunzhi.core.testing import make_user
+from cunzhi.accounts.testing import make_user
 from cunzhi.regions.models import Region
+from cunzhi.registry.identity import make_id_number
 from cunzhi.registry.models import Household, Resident
 from cunzhi.registry.services import household_register
 
 if TYPE_CHECKING:
     from cunzhi.accounts.models import User
-    from cunzhi.core.testing import County
-
-
-def make_id_number(
-    birth: datetime.date, *, sequence: int = 1, male: bool = True, area: str = "530199"
-) -> str:
-    """A valid 18-character ID number: the sequence's last digit is odd for a man."""
-    seq = sequence * 2 + (1 if male else 0)
-    body = f"{area}{birth:%Y%m%d}{seq % 1000:03d}"
-    return body + ric.calc_check_digit(body + "0")  # stdnum ignores the last character
+    from cunzhi.accounts.testing import County
 
 
 def register_family(

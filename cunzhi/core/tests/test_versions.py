@@ -12,8 +12,8 @@ from django.test import Client
 from django.urls import reverse
 
 from cunzhi.accounts.models import Role
+from cunzhi.accounts.testing import County, ThreePeople, make_user
 from cunzhi.audit.models import Event
-from cunzhi.core.testing import County, ThreePeople, make_user
 from cunzhi.regions.models import Contact, VillageProfile
 from cunzhi.regions.services import contact_create, contact_update
 

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from cunzhi.accounts.models import Role
-from cunzhi.core.testing import County, ThreePeople, make_user
+from cunzhi.accounts.testing import County, ThreePeople, make_user
 from cunzhi.registry.models import Household, Resident
 from cunzhi.registry.testing import family, head_of
 

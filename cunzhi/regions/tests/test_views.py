@@ -318,8 +318,12 @@ def test_a_clan_facility_and_contact_edit_from_the_page_leave_old_and_new_values
     client = Client()
     client.force_login(people.in_scope)
     posts = [
-        ("regions:clan_edit", clan, {"surname": "杨", "households": "125", "share_percent": "30"}),
-        ("regions:facility_edit", facility, {"kind": "school", "name": "石板完小"}),
+        (
+            "regions:clan_edit",
+            clan,
+            {"surname": "杨", "households": "125", "share_percent": "30", "version": 1},
+        ),
+        ("regions:facility_edit", facility, {"kind": "school", "name": "石板完小", "version": 1}),
         (
             "regions:contact_edit",
             contact,
@@ -328,6 +332,7 @@ def test_a_clan_facility_and_contact_edit_from_the_page_leave_old_and_new_values
                 "organisation": "石板村委会",
                 "level": "village",
                 "phone": "13800000000",
+                "version": 1,
             },
         ),
     ]

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cunzhi.accounts.models import Role, SendingUnit
 from cunzhi.accounts.signin import is_locked_out, lockout_message
+from cunzhi.core.forms import VersionedForm
 from cunzhi.regions.models import Region
 
 
@@ -47,7 +48,7 @@ class UserCreateForm(PostAssignForm):
     field_order = ["username", "full_name", "phone", "password", "role", "region", "sending_unit"]
 
 
-class PostEndForm(forms.Form):
+class PostEndForm(VersionedForm, forms.Form):
     ends_on = forms.DateField(label=_("Ends on"), widget=forms.DateInput(attrs={"type": "date"}))
 
 

@@ -151,8 +151,8 @@ def person(request: HttpRequest, username: str) -> HttpResponse:
 @require_POST
 def post_finish(request: HttpRequest, pk: int) -> HttpResponse:
     post = get_object_or_404(Post.objects.for_user(request.user, "view"), pk=pk)
-    form = PostEndForm(request.POST)
-    if submit(form, lambda data: post_end(actor=request.user, post=post, ends_on=data["ends_on"])):
+    form = PostEndForm(request.POST, version=post.version)
+    if submit(form, lambda data: post_end(actor=request.user, post=post, **data)):
         messages.success(request, _("The post was ended."))
     else:
         messages.error(request, " ".join(str(e) for e in form.errors.values()))

@@ -11,7 +11,7 @@ needs one parser for all of them.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -25,7 +25,10 @@ from ninja.pagination import LimitOffsetPagination
 from pydantic import ConfigDict, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
+from cunzhi.core.versions import stored_version
 from cunzhi.core.writes import EditConflict
+
+R = TypeVar("R", bound=models.Model)
 
 ALL_FIELDS = NON_FIELD_ERRORS  # "__all__": an error about the request as a whole
 
@@ -45,9 +48,22 @@ class ErrorOut(Schema):
     errors: list[ErrorItem] = []
 
 
+class ConflictOut(ErrorOut):
+    """409 or 412: the record changed since the version the edit named."""
+
+    current_version: int
+
+
 # For the OpenAPI description of each operation; the handlers below produce these bodies.
 READ_ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 WRITE_ERRORS: dict[int, type[Schema]] = {**READ_ERRORS, 403: ErrorOut}
+# An edit of a stored record: it names its version (If-Match or "version"), see edit_of().
+EDIT_ERRORS: dict[int, type[Schema]] = {
+    **WRITE_ERRORS,
+    409: ConflictOut,
+    412: ConflictOut,
+    428: ErrorOut,
+}
 
 
 class InputSchema(Schema):
@@ -83,6 +99,65 @@ class PatchSchema(InputSchema):
         if value is None and info.field_name not in cls.nullable:
             raise PydanticCustomError("null", _("This field cannot be null."))
         return value
+
+
+class VersionedInput(InputSchema):
+    """The body of an edit of a stored record: its fields, and the version the client edited.
+
+    The version may come in the ``If-Match`` header instead (the ETag of the GET); see edit_of().
+    """
+
+    version: int | None = Field(
+        None,
+        ge=0,
+        le=2**31 - 1,
+        description='The version you edited (from GET). Or send it as If-Match: "<version>".',
+    )
+
+
+class VersionedPatch(PatchSchema, VersionedInput):
+    """A PATCH body of a stored record: any subset of its fields, and the version edited."""
+
+
+def _if_match_version(header: str) -> int:
+    """``"3"`` (or ``W/"3"``) -> 3: the ETag this API gave is the quoted version."""
+    tag = header.strip().removeprefix("W/").strip('"')
+    if not tag.isdigit() or len(tag) > 10:
+        raise HttpError(428, _('If-Match must be the ETag of the version you edited, e.g. "3".'))
+    return int(tag)
+
+
+def edit_of(request: HttpRequest, payload: Schema) -> tuple[dict[str, Any], int]:
+    """The fields a PATCH or PUT changes, and the version it edited.
+
+    The version comes from ``If-Match`` or the body's ``version``; an edit that names neither is
+    refused with 428 Precondition Required, so no client can write over a change it never saw by
+    leaving the version out. A stale version is refused by the service (409, or 412 with
+    If-Match; see install_error_handlers).
+    """
+    changes = payload.model_dump(exclude_unset=True)
+    body_version = changes.pop("version", None)
+    header = request.headers.get("If-Match")
+    if header:
+        version = _if_match_version(header)
+        if body_version is not None and body_version != version:
+            raise HttpError(428, _("If-Match and the body's version name different versions."))
+        return changes, version
+    if body_version is None:
+        raise HttpError(
+            428,
+            _(
+                'Name the version you edited: send If-Match: "<version>" (the ETag of the GET) '
+                'or "version" in the body.'
+            ),
+        )
+    return changes, int(body_version)
+
+
+def with_etag(response: HttpResponse, record: R) -> R:
+    """Tag the answer with the record's version (``ETag: "3"``) and return the record."""
+    response["ETag"] = f'"{stored_version(record)}"'
+    return record
 
 
 def actor(request: HttpRequest) -> Any:
@@ -191,7 +266,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def edit_conflict(request: HttpRequest, exc: EditConflict) -> HttpResponse:
         # 412 when the client named its version in If-Match (RFC 9110), 409 when in the body.
         status = 412 if request.headers.get("If-Match") else 409
-        version = exc.current.version  # type: ignore[attr-defined]
+        version = exc.current_version
         response = error_response(api, request, status, exc.messages[0], current_version=version)
         response["ETag"] = f'"{version}"'
         return response

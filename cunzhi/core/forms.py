@@ -8,8 +8,16 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models
 from django.forms.renderers import DjangoTemplates
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
+
+from cunzhi.audit import services as audit
+from cunzhi.core.versions import ChangesSince, changes_since, values_seen
+from cunzhi.core.writes import EditConflict
+
+VERSION_FIELD = "version"
 
 
 def apply_validation_error(form: forms.BaseForm, error: ValidationError) -> None:
@@ -26,15 +34,118 @@ def apply_validation_error(form: forms.BaseForm, error: ValidationError) -> None
             form.add_error(None, message)
 
 
+class VersionedForm(forms.BaseForm):
+    """A form that edits one stored record and says which version of it the person saw.
+
+    Mix it in before ``forms.ModelForm`` or ``forms.Form``: ``class ContactForm(VersionedForm,
+    forms.ModelForm)``. The version rides in a hidden field, from the model form's instance or the
+    ``version=`` argument (none when the same form adds a record); ``submit`` hands it to the
+    service as ``expected_version``. When the service refuses a stale edit, the form says so,
+    lists what changed meanwhile (``edit_conflict``, shown by ``includes/edit_conflict.html``),
+    keeps what the person changed, shows the stored value where they changed nothing, and
+    advances its hidden version to the stored one: saving again deliberately applies their
+    changes, and nobody else's change is lost.
+    """
+
+    edit_conflict: ChangesSince | None = None
+
+    def __init__(self, *args: Any, version: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        instance = getattr(self, "instance", None)
+        if version is None and instance is not None and instance.pk is not None:
+            version = instance.version
+        if version is None:
+            return  # the same form adding a record: nothing stored, no version to name
+        # Not required at field level: a missing version is a refusal of the whole form, below.
+        # 0 names "nothing was stored yet" (a village profile nobody has filled in).
+        self.fields[VERSION_FIELD] = forms.IntegerField(
+            widget=forms.HiddenInput, min_value=0, required=False, initial=version
+        )
+
+    @property
+    def edits_a_version(self) -> bool:
+        return VERSION_FIELD in self.fields
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or self.cleaned_data
+        if not self.edits_a_version:
+            return cleaned
+        if cleaned.get(VERSION_FIELD) is None and VERSION_FIELD not in self.errors:
+            raise ValidationError(
+                _("This page is out of date. Open the record again, then make your change."),
+                code="no_version",
+            )
+        return cleaned
+
+    def _post_clean(self) -> None:
+        # A malformed hidden version would otherwise be an error on a field nobody can see.
+        super()._post_clean()  # type: ignore[misc]
+        if VERSION_FIELD in self.errors:
+            del self.errors[VERSION_FIELD]
+            self.add_error(
+                None,
+                _("This page is out of date. Open the record again, then make your change."),
+            )
+
+    def show_conflict(self, conflict: EditConflict) -> None:
+        """Refuse, list what changed meanwhile, and make saving again lose nothing.
+
+        A field the person changed keeps what they typed. A field they left as they found it,
+        which someone else changed meanwhile, now shows the stored value: saving again must not
+        put back the value the other editor replaced.
+        """
+        self.edit_conflict = changes_since(
+            conflict.current, conflict.expected_version, conflict.current_version
+        )
+        self.add_error(None, conflict.messages[0])
+        # The bound form renders its data: the hidden field must carry the version now seen.
+        data = self.data.copy() if isinstance(self.data, QueryDict) else dict(self.data)
+        data[self.add_prefix(VERSION_FIELD)] = str(self.edit_conflict.current_version)
+        typed = getattr(self, "cleaned_data", {})
+        for attname, value_seen in values_seen(self.edit_conflict).items():
+            name = self._field_for(attname)
+            if name is None or name not in typed or _as_stored(typed[name]) != value_seen:
+                continue  # not on this form, or the person changed it: theirs to apply
+            stored = getattr(conflict.current, attname)
+            data[self.add_prefix(name)] = "" if stored is None else str(stored)
+        self.data = data
+
+    def _field_for(self, attname: str) -> str | None:
+        """The form field of a model attribute: ``group_id`` is the ``group`` choice."""
+        if attname in self.fields:
+            return attname
+        if attname.endswith("_id") and attname[:-3] in self.fields:
+            return attname[:-3]
+        return None
+
+
+def _as_stored(value: Any) -> Any:
+    """A cleaned form value as the trace keeps it (a record by its key, dates as text)."""
+    if isinstance(value, models.Model):
+        return value.pk
+    return audit.normalise(value)
+
+
 def submit(form: forms.BaseForm, save: Callable[[dict[str, Any]], Any]) -> Any | None:
     """Validate ``form`` and hand its data to a service; the service's errors land on the form.
 
+    A ``VersionedForm``'s version reaches the service as ``expected_version``, so a view stays
+    ``submit(form, lambda data: services.contact_update(actor=..., contact=c, **data))``.
     Returns what the service returned, or None when the form or the service refused.
     """
     if not form.is_valid():
         return None
+    data = dict(form.cleaned_data)
+    if isinstance(form, VersionedForm) and form.edits_a_version:
+        data["expected_version"] = data.pop(VERSION_FIELD)
     try:
-        return save(form.cleaned_data)
+        return save(data)
+    except EditConflict as exc:
+        if isinstance(form, VersionedForm):
+            form.show_conflict(exc)
+        else:
+            apply_validation_error(form, exc)
+        return None
     except ValidationError as exc:
         apply_validation_error(form, exc)
         return None

@@ -6,6 +6,7 @@ spelling the same five steps again. Call them inside the service's ``transaction
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -56,9 +57,15 @@ class EditConflict(ValidationError):
     nothing of versions still shows the refusal instead of failing.
     """
 
-    def __init__(self, current: models.Model, expected_version: int) -> None:
+    def __init__(
+        self, current: models.Model, expected_version: int, current_version: int | None = None
+    ) -> None:
         self.current: Any = current
         self.expected_version = expected_version
+        # A version that spans several rows (a group's leadership) is not the row's own.
+        self.current_version: int = (
+            current.version if current_version is None else current_version  # type: ignore[attr-defined]
+        )
         super().__init__(
             _(
                 "Someone else saved this record after you opened it (your copy was version "
@@ -66,7 +73,7 @@ class EditConflict(ValidationError):
                 "change, then save again."
             ),
             code="stale",
-            params={"expected": expected_version, "current": current.version},  # type: ignore[attr-defined]
+            params={"expected": expected_version, "current": self.current_version},
         )
 
 
@@ -94,6 +101,7 @@ def update_audited(
     changes: dict[str, Any],
     expected_version: int | None,
     action: str | None = None,
+    prepare: Callable[[M], None] | None = None,
 ) -> M:
     """Apply ``changes`` to the stored record, validate, save and record what changed.
 
@@ -101,6 +109,10 @@ def update_audited(
     ``obj``: a bound ModelForm has already written the user's input onto its instance, and a
     diff against that instance is empty, so the change would go untraced. The returned object is
     the saved record; ``obj`` is brought up to date with it too.
+
+    ``prepare``, if given, runs on the stored record with the changes applied, before
+    ``full_clean``: a service derives fields there (search keys from a name) and checks rules
+    across fields or records, raising ValidationError to refuse.
     """
     require_permission(actor, permission_name(type(obj), "change"), obj.region_code)  # type: ignore[attr-defined]
     allowed = {f.name for f in obj._meta.concrete_fields if f.editable} - {"region"}
@@ -114,6 +126,8 @@ def update_audited(
     before = audit.snapshot(current, fields)
     for name, value in changes.items():
         setattr(current, name, value)
+    if prepare is not None:
+        prepare(current)
     current.full_clean()
     changed = audit.diff(before, audit.snapshot(current, fields))
     if changed or current._state.adding:  # an edit that changes nothing is not a new version

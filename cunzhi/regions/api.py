@@ -12,22 +12,33 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from cunzhi.core.api import (
+    EDIT_ERRORS,
     READ_ERRORS,
     WRITE_ERRORS,
     InputSchema,
     Pagination,
-    PatchSchema,
+    VersionedPatch,
     actor,
+    edit_of,
     label_of,
+    with_etag,
 )
 from cunzhi.core.regioncodes import Level
 from cunzhi.core.scoping import get_in_scope
-from cunzhi.regions.models import Contact, ContactLevel, Facility, FacilityKind, Region
+from cunzhi.core.versions import stored_version
+from cunzhi.regions.models import (
+    Contact,
+    ContactLevel,
+    Facility,
+    FacilityKind,
+    Region,
+    VillageProfile,
+)
 from cunzhi.regions.selectors import (
     contact_list,
     region_ancestors,
@@ -143,6 +154,11 @@ class ProfileFields(Schema):
     updated_at: datetime.datetime | None = Field(
         ..., description="Null while nobody has filled the profile in."
     )
+    version: int = Field(..., description="0 while nobody has filled the profile in.")
+
+    @staticmethod
+    def resolve_version(profile: VillageProfile) -> int:
+        return stored_version(profile)
 
 
 class ClanOut(Schema):
@@ -151,6 +167,7 @@ class ClanOut(Schema):
     households: int
     share_percent: Decimal
     notes: str
+    version: int
 
 
 class FacilityOut(Schema):
@@ -162,6 +179,7 @@ class FacilityOut(Schema):
     latitude: Decimal | None
     longitude: Decimal | None
     notes: str
+    version: int
 
     @staticmethod
     def resolve_kind_label(facility: Facility) -> str:
@@ -178,7 +196,7 @@ class VillageProfileOut(Schema):
     groups: list[RegionOut]
 
 
-class ProfilePatch(PatchSchema):
+class ProfilePatch(VersionedPatch):
     """Any subset of the profile's fields; a field not sent is left as it is."""
 
     population: int | None = None
@@ -198,21 +216,29 @@ class ProfilePatch(PatchSchema):
     tags=["villages"],
     summary="A village's profile",
 )
-def profile_detail(request: HttpRequest, code: str) -> dict[str, Any]:
+def profile_detail(request: HttpRequest, code: str, response: HttpResponse) -> dict[str, Any]:
+    """The ETag is the version of the profile's own fields, the one a PATCH here names."""
     village = _village(request, code)
-    return {"village": village, **village_profile(actor(request), village)}
+    data = village_profile(actor(request), village)
+    with_etag(response, data["profile"])
+    return {"village": village, **data}
 
 
 @router.patch(
     "/villages/{code}/profile",
-    response={200: VillageProfileOut, **WRITE_ERRORS},
+    response={200: VillageProfileOut, **EDIT_ERRORS},
     tags=["villages"],
     summary="Change a village's profile",
 )
-def profile_update(request: HttpRequest, code: str, payload: ProfilePatch) -> dict[str, Any]:
+def profile_update(
+    request: HttpRequest, code: str, payload: ProfilePatch, response: HttpResponse
+) -> dict[str, Any]:
     village = _village(request, code)
-    changes = payload.model_dump(exclude_unset=True)
-    village_profile_update(actor=actor(request), village=village, **changes)
+    changes, version = edit_of(request, payload)
+    profile = village_profile_update(
+        actor=actor(request), village=village, expected_version=version, **changes
+    )
+    with_etag(response, profile)
     return {"village": village, **village_profile(actor(request), village)}
 
 
@@ -227,7 +253,7 @@ class FacilityIn(InputSchema):
     notes: str = Field("", max_length=200)
 
 
-class FacilityPatch(PatchSchema):
+class FacilityPatch(VersionedPatch):
     nullable = frozenset({"latitude", "longitude"})
 
     kind: FacilityKind | None = None
@@ -251,18 +277,32 @@ def facility_create_endpoint(
     return Status(201, facility)
 
 
+@router.get(
+    "/facilities/{facility_id}",
+    response={200: FacilityOut, **READ_ERRORS},
+    tags=["villages"],
+    summary="One facility",
+)
+def facility_detail(request: HttpRequest, facility_id: int, response: HttpResponse) -> Facility:
+    facility = get_in_scope(Facility.objects.all(), actor(request), "view", pk=facility_id)
+    return with_etag(response, facility)
+
+
 @router.patch(
     "/facilities/{facility_id}",
-    response={200: FacilityOut, **WRITE_ERRORS},
+    response={200: FacilityOut, **EDIT_ERRORS},
     tags=["villages"],
     summary="Change a facility",
 )
 def facility_update_endpoint(
-    request: HttpRequest, facility_id: int, payload: FacilityPatch
+    request: HttpRequest, facility_id: int, payload: FacilityPatch, response: HttpResponse
 ) -> Facility:
     facility = get_in_scope(Facility.objects.all(), actor(request), "change", pk=facility_id)
-    changes = payload.model_dump(exclude_unset=True)
-    return facility_update(actor=actor(request), facility=facility, **changes)
+    changes, version = edit_of(request, payload)
+    saved = facility_update(
+        actor=actor(request), facility=facility, expected_version=version, **changes
+    )
+    return with_etag(response, saved)
 
 
 @router.delete(
@@ -294,6 +334,7 @@ class ContactOut(Schema):
     created_by: str | None = Field(..., description="Username of who added the entry.")
     created_at: datetime.datetime
     updated_at: datetime.datetime
+    version: int
 
     @staticmethod
     def resolve_region_name(contact: Contact) -> str:
@@ -317,7 +358,7 @@ class ContactIn(InputSchema):
     notes: str = ""
 
 
-class ContactPatch(PatchSchema):
+class ContactPatch(VersionedPatch):
     name: str | None = Field(None, min_length=1, max_length=50)
     organisation: str | None = Field(None, min_length=1, max_length=100)
     position: str | None = Field(None, max_length=100)
@@ -356,18 +397,32 @@ def contact_create_endpoint(request: HttpRequest, code: str, payload: ContactIn)
     return Status(201, contact)
 
 
+@router.get(
+    "/contacts/{contact_id}",
+    response={200: ContactOut, **READ_ERRORS},
+    tags=["contacts"],
+    summary="One contact",
+)
+def contact_detail(request: HttpRequest, contact_id: int, response: HttpResponse) -> Contact:
+    contact = get_in_scope(_contacts(), actor(request), "view", pk=contact_id)
+    return with_etag(response, contact)
+
+
 @router.patch(
     "/contacts/{contact_id}",
-    response={200: ContactOut, **WRITE_ERRORS},
+    response={200: ContactOut, **EDIT_ERRORS},
     tags=["contacts"],
     summary="Change a contact",
 )
 def contact_update_endpoint(
-    request: HttpRequest, contact_id: int, payload: ContactPatch
+    request: HttpRequest, contact_id: int, payload: ContactPatch, response: HttpResponse
 ) -> Contact:
     contact = get_in_scope(_contacts(), actor(request), "change", pk=contact_id)
-    changes = payload.model_dump(exclude_unset=True)
-    return contact_update(actor=actor(request), contact=contact, **changes)
+    changes, version = edit_of(request, payload)
+    saved = contact_update(
+        actor=actor(request), contact=contact, expected_version=version, **changes
+    )
+    return with_etag(response, saved)
 
 
 @router.delete(

@@ -379,6 +379,7 @@ def _seed_village(
     village_profile_update(
         actor=actor,
         village=village,
+        expected_version=None,  # the seeder writes no person's edit
         population=population,
         resident_population=resident,
         households=households,

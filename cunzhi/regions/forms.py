@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from django import forms
 
+from cunzhi.core.forms import VersionedForm
 from cunzhi.regions.models import Clan, Contact, Facility, VillageProfile
 from cunzhi.regions.services import PROFILE_FIELDS
 
 
-class VillageProfileForm(forms.ModelForm):
+class VillageProfileForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = VillageProfile
         fields = PROFILE_FIELDS
@@ -16,19 +17,19 @@ class VillageProfileForm(forms.ModelForm):
         }
 
 
-class ClanForm(forms.ModelForm):
+class ClanForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = Clan
         fields = ("surname", "households", "share_percent", "notes")
 
 
-class FacilityForm(forms.ModelForm):
+class FacilityForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = Facility
         fields = ("kind", "name", "latitude", "longitude", "notes")
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = Contact
         fields = ("name", "organisation", "position", "level", "phone", "notes")

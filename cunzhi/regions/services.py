@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from cunzhi.audit import services as audit
 from cunzhi.core.regioncodes import InvalidCode, Level, level_of, parent_code, prefix_of
-from cunzhi.core.writes import create_audited, delete_audited, update_audited
+from cunzhi.core.writes import EditConflict, create_audited, delete_audited, update_audited
 from cunzhi.regions.models import Clan, Contact, Facility, Region, VillageProfile
 
 
@@ -147,15 +147,26 @@ PROFILE_FIELDS = (
 
 
 def village_profile_update(
-    *, actor: Any, village: Region, expected_version: int | None = None, **changes: Any
+    *, actor: Any, village: Region, expected_version: int | None, **changes: Any
 ) -> VillageProfile:
-    """Change the village's profile; the first change creates it."""
+    """Change the village's profile; the first change creates it.
+
+    Version 0 names a profile nobody has filled in yet: two people filling in the first profile
+    at once are told about each other like any other two editors.
+    """
     if village.level != Level.VILLAGE:
         raise ValidationError(_("Only a village has a village profile."))
     with transaction.atomic():
-        profile = VillageProfile.objects.filter(region=village).first() or VillageProfile(
-            region=village, region_code=village.code
-        )
+        # Lock the village so that two first profiles cannot both be inserted.
+        Region.objects.select_for_update().filter(pk=village.pk).exists()
+        profile = VillageProfile.objects.filter(region=village).first()
+        if profile is None:
+            if expected_version not in (None, 0):
+                raise ValidationError(_("This village profile no longer exists."))
+            profile = VillageProfile(region=village, region_code=village.code)
+            expected_version = None  # nothing stored to be stale against
+        elif expected_version == 0:
+            raise EditConflict(profile, 0)
         return update_audited(
             actor=actor, obj=profile, changes=changes, expected_version=expected_version
         )
@@ -166,9 +177,7 @@ def clan_create(*, actor: Any, village: Region, **fields: Any) -> Clan:
         return create_audited(actor=actor, obj=Clan(region=village, **fields))
 
 
-def clan_update(
-    *, actor: Any, clan: Clan, expected_version: int | None = None, **changes: Any
-) -> Clan:
+def clan_update(*, actor: Any, clan: Clan, expected_version: int | None, **changes: Any) -> Clan:
     with transaction.atomic():
         return update_audited(
             actor=actor, obj=clan, changes=changes, expected_version=expected_version
@@ -186,7 +195,7 @@ def facility_create(*, actor: Any, village: Region, **fields: Any) -> Facility:
 
 
 def facility_update(
-    *, actor: Any, facility: Facility, expected_version: int | None = None, **changes: Any
+    *, actor: Any, facility: Facility, expected_version: int | None, **changes: Any
 ) -> Facility:
     with transaction.atomic():
         return update_audited(
@@ -205,7 +214,7 @@ def contact_create(*, actor: Any, region: Region, **fields: Any) -> Contact:
 
 
 def contact_update(
-    *, actor: Any, contact: Contact, expected_version: int | None = None, **changes: Any
+    *, actor: Any, contact: Contact, expected_version: int | None, **changes: Any
 ) -> Contact:
     with transaction.atomic():
         return update_audited(

@@ -26,6 +26,7 @@ from cunzhi.core.figures import figures_for
 from cunzhi.core.forms import submit
 from cunzhi.core.regioncodes import Level
 from cunzhi.core.scoping import get_in_scope
+from cunzhi.core.versions import stored_version
 from cunzhi.regions import services
 from cunzhi.regions.forms import ClanForm, ContactForm, FacilityForm, VillageProfileForm
 from cunzhi.regions.models import Clan, Contact, Facility, Region
@@ -102,7 +103,8 @@ def profile_edit(request: HttpRequest, code: str) -> HttpResponse:
     if not has_permission_at(request.user, "regions.change_villageprofile", village.code):
         raise PermissionDenied
     current = village_profile(request.user, village)["profile"]
-    form = VillageProfileForm(request.POST or None, instance=current)
+    version = stored_version(current)
+    form = VillageProfileForm(request.POST or None, instance=current, version=version)
     if request.method == "POST" and submit(
         form,
         lambda data: services.village_profile_update(actor=request.user, village=village, **data),

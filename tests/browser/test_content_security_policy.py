@@ -33,11 +33,21 @@ BEEKEEPER_RGB = "rgb(202, 138, 4)"  # #ca8a04
 def tagged_household(county: County) -> Household:
     # Written before the page fixture starts Playwright (see test_sign_in.py).
     tag: Tag = tag_save(
-        actor=county.admin, code="beekeeper", name="养蜂户", colour="#ca8a04", active=True, order=5
+        expected_version=None,
+        actor=county.admin,
+        code="beekeeper",
+        name="养蜂户",
+        colour="#ca8a04",
+        active=True,
+        order=5,
     )
     household = register_family(county.admin, county.village, "001")
-    resident_set_tags(actor=county.admin, resident=head_of(household), tags=[tag])
-    village_profile_update(actor=county.admin, village=county.village, population=1436)
+    resident_set_tags(
+        expected_version=None, actor=county.admin, resident=head_of(household), tags=[tag]
+    )
+    village_profile_update(
+        actor=county.admin, village=county.village, expected_version=0, population=1436
+    )
     return household
 
 

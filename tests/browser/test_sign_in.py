@@ -23,6 +23,7 @@ def filled_village(county: County) -> None:
     village_profile_update(
         actor=county.admin,
         village=county.village,
+        expected_version=0,
         population=1436,
         households=431,
         geography="地处山区，海拔1900米。",

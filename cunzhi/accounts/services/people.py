@@ -15,7 +15,7 @@ from cunzhi.accounts.models import ROLE_LEVEL, Post, Role, SendingUnit, User
 from cunzhi.accounts.scopes import forget_scopes
 from cunzhi.audit import services as audit
 from cunzhi.core.regioncodes import Level
-from cunzhi.core.writes import require_permission
+from cunzhi.core.writes import require_permission, update_audited
 from cunzhi.regions.models import Region
 
 
@@ -85,20 +85,19 @@ def post_assign(
     return post
 
 
-def post_end(*, actor: Any, post: Post, ends_on: datetime.date | None = None) -> Post:
+def post_end(
+    *, actor: Any, post: Post, expected_version: int | None, ends_on: datetime.date | None = None
+) -> Post:
     ends_on = ends_on or timezone.localdate()
     with transaction.atomic():
-        require_permission(actor, "accounts.change_post", post.region_code)
         if ends_on < post.starts_on:
             raise ValidationError({"ends_on": _("A post cannot end before it starts.")})
-        previous = post.ends_on
-        post.ends_on = ends_on
-        post.save(update_fields=["ends_on", "updated_at"])
-        audit.record(
+        post = update_audited(
             actor=actor,
-            action="accounts.post_end",
             obj=post,
-            data={"changes": {"ends_on": [previous, ends_on]}},
+            changes={"ends_on": ends_on},
+            expected_version=expected_version,
+            action="accounts.post_end",
         )
     forget_scopes(post.user)
     return post

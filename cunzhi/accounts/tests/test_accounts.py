@@ -11,10 +11,13 @@ from pytest_django import DjangoAssertNumQueries
 from cunzhi.accounts.models import Post, Role, User
 from cunzhi.accounts.services import post_assign, post_end, sending_unit_create, user_create
 from cunzhi.accounts.testing import PASSWORD, County, ThreePeople, make_user
+from cunzhi.audit.models import Event
 from cunzhi.regions.models import Region
 from cunzhi.regions.services import regions_import
 
 pytestmark = pytest.mark.django_db
+
+START = datetime.date(2025, 3, 1)
 
 
 @pytest.fixture
@@ -112,7 +115,12 @@ def test_an_ended_post_no_longer_grants_its_scope(county: County, county_admin: 
         starts_on=datetime.date(2024, 1, 1),
     )
     assert Region.objects.for_user(user).filter(code=county.village.code).exists()
-    post_end(actor=county_admin, post=user.posts.get(), ends_on=datetime.date(2025, 1, 1))
+    post_end(
+        actor=county_admin,
+        post=user.posts.get(),
+        expected_version=1,
+        ends_on=datetime.date(2025, 1, 1),
+    )
     user = User.objects.get(pk=user.pk)
     assert not Region.objects.for_user(user).exists()
 
@@ -236,7 +244,8 @@ def test_a_county_admin_adds_and_ends_posts_on_the_person_page(
     added = cadre.posts.get(role=Role.WORK_TEAM_MEMBER)
     assert (added.region_code, added.title) == (county.neighbour.code, "队员")
     response = client.post(
-        reverse("accounts:post_end", args=[added.pk]), {"ends_on": added.starts_on.isoformat()}
+        reverse("accounts:post_end", args=[added.pk]),
+        {"ends_on": added.starts_on.isoformat(), "version": added.version},
     )
     assert response.status_code == 302
     added.refresh_from_db()
@@ -254,9 +263,32 @@ def test_a_post_cannot_end_before_it_starts(county: County, county_admin: User) 
     client = Client()
     client.force_login(county_admin)
     post = cadre.posts.get()
-    client.post(reverse("accounts:post_end", args=[post.pk]), {"ends_on": "2025-02-01"})
+    client.post(
+        reverse("accounts:post_end", args=[post.pk]), {"ends_on": "2025-02-01", "version": 1}
+    )
     post.refresh_from_db()
     assert post.ends_on is None
+
+
+def test_two_administrators_ending_one_post_the_second_is_told(
+    county: County, county_admin: User, english: None
+) -> None:
+    cadre = make_user(
+        county, "cadre", Role.VILLAGE_COMMITTEE_MEMBER, county.village, starts_on=START
+    )
+    post = cadre.posts.get()
+    url = reverse("accounts:post_end", args=[post.pk])
+    client = Client()
+    client.force_login(county_admin)
+    page = client.get(reverse("accounts:person", args=["cadre"])).content.decode()
+    assert 'name="version" value="1"' in page
+    assert client.post(url, {"ends_on": "2025-06-30", "version": 1}).status_code == 302
+    refused = client.post(url, {"ends_on": "2025-07-31", "version": 1}, follow=True)
+    assert "it is now version 2" in refused.content.decode()
+    post.refresh_from_db()
+    assert post.ends_on == datetime.date(2025, 6, 30)
+    (event,) = Event.objects.filter(action="accounts.post_end", object_id=str(post.pk))
+    assert event.data == {"changes": {"ends_on": [None, "2025-06-30"]}, "version": 2}
 
 
 def test_people_of_another_county_have_no_page_for_the_admin(

@@ -22,7 +22,9 @@ def _contacts(county: County, n: int) -> None:
             organisation="镇政府",
             level="township",
         )
-        contact_update(actor=county.admin, contact=contact, phone=f"1387000{i:04d}")
+        contact_update(
+            actor=county.admin, contact=contact, expected_version=1, phone=f"1387000{i:04d}"
+        )
 
 
 def test_the_audit_log_runs_the_same_queries_for_few_and_many_events(

@@ -47,7 +47,10 @@ def test_a_village_secretary_sees_the_village_register_figures(
     household = family(county, 1)
     family(county, 2)
     resident_set_tags(
-        actor=county.admin, resident=head_of(household), tags=[Tag.objects.get(code="dibao")]
+        actor=county.admin,
+        resident=head_of(household),
+        tags=[Tag.objects.get(code="dibao")],
+        expected_version=None,
     )
     client = Client()
     client.force_login(people.in_scope)
@@ -105,7 +108,9 @@ def test_a_sending_unit_contact_gets_a_home_of_the_villages_its_cadres_serve(
     unit = sending_unit_create(actor=county.admin, name="县交通运输局", region=county.county)
     make_user(county, "cadre", Role.FIRST_SECRETARY, county.village, sending_unit=unit)
     contact = make_user(county, "unit", Role.SENDING_UNIT_CONTACT, county.county, sending_unit=unit)
-    village_profile_update(actor=county.admin, village=county.village, households=384)
+    village_profile_update(
+        actor=county.admin, village=county.village, households=384, expected_version=None
+    )
     client = Client()
     client.force_login(contact)
     response = client.get(reverse("core:home"))

@@ -54,7 +54,9 @@ def add_contacts(county: County, region_code: str, count: int) -> None:
 
 
 def test_the_three_people_read_a_village_profile(county: County, people: ThreePeople) -> None:
-    village_profile_update(actor=county.admin, village=county.village, population=1280)
+    village_profile_update(
+        actor=county.admin, village=county.village, expected_version=0, population=1280
+    )
     facility_create(
         actor=county.admin, village=county.village, kind=FacilityKind.SCHOOL, name="石板小学"
     )
@@ -81,7 +83,7 @@ def test_a_profile_nobody_filled_in_reads_as_empty(people: ThreePeople) -> None:
 
 
 def test_the_three_people_patch_a_village_profile(county: County, people: ThreePeople) -> None:
-    change = {"population": 1300, "geography": "山区"}
+    change = {"population": 1300, "geography": "山区", "version": 0}
 
     assert patch(session(people.outsider), PROFILE_URL, change).status_code == 404
     refused = patch(session(people.read_only), PROFILE_URL, change, **ENGLISH)
@@ -96,8 +98,10 @@ def test_the_three_people_patch_a_village_profile(county: County, people: ThreeP
 
 
 def test_a_patch_changes_only_the_fields_it_sends(county: County, people: ThreePeople) -> None:
-    village_profile_update(actor=county.admin, village=county.village, population=900, notes="旧")
-    response = patch(session(people.in_scope), PROFILE_URL, {"area_km2": "12.5"})
+    village_profile_update(
+        actor=county.admin, village=county.village, expected_version=0, population=900, notes="旧"
+    )
+    response = patch(session(people.in_scope), PROFILE_URL, {"area_km2": "12.5", "version": 1})
     assert response.status_code == 200
     profile = VillageProfile.objects.get(region=county.village)
     assert (profile.population, profile.notes, profile.area_km2) == (900, "旧", Decimal("12.5"))
@@ -106,7 +110,9 @@ def test_a_patch_changes_only_the_fields_it_sends(county: County, people: ThreeP
 def test_a_null_for_a_text_or_number_field_is_a_422_not_a_500(
     county: County, people: ThreePeople
 ) -> None:
-    village_profile_update(actor=county.admin, village=county.village, population=900, notes="旧")
+    village_profile_update(
+        actor=county.admin, village=county.village, expected_version=0, population=900, notes="旧"
+    )
     client = session(people.in_scope)
     for body in ({"notes": None}, {"population": None}):
         response = patch(client, PROFILE_URL, body, **ENGLISH)
@@ -129,7 +135,9 @@ def test_a_null_for_a_text_or_number_field_is_a_422_not_a_500(
 def test_a_negative_population_is_a_422_naming_the_field(
     county: County, people: ThreePeople
 ) -> None:
-    response = patch(session(people.in_scope), PROFILE_URL, {"population": -5}, **ENGLISH)
+    response = patch(
+        session(people.in_scope), PROFILE_URL, {"population": -5, "version": 0}, **ENGLISH
+    )
 
     assert response.status_code == 422
     body = response.json()
@@ -253,7 +261,7 @@ def test_the_three_people_keep_the_contacts_directory(county: County, people: Th
     add_contacts(county, VILLAGE, 1)
     contact = Contact.objects.get()
     url = f"/api/v1/contacts/{contact.pk}"
-    new_data = {"position": "主任"}
+    new_data = {"position": "主任", "version": 1}
     create_url = f"/api/v1/regions/{VILLAGE}/contacts"
     entry = {"name": "赵强", "organisation": "县水务局", "level": "county"}
 
@@ -298,10 +306,11 @@ def test_the_three_people_keep_the_facilities(county: County, people: ThreePeopl
     assert created.json()["latitude"] == "25.123456"
     url = f"/api/v1/facilities/{created.json()['id']}"
 
-    assert patch(session(people.outsider), url, {"name": "新井"}).status_code == 404
-    assert patch(session(people.read_only), url, {"name": "新井"}).status_code == 403
-    assert patch(cadre, url, {"name": "新井"}).json()["name"] == "新井"
-    off_the_map = patch(cadre, url, {"latitude": 95})
+    renamed = {"name": "新井", "version": 1}
+    assert patch(session(people.outsider), url, renamed).status_code == 404
+    assert patch(session(people.read_only), url, renamed).status_code == 403
+    assert patch(cadre, url, renamed).json()["name"] == "新井"
+    off_the_map = patch(cadre, url, {"latitude": 95, "version": 2})
     assert off_the_map.status_code == 422
     assert [e["field"] for e in off_the_map.json()["errors"]] == ["latitude"]
     assert session(people.read_only).delete(url).status_code == 403
@@ -349,8 +358,8 @@ def test_bad_input_is_refused_in_the_error_format_never_with_a_500(people: Three
         "NUL in a query": client.get(f"{contacts_url}?q=%00"),
         "NUL in a code": client.get("/api/v1/regions/5301%00"),
         "a list for a body": patch(client, PROFILE_URL, [1, 2]),
-        "a huge number": patch(client, PROFILE_URL, {"households": 10**30}),
-        "not a number": patch(client, PROFILE_URL, {"area_km2": "NaN"}),
+        "a huge number": patch(client, PROFILE_URL, {"households": 10**30, "version": 0}),
+        "not a number": patch(client, PROFILE_URL, {"area_km2": "NaN", "version": 0}),
         "a huge id": patch(client, "/api/v1/contacts/99999999999999999999999", {}),
         "a word for an id": patch(client, "/api/v1/contacts/seven", {}),
         "a form, not JSON": client.post(

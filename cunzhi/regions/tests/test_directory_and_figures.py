@@ -72,7 +72,11 @@ def test_the_village_profile_shows_the_register_and_the_statistics_with_their_da
     family(county, 1)
     family(county, 2)
     profile = village_profile_update(
-        actor=county.admin, village=county.village, households=384, population=1337
+        actor=county.admin,
+        village=county.village,
+        households=384,
+        population=1337,
+        expected_version=None,
     )
     client = Client()
     client.force_login(people.in_scope)

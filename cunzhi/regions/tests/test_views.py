@@ -17,7 +17,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_village_profile_is_scoped_to_three_people(county: County, people: ThreePeople) -> None:
-    profile = village_profile_update(actor=county.admin, village=county.village, population=1200)
+    profile = village_profile_update(
+        actor=county.admin, village=county.village, expected_version=0, population=1200
+    )
     assert_three_people_scoping(
         people,
         profile,
@@ -30,6 +32,7 @@ def test_the_village_profile_is_scoped_to_three_people(county: County, people: T
             "area_km2": "12.5",
             "arable_land_mu": "3100",
             "geography": "山区",
+            "version": "1",
         },
         changed=lambda: VillageProfile.objects.get(pk=profile.pk).population == 1350,
     )
@@ -55,6 +58,7 @@ def test_contacts_are_scoped_to_three_people(county: County, people: ThreePeople
             "level": "village",
             "phone": "13870002222",
             "position": "村医",
+            "version": "1",
         },
         changed=lambda: Contact.objects.get(pk=contact.pk).phone == "13870002222",
     )
@@ -71,7 +75,9 @@ def test_another_villages_profile_is_a_404_not_a_403(county: County, people: Thr
 def test_a_profile_edit_is_audited_with_old_and_new_values(
     county: County, people: ThreePeople
 ) -> None:
-    village_profile_update(actor=county.admin, village=county.village, population=1200)
+    village_profile_update(
+        actor=county.admin, village=county.village, expected_version=0, population=1200
+    )
     client = Client()
     client.force_login(people.in_scope)
     response = client.post(
@@ -82,6 +88,7 @@ def test_a_profile_edit_is_audited_with_old_and_new_values(
             "households": "0",
             "area_km2": "0",
             "arable_land_mu": "0",
+            "version": "1",
         },
     )
     assert response.status_code == 302
@@ -94,7 +101,9 @@ def test_a_profile_edit_is_audited_with_old_and_new_values(
 def test_a_bad_profile_edit_shows_the_error_and_changes_nothing(
     county: County, people: ThreePeople
 ) -> None:
-    village_profile_update(actor=county.admin, village=county.village, population=1200)
+    village_profile_update(
+        actor=county.admin, village=county.village, expected_version=0, population=1200
+    )
     client = Client()
     client.force_login(people.in_scope)
     response = client.post(
@@ -105,6 +114,7 @@ def test_a_bad_profile_edit_shows_the_error_and_changes_nothing(
             "households": "0",
             "area_km2": "abc",
             "arable_land_mu": "0",
+            "version": "1",
         },
     )
     assert response.status_code == 200
@@ -115,7 +125,9 @@ def test_a_bad_profile_edit_shows_the_error_and_changes_nothing(
 def test_the_profile_page_shows_facilities_and_its_history(
     county: County, people: ThreePeople
 ) -> None:
-    village_profile_update(actor=county.admin, village=county.village, population=1200)
+    village_profile_update(
+        actor=county.admin, village=county.village, expected_version=0, population=1200
+    )
     facility_create(
         actor=county.admin,
         village=county.village,
@@ -135,7 +147,9 @@ def test_the_profile_page_shows_facilities_and_its_history(
 
 
 def test_history_of_another_villages_record_is_a_404(county: County, people: ThreePeople) -> None:
-    profile = village_profile_update(actor=county.admin, village=county.neighbour, population=5)
+    profile = village_profile_update(
+        actor=county.admin, village=county.neighbour, expected_version=0, population=5
+    )
     client = Client()
     client.force_login(people.in_scope)
     url = reverse("audit:history", args=["regions.villageprofile", profile.pk])
@@ -234,7 +248,13 @@ def test_a_facility_page_is_scoped_to_three_people(county: County, people: Three
         people,
         facility,
         edit_url=url,
-        edit_data={"kind": "school", "name": "石板完小", "latitude": "25.1", "longitude": "102.5"},
+        edit_data={
+            "kind": "school",
+            "name": "石板完小",
+            "latitude": "25.1",
+            "longitude": "102.5",
+            "version": "1",
+        },
         changed=lambda: Facility.objects.get(pk=facility.pk).name == "石板完小",
     )
     client = Client()
@@ -298,8 +318,12 @@ def test_a_clan_facility_and_contact_edit_from_the_page_leave_old_and_new_values
     client = Client()
     client.force_login(people.in_scope)
     posts = [
-        ("regions:clan_edit", clan, {"surname": "杨", "households": "125", "share_percent": "30"}),
-        ("regions:facility_edit", facility, {"kind": "school", "name": "石板完小"}),
+        (
+            "regions:clan_edit",
+            clan,
+            {"surname": "杨", "households": "125", "share_percent": "30", "version": 1},
+        ),
+        ("regions:facility_edit", facility, {"kind": "school", "name": "石板完小", "version": 1}),
         (
             "regions:contact_edit",
             contact,
@@ -308,6 +332,7 @@ def test_a_clan_facility_and_contact_edit_from_the_page_leave_old_and_new_values
                 "organisation": "石板村委会",
                 "level": "village",
                 "phone": "13800000000",
+                "version": 1,
             },
         ),
     ]

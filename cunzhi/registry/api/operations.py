@@ -4,12 +4,12 @@
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Status
 
 from cunzhi.accounts.scopes import has_permission_at
-from cunzhi.core.api import WRITE_ERRORS, actor
+from cunzhi.core.api import EDIT_ERRORS, WRITE_ERRORS, actor, edit_of, with_etag
 from cunzhi.core.scoping import get_in_scope
 from cunzhi.registry import services
 from cunzhi.registry.api.common import router
@@ -162,16 +162,19 @@ def household_transfer_endpoint(
 
 @router.put(
     "/residents/{resident_id}/tags",
-    response={200: ResidentDetailOut, **WRITE_ERRORS},
+    response={200: ResidentDetailOut, **EDIT_ERRORS},
     tags=["registry"],
     summary="Replace a resident's tags",
 )
-def resident_tags_endpoint(request: HttpRequest, resident_id: int, payload: TagsIn) -> Resident:
+def resident_tags_endpoint(
+    request: HttpRequest, resident_id: int, payload: TagsIn, response: HttpResponse
+) -> Resident:
     """The tags the caller may see become exactly ``tags``; those they may not see (sensitive
     ones without the reveal permission, retired ones) stay as they are, as on the page. A code
     the caller may not see is refused as an unknown one."""
     user = actor(request)
     resident = resident_get(user, resident_id, "change")
+    _tags, version = edit_of(request, payload)
     codes = list(dict.fromkeys(payload.tags))
     offered = visible_tags(user, resident.region_code)
     # A NUL character cannot reach PostgreSQL; such a code is unknown like any other.
@@ -182,20 +185,30 @@ def resident_tags_endpoint(request: HttpRequest, resident_id: int, payload: Tags
             {"tags": [_("There is no such tag: %(code)s.") % {"code": code} for code in unknown]}
         )
     hidden = [t for t in resident.tags.all() if t not in offered]
-    services.resident_set_tags(actor=user, resident=resident, tags=[*wanted, *hidden])
-    return resident_detail(user, resident.pk)
+    services.resident_set_tags(
+        actor=user, resident=resident, expected_version=version, tags=[*wanted, *hidden]
+    )
+    return with_etag(response, resident_detail(user, resident.pk))
 
 
 @router.post(
     "/residents/{resident_id}/status",
-    response={200: ResidentDetailOut, **WRITE_ERRORS},
+    response={200: ResidentDetailOut, **EDIT_ERRORS},
     tags=["registry"],
     summary="Moved out, deceased or back to living here, from a date",
 )
-def resident_status_endpoint(request: HttpRequest, resident_id: int, payload: StatusIn) -> Resident:
+def resident_status_endpoint(
+    request: HttpRequest, resident_id: int, payload: StatusIn, response: HttpResponse
+) -> Resident:
+    """The status is a field of the resident's record: the edit names its version."""
     user = actor(request)
     resident = resident_get(user, resident_id, "change")
+    _status, version = edit_of(request, payload)
     services.resident_set_status(
-        actor=user, resident=resident, status=payload.status.value, since=payload.since
+        actor=user,
+        resident=resident,
+        expected_version=version,
+        status=payload.status.value,
+        since=payload.since,
     )
-    return resident_detail(user, resident.pk)
+    return with_etag(response, resident_detail(user, resident.pk))

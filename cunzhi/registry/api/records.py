@@ -3,12 +3,12 @@
 # No "from __future__ import annotations": Ninja reads the handlers' annotations at runtime.
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Status
 from ninja.pagination import paginate
 
 from cunzhi.accounts.scopes import has_permission_at
-from cunzhi.core.api import READ_ERRORS, WRITE_ERRORS, actor
+from cunzhi.core.api import EDIT_ERRORS, READ_ERRORS, WRITE_ERRORS, actor, edit_of, with_etag
 from cunzhi.core.scoping import get_in_scope
 from cunzhi.regions.selectors import region_get
 from cunzhi.registry import services
@@ -99,28 +99,30 @@ def household_create_endpoint(
     tags=["registry"],
     summary="One household with its members",
 )
-def household_detail_endpoint(request: HttpRequest, household_id: int) -> Household:
-    return household_detail(actor(request), household_id)
+def household_detail_endpoint(
+    request: HttpRequest, household_id: int, response: HttpResponse
+) -> Household:
+    return with_etag(response, household_detail(actor(request), household_id))
 
 
 @router.patch(
     "/households/{household_id}",
-    response={200: HouseholdDetailOut, **WRITE_ERRORS},
+    response={200: HouseholdDetailOut, **EDIT_ERRORS},
     tags=["registry"],
     summary="Change a household's number, group, address or phone",
 )
 def household_update_endpoint(
-    request: HttpRequest, household_id: int, payload: HouseholdPatch
+    request: HttpRequest, household_id: int, payload: HouseholdPatch, response: HttpResponse
 ) -> Household:
     user = actor(request)
     household = get_in_scope(
         Household.objects.select_related("region", "group"), user, "change", pk=household_id
     )
-    changes = payload.model_dump(exclude_unset=True)
+    changes, version = edit_of(request, payload)
     if "group" in changes:
         changes["group"] = _group(user, household.region, changes["group"])
-    services.household_update(actor=user, household=household, **changes)
-    return household_detail(user, household.pk)
+    services.household_update(actor=user, household=household, expected_version=version, **changes)
+    return with_etag(response, household_detail(user, household.pk))
 
 
 @router.post(
@@ -177,25 +179,26 @@ def resident_search_endpoint(request: HttpRequest, filters: Query[SearchFilter])
     tags=["registry"],
     summary="One resident, numbers masked",
 )
-def resident_detail_endpoint(request: HttpRequest, resident_id: int) -> Resident:
-    return resident_detail(actor(request), resident_id)
+def resident_detail_endpoint(
+    request: HttpRequest, resident_id: int, response: HttpResponse
+) -> Resident:
+    return with_etag(response, resident_detail(actor(request), resident_id))
 
 
 @router.patch(
     "/residents/{resident_id}",
-    response={200: ResidentDetailOut, **WRITE_ERRORS},
+    response={200: ResidentDetailOut, **EDIT_ERRORS},
     tags=["registry"],
     summary="Change a resident",
 )
 def resident_update_endpoint(
-    request: HttpRequest, resident_id: int, payload: ResidentPatch
+    request: HttpRequest, resident_id: int, payload: ResidentPatch, response: HttpResponse
 ) -> Resident:
     user = actor(request)
     resident = resident_get(user, resident_id, "change")
-    services.resident_update(
-        actor=user, resident=resident, **payload.model_dump(exclude_unset=True)
-    )
-    return resident_detail(user, resident.pk)
+    changes, version = edit_of(request, payload)
+    services.resident_update(actor=user, resident=resident, expected_version=version, **changes)
+    return with_etag(response, resident_detail(user, resident.pk))
 
 
 @router.post(

@@ -12,7 +12,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from cunzhi.core.api import InputSchema, PatchSchema, label_of
+from cunzhi.core.api import InputSchema, VersionedInput, VersionedPatch, label_of
 from cunzhi.registry.models import (
     Education,
     Employment,
@@ -53,6 +53,7 @@ class ResidentOut(Schema):
     status: str
     status_label: str
     tags: list[TagOut]
+    version: int = Field(..., description="Name it in If-Match or as version to edit.")
 
     @staticmethod
     def resolve_sex_label(resident: Resident) -> str:
@@ -141,6 +142,7 @@ class HouseholdBase(Schema):
     status: str
     status_label: str
     head_id: int | None
+    version: int = Field(..., description="Name it in If-Match or as version to edit.")
 
     @staticmethod
     def resolve_group_code(household: Household) -> str | None:
@@ -270,7 +272,7 @@ class HouseholdIn(InputSchema):
     members: list[MemberIn] = Field([], max_length=30)
 
 
-class HouseholdPatch(PatchSchema):
+class HouseholdPatch(VersionedPatch):
     nullable = frozenset({"group"})
 
     household_no: str | None = Field(None, min_length=1, max_length=30)
@@ -279,7 +281,7 @@ class HouseholdPatch(PatchSchema):
     phone: str | None = Field(None, max_length=30)
 
 
-class ResidentPatch(PatchSchema):
+class ResidentPatch(VersionedPatch):
     nullable = frozenset({"birth_date", "away_since", "status_since"})
 
     name: str | None = Field(None, min_length=1, max_length=50)
@@ -338,12 +340,12 @@ class TransferIn(InputSchema):
     )
 
 
-class TagsIn(InputSchema):
+class TagsIn(VersionedInput):
     tags: list[str] = Field(
         ..., max_length=50, description="Every tag code the resident carries from now on."
     )
 
 
-class StatusIn(InputSchema):
+class StatusIn(VersionedInput):
     status: ResidentStatus
     since: datetime.date

@@ -100,11 +100,15 @@ def _register_village(
             codes = person.tags | (family.tags if person.living else set())
             if codes:
                 resident_set_tags(
-                    actor=ctx.admin, resident=resident, tags=[tags[code] for code in sorted(codes)]
+                    expected_version=None,
+                    actor=ctx.admin,
+                    resident=resident,
+                    tags=[tags[code] for code in sorted(codes)],
                 )
             if not person.living:
                 assert person.status_since is not None
                 resident_set_status(
+                    expected_version=None,
                     actor=ctx.admin,
                     resident=resident,
                     status=person.status,

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from cunzhi.core.forms import VersionedForm
 from cunzhi.regions.models import Region
 from cunzhi.registry.forms.records import DATE, member_relations
 from cunzhi.registry.models import (
@@ -35,7 +36,7 @@ class HouseholdMultipleChoiceField(forms.ModelMultipleChoiceField):
         return household_label(obj)
 
 
-class GroupLeaderForm(forms.Form):
+class GroupLeaderForm(VersionedForm, forms.Form):
     resident = forms.ModelChoiceField(label=_("Leader"), queryset=Resident.objects.none())
     starts_on = forms.DateField(label=_("In office from"), widget=DATE)
 
@@ -46,7 +47,7 @@ class GroupLeaderForm(forms.Form):
         field.label_from_instance = lambda r: f"{r.name} · {r.household.household_no}"  # type: ignore[attr-defined]
 
 
-class TenGroupForm(forms.Form):
+class TenGroupForm(VersionedForm, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=50)
     households = HouseholdMultipleChoiceField(
         label=_("Households"), queryset=Household.objects.none(), widget=forms.SelectMultiple
@@ -208,7 +209,7 @@ class MergeForm(forms.Form):
     duplicate = forms.IntegerField(min_value=1)
 
 
-class TagForm(forms.Form):
+class TagForm(VersionedForm, forms.Form):
     code = forms.SlugField(label=_("Code"), max_length=40)
     name = forms.CharField(label=_("Name"), max_length=40)
     colour = forms.RegexField(

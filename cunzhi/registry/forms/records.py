@@ -11,6 +11,7 @@ from django.db.models import Model, QuerySet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from cunzhi.core.forms import VersionedForm
 from cunzhi.regions.models import Region
 from cunzhi.registry.models import (
     HouseholdStatus,
@@ -89,7 +90,7 @@ class RegisterFilterForm(forms.Form):
         return pairs
 
 
-class HouseholdForm(forms.Form):
+class HouseholdForm(VersionedForm, forms.Form):
     household_no = forms.CharField(label=_("Household number"), max_length=30)
     group = forms.ModelChoiceField(
         label=_("Villager group"), queryset=Region.objects.none(), required=False
@@ -102,7 +103,7 @@ class HouseholdForm(forms.Form):
         self.fields["group"].queryset = groups  # type: ignore[attr-defined]
 
 
-class ResidentForm(forms.Form):
+class ResidentForm(VersionedForm, forms.Form):
     """A person's fields. Sex and birth date may stay empty: the ID number gives them."""
 
     def __init__(
@@ -149,7 +150,7 @@ def resident_initial(resident: Resident) -> dict[str, Any]:
     return {name: getattr(resident, name) for name in RESIDENT_FORM_FIELDS}
 
 
-class TagsForm(forms.Form):
+class TagsForm(VersionedForm, forms.Form):
     tags = forms.ModelMultipleChoiceField(
         label=_("Tags"),
         queryset=Tag.objects.none(),
@@ -162,7 +163,7 @@ class TagsForm(forms.Form):
         self.fields["tags"].queryset = tags  # type: ignore[attr-defined]
 
 
-class StatusForm(forms.Form):
+class StatusForm(VersionedForm, forms.Form):
     """Moved out, deceased, or back to living here, from a date."""
 
     status = forms.ChoiceField(label=_("Status"), choices=ResidentStatus.choices)

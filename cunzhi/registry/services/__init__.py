@@ -4,7 +4,7 @@ One module a kind of record; every public service is importable from here, so ca
 ``from cunzhi.registry import services; services.household_register(...)``.
 """
 
-from cunzhi.registry.services.groups import group_leader_set, ten_group_save
+from cunzhi.registry.services.groups import group_leader_set, leadership_version, ten_group_save
 from cunzhi.registry.services.households import (
     household_merge,
     household_register,
@@ -33,6 +33,7 @@ __all__ = [
     "household_split",
     "household_transfer",
     "household_update",
+    "leadership_version",
     "prepare_resident",
     "resident_add",
     "resident_move",

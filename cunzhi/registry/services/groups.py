@@ -8,11 +8,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from cunzhi.audit import services as audit
 from cunzhi.core.regioncodes import Level
-from cunzhi.core.writes import require_permission
+from cunzhi.core.writes import EditConflict, check_version, lock_current, require_permission
 from cunzhi.regions.models import Region
 from cunzhi.registry.models import (
     GroupLeader,
@@ -26,12 +27,29 @@ from cunzhi.registry.services.rules import require_village
 # Villager groups (村民小组) and ten-household groups (十户联户)
 
 
+def leadership_version(group: Region) -> int:
+    """The version of a villager group's leadership: the sum of its terms' versions.
+
+    Terms are never deleted, and every change (a new term, an ended one) saves a term, so the sum
+    grows with each; 0 while the group never had a leader. ``group_leader_set`` refuses a change
+    made from another sum: someone set or ended a leader since the page was opened.
+    """
+    total = GroupLeader.objects.filter(region=group).aggregate(total=Sum("version"))["total"]
+    return int(total or 0)
+
+
 def group_leader_set(
-    *, actor: Any, group: Region, resident: Resident, starts_on: datetime.date
+    *,
+    actor: Any,
+    group: Region,
+    resident: Resident,
+    starts_on: datetime.date,
+    expected_version: int | None,
 ) -> GroupLeader:
     """Make ``resident`` the leader (组长) of a villager group from ``starts_on``.
 
     The leader in office, if any, leaves office that day; both stay on record.
+    ``expected_version`` is the group's ``leadership_version`` the editor saw.
     """
     if group.level != Level.GROUP:
         raise ValidationError({"group": _("Leaders are set for a villager group.")})
@@ -41,7 +59,16 @@ def group_leader_set(
         raise ValidationError({"resident": _("The leader must be living in the village.")})
     with transaction.atomic():
         require_permission(actor, "registry.add_groupleader", group.code)
-        current = GroupLeader.objects.filter(region=group, ends_on__isnull=True).first()
+        terms = list(GroupLeader.objects.select_for_update().filter(region=group))
+        seen = sum(term.version for term in terms)
+        current = next((term for term in terms if term.ends_on is None), None)
+        if expected_version is not None and seen != expected_version:
+            if not terms:  # a version for a group that never had a leader: a stale page
+                raise ValidationError(
+                    _("This page is out of date. Open the record again, then make your change.")
+                )
+            last = current or max(terms, key=lambda term: term.pk)
+            raise EditConflict(last, expected_version, current_version=seen)
         if current is not None:
             if current.resident_id == resident.pk:
                 raise ValidationError({"resident": _("This person already leads the group.")})
@@ -79,11 +106,13 @@ def ten_group_save(
     households: Sequence[Household],
     lead_household: Household | None,
     ten_group: TenHouseholdGroup | None = None,
+    expected_version: int | None,
 ) -> TenHouseholdGroup:
     """Create or change a ten-household group: its name, its households and its lead household.
 
     A household belongs to one group at most: adding it here takes it out of its old group, and
-    the trace says so. Households left out of the list leave the group.
+    the trace says so. Households left out of the list leave the group. A change names the
+    version of the group it started from (None when creating one).
     """
     require_village(village)
     errors: dict[str, str] = {}
@@ -97,10 +126,16 @@ def ten_group_save(
     action = "add" if creating else "change"
     with transaction.atomic():
         require_permission(actor, f"registry.{action}_tenhouseholdgroup", village.code)
-        group = ten_group or TenHouseholdGroup(region=village)
+        if ten_group is None:
+            group = TenHouseholdGroup(region=village)
+        else:
+            group = lock_current(ten_group)
+            check_version(group, expected_version)
         if not creating and group.region_id != village.pk:
             raise ValidationError({"name": _("The group is not in this village.")})
         before = set() if creating else set(group.households.values_list("pk", flat=True))
+        fields = ["name", "lead_household_id"]
+        stored = audit.snapshot(group, fields)
         group.name = name.strip()
         group.lead_household = lead_household
         group.full_clean()
@@ -121,6 +156,8 @@ def ten_group_save(
             action=f"registry.ten_group_{'create' if creating else 'update'}",
             obj=group,
             data={
+                "changes": {} if creating else audit.diff(stored, audit.snapshot(group, fields)),
+                "version": group.version,
                 "name": group.name,
                 "lead_household": lead_household.household_no if lead_household else None,
                 "added": sorted(numbers[pk] for pk in wanted - before),

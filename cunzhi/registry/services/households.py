@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cunzhi.audit import services as audit
-from cunzhi.core.writes import editable_fields, require_permission
+from cunzhi.core.writes import require_permission, update_audited
 from cunzhi.regions.models import Region
 from cunzhi.registry.models import (
     Household,
@@ -89,30 +89,28 @@ def household_register(
     return household
 
 
-def household_update(*, actor: Any, household: Household, **changes: Any) -> Household:
+def household_update(
+    *, actor: Any, household: Household, expected_version: int | None, **changes: Any
+) -> Household:
+    """Change a household's number, group, address or phone, from the version the editor saw."""
     allowed = {"address", "phone", "group", "household_no"}
     unknown = set(changes) - allowed
     if unknown:
         raise ValueError(f"not editable here: {', '.join(sorted(unknown))}")
+
+    def prepare(stored: Household) -> None:
+        check_group(stored.region, stored.group)
+        check_unique_in_village(stored)
+
     with transaction.atomic():
-        require_permission(actor, "registry.change_household", household.region_code)
-        fields = [f for f in editable_fields(household) if f != "head_id"]
-        before = audit.snapshot(household, fields)
-        check_group(household.region, changes.get("group", household.group))
-        for name, value in changes.items():
-            setattr(household, name, value)
-        check_unique_in_village(household)
-        household.full_clean()
-        household.save()
-        changed = audit.diff(before, audit.snapshot(household, fields))
-        if changed:
-            audit.record(
-                actor=actor,
-                action="registry.household_update",
-                obj=household,
-                data={"changes": changed},
-            )
-    return household
+        return update_audited(
+            actor=actor,
+            obj=household,
+            changes=changes,
+            expected_version=expected_version,
+            action="registry.household_update",
+            prepare=prepare,
+        )
 
 
 def household_set_head(

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cunzhi.audit import services as audit
-from cunzhi.core.writes import require_permission
+from cunzhi.core.writes import check_version, lock_current, require_permission, update_audited
 from cunzhi.registry.models import (
     GroupLeader,
     Household,
@@ -52,45 +52,54 @@ def resident_add(*, actor: Any, household: Household, **fields: Any) -> Resident
     return resident
 
 
-def resident_update(*, actor: Any, resident: Resident, **changes: Any) -> Resident:
+def resident_update(
+    *, actor: Any, resident: Resident, expected_version: int | None, **changes: Any
+) -> Resident:
     """Change a resident's fields (not their household: that is a move)."""
     unknown = set(changes) - set(RESIDENT_FIELDS)
     if unknown:
         raise ValueError(f"not editable here: {', '.join(sorted(unknown))}")
-    with transaction.atomic():
-        require_permission(actor, "registry.change_resident", resident.region_code)
-        before = audit.snapshot(resident, RESIDENT_FIELDS)
-        if changes.get("relation") == Relation.HEAD and resident.relation != Relation.HEAD:
+    if "id_number" in changes and "birth_date" not in changes:
+        changes = {**changes, "birth_date": None}  # taken again from the new number
+
+    def prepare(stored: Resident) -> None:
+        if stored.relation == Relation.HEAD and stored.household.head_id != stored.pk:
             raise ValidationError(
                 {"relation": _("Use “make head of household” to change the head.")}
             )
-        for name, value in changes.items():
-            setattr(resident, name, value)
-        if "id_number" in changes and "birth_date" not in changes:
-            resident.birth_date = None  # taken again from the new number
-        prepare_resident(resident)
-        check_unique_in_village(resident)
-        resident.full_clean(exclude=["household"])
-        resident.save()
-        changed = audit.diff(before, audit.snapshot(resident, RESIDENT_FIELDS))
-        if changed:
-            audit.record(
-                actor=actor,
-                action="registry.resident_update",
-                obj=resident,
-                data={"changes": changed},
-            )
-    return resident
+        prepare_resident(stored)
+        check_unique_in_village(stored)
+
+    with transaction.atomic():
+        return update_audited(
+            actor=actor,
+            obj=resident,
+            changes=changes,
+            expected_version=expected_version,
+            action="registry.resident_update",
+            prepare=prepare,
+        )
 
 
 def resident_set_status(
-    *, actor: Any, resident: Resident, status: str, since: datetime.date
+    *,
+    actor: Any,
+    resident: Resident,
+    expected_version: int | None,
+    status: str,
+    since: datetime.date,
 ) -> Resident:
     """Moved out or deceased (or back), from a date; a household's head stays recorded."""
     if status not in ResidentStatus.values:
         raise ValidationError({"status": _("Unknown status.")})
     with transaction.atomic():
-        resident_update(actor=actor, resident=resident, status=status, status_since=since)
+        resident_update(
+            actor=actor,
+            resident=resident,
+            expected_version=expected_version,
+            status=status,
+            status_since=since,
+        )
         if status != ResidentStatus.LIVING:
             end_leadership(actor, [resident], since, status)
     return resident
@@ -175,11 +184,19 @@ def resident_move(
     return resident
 
 
-def resident_set_tags(*, actor: Any, resident: Resident, tags: Iterable[Tag]) -> Resident:
-    """Replace the resident's tags; the trace names what was added and removed."""
+def resident_set_tags(
+    *, actor: Any, resident: Resident, expected_version: int | None, tags: Iterable[Tag]
+) -> Resident:
+    """Replace the resident's tags; the trace names what was added and removed.
+
+    The tags are part of the resident's record: a change makes a new version of the resident,
+    and an edit of the tags from a version that is no longer the stored one is refused.
+    """
     wanted = {tag.pk: tag for tag in tags}
     with transaction.atomic():
         require_permission(actor, "registry.change_resident", resident.region_code)
+        stored = lock_current(resident)
+        check_version(stored, expected_version)
         current = {link.tag_id: link for link in resident.tag_links.select_related("tag")}
         removed = [current[pk].tag.code for pk in current.keys() - wanted.keys()]
         added = [wanted[pk] for pk in wanted.keys() - current.keys()]
@@ -198,10 +215,16 @@ def resident_set_tags(*, actor: Any, resident: Resident, tags: Iterable[Tag]) ->
             ]
         )
         if added or removed:
+            stored.save(update_fields=["updated_at"])  # a new version of the resident
             audit.record(
                 actor=actor,
                 action="registry.resident_set_tags",
-                obj=resident,
-                data={"added": sorted(t.code for t in added), "removed": sorted(removed)},
+                obj=stored,
+                data={
+                    "added": sorted(t.code for t in added),
+                    "removed": sorted(removed),
+                    "version": stored.version,
+                },
             )
+        resident.version = stored.version
     return resident

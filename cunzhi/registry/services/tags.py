@@ -7,7 +7,7 @@ from typing import Any
 from django.db import transaction
 
 from cunzhi.audit import services as audit
-from cunzhi.core.writes import require_permission
+from cunzhi.core.writes import check_version, lock_current, require_permission
 from cunzhi.registry.defaults import DEFAULT_TAGS
 from cunzhi.registry.models import (
     Tag,
@@ -27,9 +27,13 @@ def sync_default_tags(**_kwargs: Any) -> int:
 TAG_FIELDS = ("code", "name", "colour", "sensitive", "key_person", "active", "order")
 
 
-def tag_save(*, actor: Any, tag: Tag | None = None, **fields: Any) -> Tag:
+def tag_save(
+    *, actor: Any, tag: Tag | None = None, expected_version: int | None, **fields: Any
+) -> Tag:
     """Add a tag to the dictionary or change one. A tag in use is retired (``active=False``),
-    never deleted, so the residents who carry it keep it in their history."""
+    never deleted, so the residents who carry it keep it in their history.
+
+    A change names the version of the tag it started from (None when adding one)."""
     unknown = set(fields) - set(TAG_FIELDS)
     if unknown:
         raise ValueError(f"not editable here: {', '.join(sorted(unknown))}")
@@ -37,19 +41,23 @@ def tag_save(*, actor: Any, tag: Tag | None = None, **fields: Any) -> Tag:
     with transaction.atomic():
         # The dictionary is shared by every county: only a system administrator keeps it.
         require_permission(actor, f"registry.{'add' if creating else 'change'}_tag", "")
-        tag = tag or Tag()
+        if tag is None:
+            tag = Tag()
+        else:
+            tag = lock_current(tag)  # the before-state as stored, not as the caller holds it
+            check_version(tag, expected_version)
         before = {} if creating else audit.snapshot(tag, list(TAG_FIELDS))
         for name, value in fields.items():
             setattr(tag, name, value)
         tag.full_clean()
-        tag.save()
         changes = audit.diff(before, audit.snapshot(tag, list(TAG_FIELDS)))
-        if changes:
+        if changes:  # an edit that changes nothing is not a new version
+            tag.save()
             audit.record(
                 actor=actor,
                 action=f"registry.tag_{'create' if creating else 'update'}",
                 obj=tag,
                 region_code="",
-                data={"changes": changes},
+                data={"changes": changes, "version": tag.version},
             )
     return tag

@@ -31,7 +31,20 @@ def session(user: User) -> Client:
 
 def send(client: Client, method: str, url: str, data: Any, **headers: str) -> Any:
     body = data if isinstance(data, str) else json.dumps(data)
+    headers = {**if_match(client, method, url), **headers}
     return getattr(client, method)(url, body, content_type="application/json", headers=headers)
+
+
+def if_match(client: Client, method: str, url: str) -> dict[str, str]:
+    """A device's edit: read the record first and name the version read (If-Match: its ETag).
+
+    The version checks themselves are in core/tests/test_versions.py; these tests are about
+    what an edit does once it names the right version.
+    """
+    if method not in ("patch", "put") and not url.endswith("/status"):
+        return {}
+    record = client.get(url.removesuffix("/tags").removesuffix("/status"))
+    return {"If-Match": record["ETag"]} if "ETag" in record else {}
 
 
 def head_of(household: Household) -> Resident:
@@ -211,7 +224,13 @@ def test_a_cadre_adds_a_member_to_a_household(county: County, people: ThreePeopl
 def test_a_patch_changes_only_the_fields_it_sends(county: County, people: ThreePeople) -> None:
     household = family(county, 1, address="石板村中寨", phone="13900001111")
     spouse = household.members.get(relation="spouse")
-    resident_update(actor=county.admin, resident=spouse, health="高血压", work_place="镇上")
+    resident_update(
+        expected_version=None,
+        actor=county.admin,
+        resident=spouse,
+        health="高血压",
+        work_place="镇上",
+    )
     cadre = session(people.in_scope)
 
     household_url, spouse_url = (
@@ -405,7 +424,7 @@ def test_numbers_are_masked_in_the_lists_the_search_and_the_details(
 ) -> None:
     household = family(county, 1, phone="13912345678")
     head = head_of(household)
-    resident_update(actor=county.admin, resident=head, phone="13800001234")
+    resident_update(expected_version=None, actor=county.admin, resident=head, phone="13800001234")
     client = session(people.in_scope)  # who may reveal, and still sees masks until asking
 
     answers = [
@@ -455,7 +474,9 @@ def test_sensitive_tags_are_shown_only_to_a_reader_who_may_reveal(
 ) -> None:
     head = head_of(family(county, 1))
     dibao, veteran = Tag.objects.get(code="dibao"), Tag.objects.get(code="veteran")
-    resident_set_tags(actor=county.admin, resident=head, tags=[dibao, veteran])
+    resident_set_tags(
+        expected_version=None, actor=county.admin, resident=head, tags=[dibao, veteran]
+    )
 
     def tags(user: User, url: str) -> list[str]:
         body = session(user).get(url).json()
@@ -481,7 +502,10 @@ def test_the_lists_filter_by_group_tag_status_age_and_name(
     young = family(county, 1, head_name="王建国", head_birth=datetime.date(1990, 1, 1), members=[])
     old = family(county, 2, head_name="赵德明", head_birth=datetime.date(1940, 1, 1), members=[])
     resident_set_tags(
-        actor=county.admin, resident=head_of(old), tags=[Tag.objects.get(code="old_party_member")]
+        expected_version=None,
+        actor=county.admin,
+        resident=head_of(old),
+        tags=[Tag.objects.get(code="old_party_member")],
     )
     send(session(people.in_scope), "patch", f"/api/v1/households/{young.pk}", {"group": GROUP})
     client = session(people.in_scope)
@@ -570,7 +594,10 @@ def test_the_resident_list_costs_the_same_queries_for_3_or_30_households(
     veteran = Tag.objects.get(code="veteran")
     for number in range(households):
         resident_set_tags(
-            actor=county.admin, resident=head_of(family(county, number)), tags=[veteran]
+            expected_version=None,
+            actor=county.admin,
+            resident=head_of(family(county, number)),
+            tags=[veteran],
         )
     client = session(people.in_scope)
 

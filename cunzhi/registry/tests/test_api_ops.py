@@ -34,8 +34,23 @@ def session(user: User) -> Client:
 
 def send(client: Client, method: str, url: str, data: Any) -> Any:
     return getattr(client, method)(
-        url, json.dumps(data), content_type="application/json", headers=ENGLISH
+        url,
+        json.dumps(data),
+        content_type="application/json",
+        headers={**ENGLISH, **if_match(client, method, url)},
     )
+
+
+def if_match(client: Client, method: str, url: str) -> dict[str, str]:
+    """A device's edit: read the record first and name the version read (If-Match: its ETag).
+
+    The version checks themselves are in core/tests/test_versions.py; these tests are about
+    what an edit does once it names the right version.
+    """
+    if method not in ("patch", "put") and not url.endswith("/status"):
+        return {}
+    record = client.get(url.removesuffix("/tags").removesuffix("/status"))
+    return {"If-Match": record["ETag"]} if "ETag" in record else {}
 
 
 def errors(response: Any) -> dict[str, list[str]]:
@@ -515,7 +530,12 @@ def test_the_cadre_replaces_a_residents_tags_and_the_trace_names_the_change(
     county: County, people: ThreePeople
 ) -> None:
     head = head_of(family(county, 1))
-    resident_set_tags(actor=county.admin, resident=head, tags=[Tag.objects.get(code="dibao")])
+    resident_set_tags(
+        expected_version=None,
+        actor=county.admin,
+        resident=head,
+        tags=[Tag.objects.get(code="dibao")],
+    )
     url = f"/api/v1/residents/{head.pk}/tags"
     refused_to_reader_and_outsider(people, "put", url, {"tags": ["veteran"]})
     assert set(head.tags.values_list("code", flat=True)) == {"dibao"}
@@ -544,7 +564,12 @@ def test_a_sensitive_tag_is_unknown_to_a_cadre_who_may_not_see_it_and_is_kept(
     )
     clerk = make_user(county, "clerk", Role.VILLAGE_COMMITTEE_MEMBER, county.village)
     head = head_of(family(county, 1))
-    resident_set_tags(actor=county.admin, resident=head, tags=[Tag.objects.get(code="disabled")])
+    resident_set_tags(
+        expected_version=None,
+        actor=county.admin,
+        resident=head,
+        tags=[Tag.objects.get(code="disabled")],
+    )
     url = f"/api/v1/residents/{head.pk}/tags"
     client = session(clerk)
 
@@ -559,7 +584,8 @@ def test_a_sensitive_tag_is_unknown_to_a_cadre_who_may_not_see_it_and_is_kept(
     assert response.status_code == 200, response.content
     assert [t["code"] for t in response.json()["tags"]] == ["veteran"]
     assert set(head.tags.values_list("code", flat=True)) == {"disabled", "veteran"}
-    assert events("resident_set_tags")[-1].data == {"added": ["veteran"], "removed": []}
+    last = events("resident_set_tags")[-1].data
+    assert last == {"added": ["veteran"], "removed": [], "version": response.json()["version"]}
 
 
 def test_a_bad_tags_body_is_a_422(county: County, people: ThreePeople) -> None:

@@ -22,7 +22,10 @@ def old_party_member(county: County):  # type: ignore[no-untyped-def]
     head.phone = "13887654321"
     head.save(update_fields=["phone"])
     resident_set_tags(
-        actor=county.admin, resident=head, tags=[Tag.objects.get(code="old_party_member")]
+        actor=county.admin,
+        resident=head,
+        tags=[Tag.objects.get(code="old_party_member")],
+        expected_version=None,
     )
     return head
 

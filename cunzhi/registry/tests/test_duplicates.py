@@ -89,7 +89,10 @@ def test_merging_keeps_one_record_fills_its_blanks_and_moves_tags(
 ) -> None:
     keep, duplicate = twice
     resident_set_tags(
-        actor=county.admin, resident=duplicate, tags=[Tag.objects.get(code="returning_worker")]
+        expected_version=None,
+        actor=county.admin,
+        resident=duplicate,
+        tags=[Tag.objects.get(code="returning_worker")],
     )
     resident_merge(actor=county.admin, keep=keep, duplicate=duplicate)
     keep.refresh_from_db()

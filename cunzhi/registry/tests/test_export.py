@@ -115,7 +115,9 @@ def test_the_tag_and_age_filters_keep_whole_households_as_the_register_shows_the
 ) -> None:
     first, second = families(county, 2)
     veteran = Tag.objects.get(code="veteran")
-    resident_set_tags(actor=county.admin, resident=resident("李1号"), tags=[veteran])
+    resident_set_tags(
+        expected_version=None, actor=county.admin, resident=resident("李1号"), tags=[veteran]
+    )
     client = session(people.in_scope)
     tagged = workbook_rows(client.post(export_url(county.village), {"tag": "veteran"}))[1:]
     assert [row[2] for row in tagged] == ["杨1号", "李1号", "杨小1号"]
@@ -132,6 +134,7 @@ def test_moved_out_and_deceased_members_are_exported_with_their_status(
 ) -> None:
     family(county, 1)
     resident_set_status(
+        expected_version=None,
         actor=county.admin,
         resident=resident("杨小1号"),
         status=ResidentStatus.MOVED_OUT,
@@ -204,7 +207,9 @@ def test_sensitive_tags_show_only_to_those_who_may_reveal_them(
 ) -> None:
     family(county, 1)
     dibao, veteran = Tag.objects.get(code="dibao"), Tag.objects.get(code="veteran")
-    resident_set_tags(actor=county.admin, resident=resident("杨1号"), tags=[veteran, dibao])
+    resident_set_tags(
+        expected_version=None, actor=county.admin, resident=resident("杨1号"), tags=[veteran, dibao]
+    )
     cadre = workbook_rows(session(people.in_scope).post(export_url(county.village)))
     reader = workbook_rows(session(people.read_only).post(export_url(county.village)))
     assert cadre[1][14] == "低保、退役军人"  # in the dictionary's order
@@ -224,12 +229,16 @@ def test_the_export_runs_the_same_queries_for_3_or_30_households(
     client = session(people.in_scope)
     url = export_url(county.village)
     families(county, 3)
-    resident_set_tags(actor=county.admin, resident=resident("杨1号"), tags=[veteran])
+    resident_set_tags(
+        expected_version=None, actor=county.admin, resident=resident("杨1号"), tags=[veteran]
+    )
     workbook_rows(client.post(url))  # warm the session and caches
     with django_assert_num_queries(13) as three:
         assert len(workbook_rows(client.post(url))) == 1 + 9
     families(county, 27, start=3)
-    resident_set_tags(actor=county.admin, resident=resident("杨29号"), tags=[veteran])
+    resident_set_tags(
+        expected_version=None, actor=county.admin, resident=resident("杨29号"), tags=[veteran]
+    )
     with django_assert_num_queries(len(three.captured_queries)):
         rows = workbook_rows(client.post(url))
     assert len(rows) == 1 + 90
@@ -245,7 +254,9 @@ def test_tags_are_read_once_per_chunk_of_residents_not_per_resident(
     families(county, 3)
     veteran = Tag.objects.get(code="veteran")
     for name in ("杨0号", "李1号", "杨小2号"):  # one in each chunk of four
-        resident_set_tags(actor=county.admin, resident=resident(name), tags=[veteran])
+        resident_set_tags(
+            expected_version=None, actor=county.admin, resident=resident(name), tags=[veteran]
+        )
     client = session(people.in_scope)
     url = export_url(county.village)
     workbook_rows(client.post(url))

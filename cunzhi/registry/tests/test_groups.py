@@ -43,10 +43,18 @@ def test_a_new_leader_ends_the_old_leaders_term_and_both_stay_on_record(county: 
     group = Region.objects.get(code=GROUP_CODE)
     assert first is not None and second is not None
     group_leader_set(
-        actor=county.admin, group=group, resident=first, starts_on=datetime.date(2023, 3, 1)
+        expected_version=None,
+        actor=county.admin,
+        group=group,
+        resident=first,
+        starts_on=datetime.date(2023, 3, 1),
     )
     group_leader_set(
-        actor=county.admin, group=group, resident=second, starts_on=datetime.date(2026, 3, 1)
+        expected_version=None,
+        actor=county.admin,
+        group=group,
+        resident=second,
+        starts_on=datetime.date(2026, 3, 1),
     )
 
     terms = list(GroupLeader.objects.filter(region=group).order_by("starts_on"))
@@ -69,6 +77,7 @@ def test_a_leader_from_another_village_or_starting_before_the_current_one_is_ref
     assert here.head is not None and there.head is not None
     with pytest.raises(ValidationError) as error:
         group_leader_set(
+            expected_version=None,
             actor=county.admin,
             group=group,
             resident=there.head,
@@ -76,13 +85,21 @@ def test_a_leader_from_another_village_or_starting_before_the_current_one_is_ref
         )
     assert "resident" in error.value.message_dict
     group_leader_set(
-        actor=county.admin, group=group, resident=here.head, starts_on=datetime.date(2026, 1, 1)
+        expected_version=None,
+        actor=county.admin,
+        group=group,
+        resident=here.head,
+        starts_on=datetime.date(2026, 1, 1),
     )
     spouse = here.members.exclude(pk=here.head.pk).first()
     assert spouse is not None
     with pytest.raises(ValidationError) as error:
         group_leader_set(
-            actor=county.admin, group=group, resident=spouse, starts_on=datetime.date(2025, 6, 1)
+            expected_version=None,
+            actor=county.admin,
+            group=group,
+            resident=spouse,
+            starts_on=datetime.date(2025, 6, 1),
         )
     assert "starts_on" in error.value.message_dict
     assert GroupLeader.objects.count() == 1
@@ -93,6 +110,7 @@ def test_a_household_moves_between_ten_household_groups_and_the_trace_says_from_
 ) -> None:
     homes = families(county, 5)
     east = ten_group_save(
+        expected_version=None,
         actor=county.admin,
         village=county.village,
         name="东片一组",
@@ -100,6 +118,7 @@ def test_a_household_moves_between_ten_household_groups_and_the_trace_says_from_
         lead_household=homes[0],
     )
     west = ten_group_save(
+        expected_version=None,
         actor=county.admin,
         village=county.village,
         name="西片一组",
@@ -114,6 +133,7 @@ def test_a_household_moves_between_ten_household_groups_and_the_trace_says_from_
     assert event.data["added"] == ["002", "003", "004"]
 
     ten_group_save(
+        expected_version=None,
         actor=county.admin,
         village=county.village,
         name="东片一组",
@@ -131,6 +151,7 @@ def test_a_lead_household_outside_the_group_or_the_village_is_refused(county: Co
     [elsewhere] = families(county, 1, village=county.neighbour)
     with pytest.raises(ValidationError) as error:
         ten_group_save(
+            expected_version=None,
             actor=county.admin,
             village=county.village,
             name="一组",
@@ -140,6 +161,7 @@ def test_a_lead_household_outside_the_group_or_the_village_is_refused(county: Co
     assert "lead_household" in error.value.message_dict
     with pytest.raises(ValidationError) as error:
         ten_group_save(
+            expected_version=None,
             actor=county.admin,
             village=county.village,
             name="一组",
@@ -155,6 +177,7 @@ def test_the_ten_household_group_form_is_scoped_to_three_people(
 ) -> None:
     homes = families(county, 3)
     group = ten_group_save(
+        expected_version=None,
         actor=county.admin,
         village=county.village,
         name="东片一组",
@@ -170,6 +193,7 @@ def test_the_ten_household_group_form_is_scoped_to_three_people(
             "name": "东片一组",
             "households": [h.pk for h in homes],
             "lead_household": homes[2].pk,
+            "version": group.version,
         },
         changed=lambda: TenHouseholdGroup.objects.get(pk=group.pk).households.count() == 3,
     )
@@ -187,7 +211,7 @@ def test_the_cadre_sets_a_leader_through_the_page_and_a_bad_date_is_shown(
     assert response.context["form"].errors["starts_on"]
     assert not GroupLeader.objects.exists()
 
-    response = client.post(url, {"resident": home.head.pk, "starts_on": "2026-02-01"})
+    response = client.post(url, {"resident": home.head.pk, "starts_on": "2026-02-01", "version": 0})
     assert response.status_code == 302
     assert GroupLeader.objects.get().resident == home.head
     assert session(people.read_only).post(url, {}).status_code == 403
@@ -202,6 +226,7 @@ def test_the_groups_page_runs_the_same_queries_for_few_or_many_households(
 ) -> None:
     homes = families(county, 2)
     group = ten_group_save(
+        expected_version=None,
         actor=county.admin,
         village=county.village,
         name="东片一组",
@@ -217,6 +242,7 @@ def test_the_groups_page_runs_the_same_queries_for_few_or_many_households(
         for n in range(12)
     ]
     ten_group_save(
+        expected_version=None,
         actor=county.admin,
         village=county.village,
         name="东片一组",
@@ -238,10 +264,18 @@ def test_a_leader_who_dies_or_leaves_the_village_leaves_office_on_record(
     assert first is not None and second is not None
     group = Region.objects.get(code=GROUP_CODE)
     group_leader_set(
-        actor=county.admin, group=group, resident=first, starts_on=datetime.date(2023, 3, 1)
+        expected_version=None,
+        actor=county.admin,
+        group=group,
+        resident=first,
+        starts_on=datetime.date(2023, 3, 1),
     )
     resident_set_status(
-        actor=county.admin, resident=first, status="deceased", since=datetime.date(2026, 9, 2)
+        expected_version=None,
+        actor=county.admin,
+        resident=first,
+        status="deceased",
+        since=datetime.date(2026, 9, 2),
     )
     term = GroupLeader.objects.get(resident=first)
     assert term.ends_on == datetime.date(2026, 9, 2)
@@ -252,13 +286,21 @@ def test_a_leader_who_dies_or_leaves_the_village_leaves_office_on_record(
 
     # The next leader's household moves to another village: the term ends with the move.
     group_leader_set(
-        actor=county.admin, group=group, resident=second, starts_on=datetime.date(2026, 10, 1)
+        expected_version=None,
+        actor=county.admin,
+        group=group,
+        resident=second,
+        starts_on=datetime.date(2026, 10, 1),
     )
     household_transfer(actor=county.admin, household=second.household, village=county.neighbour)
     assert GroupLeader.objects.get(resident=second).ends_on is not None
     assert Event.objects.filter(action="registry.group_leader_end").count() == 2
     # Back to living does not restore a term.
     resident_set_status(
-        actor=county.admin, resident=first, status="living", since=datetime.date(2026, 11, 1)
+        expected_version=None,
+        actor=county.admin,
+        resident=first,
+        status="living",
+        since=datetime.date(2026, 11, 1),
     )
     assert not GroupLeader.objects.filter(ends_on__isnull=True).exists()

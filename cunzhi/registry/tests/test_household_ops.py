@@ -182,7 +182,11 @@ def test_the_service_refuses_the_current_head_and_a_deceased_member(county: Coun
         household_set_head(actor=county.admin, household=household, resident=head_of(household))
     assert error.value.message_dict["head"] == ["This person is already the head of the household."]
     resident_set_status(
-        actor=county.admin, resident=spouse, status="deceased", since=datetime.date(2026, 1, 3)
+        expected_version=None,
+        actor=county.admin,
+        resident=spouse,
+        status="deceased",
+        since=datetime.date(2026, 1, 3),
     )
     with pytest.raises(ValidationError) as error:
         household_set_head(actor=county.admin, household=household, resident=spouse)
@@ -595,6 +599,7 @@ def test_a_township_cadre_moves_a_household_to_another_village(county: County) -
     household = family(county, 1)
     lead = family(county, 2)
     ten_group_save(
+        expected_version=None,
         actor=county.admin,
         village=county.village,
         name="东片一组",

@@ -98,7 +98,9 @@ def test_changing_the_id_number_takes_the_birth_date_again(county: County) -> No
     household = register_family(county.admin, county.village, "0001")
     daughter = household.members.get(relation="daughter")
     new_number = make_id_number(datetime.date(2009, 1, 15), sequence=77, male=False)
-    resident_update(actor=county.admin, resident=daughter, id_number=new_number)
+    resident_update(
+        expected_version=None, actor=county.admin, resident=daughter, id_number=new_number
+    )
     daughter.refresh_from_db()
     assert daughter.birth_date == datetime.date(2009, 1, 15)
     event = Event.objects.filter(action="registry.resident_update").latest("seq")
@@ -163,10 +165,12 @@ def test_tags_follow_the_resident_and_the_trace_names_the_change(county: County)
     head = household.head
     assert head is not None
     dibao, veteran = Tag.objects.get(code="dibao"), Tag.objects.get(code="veteran")
-    resident_set_tags(actor=county.admin, resident=head, tags=[dibao, veteran])
-    resident_set_tags(actor=county.admin, resident=head, tags=[veteran])
+    resident_set_tags(
+        expected_version=None, actor=county.admin, resident=head, tags=[dibao, veteran]
+    )
+    resident_set_tags(expected_version=None, actor=county.admin, resident=head, tags=[veteran])
     event = Event.objects.filter(action="registry.resident_set_tags").latest("seq")
-    assert event.data == {"added": [], "removed": ["dibao"]}
+    assert event.data == {"added": [], "removed": ["dibao"], "version": head.version}
     household_transfer(actor=county.admin, household=household, village=county.neighbour)
     link = head.tag_links.get()
     assert link.region_code == county.neighbour.code
@@ -176,7 +180,11 @@ def test_a_death_is_recorded_with_its_date(county: County) -> None:
     household = register_family(county.admin, county.village, "0001")
     spouse = household.members.get(relation="spouse")
     resident_set_status(
-        actor=county.admin, resident=spouse, status="deceased", since=datetime.date(2026, 3, 1)
+        expected_version=None,
+        actor=county.admin,
+        resident=spouse,
+        status="deceased",
+        since=datetime.date(2026, 3, 1),
     )
     spouse.refresh_from_db()
     assert (spouse.status, spouse.status_since) == ("deceased", datetime.date(2026, 3, 1))
@@ -199,7 +207,9 @@ def test_the_audit_log_shows_a_changed_id_number_masked(
     daughter = household.members.get(relation="daughter")
     old_number = daughter.id_number
     new_number = make_id_number(datetime.date(2009, 1, 15), sequence=77, male=False)
-    resident_update(actor=county.admin, resident=daughter, id_number=new_number)
+    resident_update(
+        expected_version=None, actor=county.admin, resident=daughter, id_number=new_number
+    )
     client = Client()
     client.force_login(people.read_only)
     body = client.get(reverse("audit:list")).content.decode()

@@ -46,7 +46,11 @@ def test_the_household_page_is_scoped_to_three_people(county: County, people: Th
         household,
         page_url=reverse("registry:household", args=[household.pk]),
         edit_url=reverse("registry:household_edit", args=[household.pk]),
-        edit_data={"household_no": "001", "address": "石板村下寨12号"},
+        edit_data={
+            "household_no": "001",
+            "address": "石板村下寨12号",
+            "version": household.version,
+        },
         changed=lambda: Household.objects.get(pk=household.pk).address == "石板村下寨12号",
     )
 
@@ -66,6 +70,7 @@ def test_the_resident_edit_page_is_scoped_to_three_people(
             "sex": "male",
             "birth_date": "1968-05-12",
             "ethnicity": "彝族",
+            "version": head.version,
         },
         changed=lambda: Resident.objects.get(pk=head.pk).ethnicity == "彝族",
     )
@@ -104,7 +109,9 @@ def test_the_household_page_runs_the_same_queries_for_a_small_or_large_family(
     large = register_family(county.admin, county.village, "002", sequence=60, members=children)
     veteran = Tag.objects.get(code="veteran")
     for person in large.members.all():
-        resident_set_tags(actor=county.admin, resident=person, tags=[veteran])
+        resident_set_tags(
+            expected_version=None, actor=county.admin, resident=person, tags=[veteran]
+        )
     client = session(people.in_scope)
     client.get(reverse("registry:household", args=[small.pk]))
     with django_assert_num_queries(9) as few:
@@ -166,7 +173,9 @@ def test_sensitive_tags_are_hidden_from_a_reader_who_may_not_reveal(
     household = register_family(county.admin, county.village, "001")
     head = head_of(household)
     dibao, veteran = Tag.objects.get(code="dibao"), Tag.objects.get(code="veteran")
-    resident_set_tags(actor=county.admin, resident=head, tags=[dibao, veteran])
+    resident_set_tags(
+        expected_version=None, actor=county.admin, resident=head, tags=[dibao, veteran]
+    )
     household_url = reverse("registry:household", args=[household.pk])
     cadre = session(people.in_scope).get(household_url).content.decode()
     reader = session(people.read_only).get(household_url).content.decode()
@@ -187,11 +196,17 @@ def test_a_cadre_replaces_a_residents_tags_and_the_trace_names_the_change(
     county: County, people: ThreePeople
 ) -> None:
     head = head_of(register_family(county.admin, county.village, "001"))
-    resident_set_tags(actor=county.admin, resident=head, tags=[Tag.objects.get(code="dibao")])
+    resident_set_tags(
+        expected_version=None,
+        actor=county.admin,
+        resident=head,
+        tags=[Tag.objects.get(code="dibao")],
+    )
     veteran = Tag.objects.get(code="veteran")
     url = reverse("registry:resident_tags", args=[head.pk])
-    assert session(people.read_only).post(url, {"tags": [veteran.pk]}).status_code == 403
-    response = session(people.in_scope).post(url, {"tags": [veteran.pk]})
+    edit = {"tags": [veteran.pk], "version": head.version}
+    assert session(people.read_only).post(url, edit).status_code == 403
+    response = session(people.in_scope).post(url, edit)
     assert response.status_code == 302
     assert set(head.tags.values_list("code", flat=True)) == {"veteran"}
     event = Event.objects.filter(action="registry.resident_set_tags").latest("seq")
@@ -217,7 +232,10 @@ def test_the_register_filters_by_age_band_tag_and_name(county: County, people: T
         members=[],
     )
     resident_set_tags(
-        actor=county.admin, resident=head_of(old), tags=[Tag.objects.get(code="old_party_member")]
+        expected_version=None,
+        actor=county.admin,
+        resident=head_of(old),
+        tags=[Tag.objects.get(code="old_party_member")],
     )
     client = session(people.in_scope)
     url = reverse("registry:register", args=[county.village.code])
@@ -316,7 +334,13 @@ def test_a_wrong_id_checksum_is_shown_on_the_id_number_and_changes_nothing(
     bad = good[:-1] + ("0" if good[-1] != "0" else "1")
     response = session(people.in_scope).post(
         reverse("registry:resident_edit", args=[head.pk]),
-        {"name": head.name, "id_number": bad, "sex": "male", "birth_date": "1968-05-12"},
+        {
+            "name": head.name,
+            "id_number": bad,
+            "sex": "male",
+            "birth_date": "1968-05-12",
+            "version": head.version,
+        },
     )
     assert response.status_code == 200
     assert "id_number" in response.context["form"].errors
@@ -361,7 +385,7 @@ def test_a_member_is_added_and_a_death_is_recorded(county: County, people: Three
     grandmother = head_of(household)
     response = client.post(
         reverse("registry:resident_status", args=[grandmother.pk]),
-        {"status": "deceased", "since": "2026-01-03"},
+        {"status": "deceased", "since": "2026-01-03", "version": grandmother.version},
     )
     assert response.status_code == 302
     grandmother.refresh_from_db()

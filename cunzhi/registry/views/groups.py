@@ -70,6 +70,7 @@ def group_leader(request: HttpRequest, code: str) -> HttpResponse:
         request.POST or None,
         residents=leader_candidates(request.user, village),
         initial={"starts_on": timezone.localdate()},
+        version=services.leadership_version(group),
     )
     back = reverse("registry:groups", args=[village.code])
     if request.method == "POST" and submit(
@@ -106,7 +107,10 @@ def _ten_group_form(
             "households": list(record.households.values_list("pk", flat=True)),
         }
     form = TenGroupForm(
-        request.POST or None, initial=initial, households=household_choices(request.user, village)
+        request.POST or None,
+        initial=initial,
+        households=household_choices(request.user, village),
+        version=record.version if record is not None else None,
     )
     back = reverse("registry:groups", args=[village.code])
     if request.method == "POST" and submit(
@@ -118,6 +122,7 @@ def _ten_group_form(
             households=list(data["households"]),
             lead_household=data["lead_household"],
             ten_group=record,
+            expected_version=data.get("expected_version"),
         ),
     ):
         messages.success(request, _("Saved."))
@@ -150,14 +155,17 @@ def tag_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     initial = {"colour": "#6b7280", "active": True, "order": 100}
     if record is not None:
         initial = {name: getattr(record, name) for name in services.TAG_FIELDS}
-    form = TagForm(request.POST or None, initial=initial)
+    form = TagForm(
+        request.POST or None, initial=initial, version=record.version if record else None
+    )
     back = reverse("registry:tags")
     if request.method == "POST" and submit(
         form,
         lambda data: services.tag_save(
             actor=request.user,
             tag=record,
-            **({**data} if record is None else {n: data[n] for n in form.changed_data}),
+            expected_version=data.pop("expected_version", None),
+            **(data if record is None else {n: data[n] for n in form.changed_data if n in data}),
         ),
     ):
         messages.success(request, _("Saved."))

@@ -127,13 +127,16 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     groups = group_choices(request.user, record.region)
     initial = {f: getattr(record, f) for f in ("household_no", "group", "address", "phone")}
-    form = HouseholdForm(request.POST or None, initial=initial, groups=groups)
+    form = HouseholdForm(
+        request.POST or None, initial=initial, groups=groups, version=record.version
+    )
     if request.method == "POST" and submit(
         form,
         lambda data: services.household_update(
             actor=request.user,
             household=record,
-            **{name: data[name] for name in form.changed_data},
+            expected_version=data["expected_version"],
+            **{name: data[name] for name in form.changed_data if name != "version"},
         ),
     ):
         messages.success(request, _("Saved."))

@@ -113,13 +113,15 @@ def resident_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         initial=resident_initial(record),
         relations=None if is_head else member_relations(),
+        version=record.version,
     )
     if request.method == "POST" and submit(
         form,
         lambda data: services.resident_update(
             actor=request.user,
             resident=record,
-            **{name: data[name] for name in form.changed_data},
+            expected_version=data["expected_version"],
+            **{name: data[name] for name in form.changed_data if name != "version"},
         ),
     ):
         messages.success(request, _("Saved."))
@@ -136,13 +138,17 @@ def resident_tags(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         initial={"tags": [t for t in current if t in offered]},
         tags=offered,
+        version=record.version,
     )
     # Tags the editor may not see stay as they are: not offered is not removed.
     hidden = [t for t in current if t not in offered]
     if request.method == "POST" and submit(
         form,
         lambda data: services.resident_set_tags(
-            actor=request.user, resident=record, tags=[*data["tags"], *hidden]
+            actor=request.user,
+            resident=record,
+            expected_version=data["expected_version"],
+            tags=[*data["tags"], *hidden],
         ),
     ):
         messages.success(request, _("Saved."))
@@ -154,13 +160,12 @@ def resident_tags(request: HttpRequest, pk: int) -> HttpResponse:
 def resident_status(request: HttpRequest, pk: int) -> HttpResponse:
     record = resident_get(request.user, pk, "change")
     form = StatusForm(
-        request.POST or None, initial={"status": record.status, "since": record.status_since}
+        request.POST or None,
+        initial={"status": record.status, "since": record.status_since},
+        version=record.version,
     )
     if request.method == "POST" and submit(
-        form,
-        lambda data: services.resident_set_status(
-            actor=request.user, resident=record, status=data["status"], since=data["since"]
-        ),
+        form, lambda data: services.resident_set_status(actor=request.user, resident=record, **data)
     ):
         messages.success(request, _("Saved."))
         return redirect(record)

@@ -1,0 +1,768 @@
+"""Every write leaves its audit event, from every door: each page URL and each API operation.
+
+The doors are discovered, not listed: the page URLs from the project's URL resolver, the API's
+writes (POST, PUT, PATCH, DELETE) from its OpenAPI description. Every door must have an entry in
+``PAGE_DOORS`` or ``API_DOORS`` below, so a new URL or operation fails this test until someone
+says what it writes and which events it leaves. A write door is then performed as a person would
+(a page's form is read from the page itself, hidden version included, and posted back with the
+changes) and must leave exactly the declared events, with the declared diff.
+
+This test found the three untraced page edits (contacts, clans, facilities) on the code before
+``update_audited`` read the stored row for its before-state.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Model
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from cunzhi.accounts.models import Role, User
+from cunzhi.accounts.services import api_token_create
+from cunzhi.accounts.testing import PASSWORD, County, ThreePeople, make_user
+from cunzhi.audit.models import Event
+from cunzhi.regions.models import Clan, Contact, Facility, VillageProfile
+from cunzhi.regions.services import (
+    clan_create,
+    contact_create,
+    facility_create,
+    village_profile_update,
+)
+from cunzhi.registry.models import Tag
+from cunzhi.registry.services import resident_add, ten_group_save
+from cunzhi.registry.testing import family, head_of, make_id_number, member
+
+pytestmark = pytest.mark.django_db
+
+# URL namespaces that are not the project's pages: the admin, and the API (found in its schema).
+OTHER_DOORS = {"admin", "api"}
+
+
+@dataclass
+class World:
+    """The county of the suite with one record of each kind a door writes to."""
+
+    county: County
+    people: ThreePeople
+    county_admin: User
+    profile: VillageProfile
+    contact: Contact
+    clan: Clan
+    facility: Facility
+    extra: dict[str, Any] = field(default_factory=dict)  # what an app's examples add
+
+
+def build_world(county: County, people: ThreePeople) -> World:
+    admin = make_user(county, "county_admin", Role.COUNTY_ADMIN, county.county)
+    world = World(
+        county=county,
+        people=people,
+        county_admin=admin,
+        profile=village_profile_update(
+            actor=admin, village=county.village, expected_version=0, population=1200
+        ),
+        contact=contact_create(
+            actor=admin,
+            region=county.village,
+            name="李医生",
+            organisation="石板村卫生室",
+            level="village",
+            phone="13870001111",
+        ),
+        clan=clan_create(
+            actor=admin, village=county.village, surname="杨", households=120, share_percent=31
+        ),
+        facility=facility_create(
+            actor=admin, village=county.village, kind="school", name="石板小学"
+        ),
+    )
+    world.extra["token"], _raw = api_token_create(actor=people.in_scope, name="旧手机")
+    _add_register(world)
+    return world
+
+
+def _add_register(world: World) -> None:
+    """Two households of 石板村, a ten-household group, and one person registered twice."""
+    county, admin = world.county, world.county.admin
+    first, second = family(county, 1), family(county, 2)
+    twice = make_id_number(datetime.date(2001, 7, 1), sequence=60)
+    elsewhere = family(county, 3, village=county.neighbour)
+    world.extra.update(
+        household=first,
+        other_household=second,
+        head=head_of(first),
+        daughter=member(first, "daughter"),
+        spouse=member(first, "spouse"),
+        ten_group=ten_group_save(
+            expected_version=None,
+            actor=admin,
+            village=county.village,
+            name="第一联户组",
+            households=[first],
+            lead_household=first,
+        ),
+        veteran=Tag.objects.get(code="veteran"),
+        keep=resident_add(
+            actor=admin, household=first, name="杨建国", id_number=twice, relation="son"
+        ),
+        duplicate=resident_add(
+            actor=admin, household=elsewhere, name="杨建国", id_number=twice, relation="other"
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class Door:
+    """One write through one door, and the events it must leave.
+
+    ``events`` gives each expected event's action and a subset of its data that must match (a
+    "changes" entry is compared whole: the diff must be exactly right); a list where one action
+    leaves several events. ``form`` (pages) is the
+    form the page shows, read from the page and posted back with ``data`` over it; without it
+    ``data`` is posted as it is. ``body`` (API) is sent as JSON.
+    """
+
+    url: str
+    events: dict[str, dict[str, Any]] | list[tuple[str, dict[str, Any]]]
+    data: dict[str, Any] = field(default_factory=dict)
+    form: str | None = None
+    files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    body: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+    user: str = "cadre"  # or "county_admin", or "root" (the system administrator)
+
+
+# Why a door writes nothing that the audit must show.
+READS = "reads only"
+SIGN_IN = "sign-in steps (password, second factor): their events are tested by the sign-in work"
+SESSION = "changes only the person's own session or language cookie, no record"
+PERSONAL = "marks the person's own notifications read: their inbox, nobody else's record"
+# Doors whose events are asserted where the record kind that uses them is tested.
+ATTACHMENTS = "audited on the record's history: core/tests/test_attachments.py, tests/kitdomain"
+
+
+def _as_posted(value: Any) -> Any:
+    """A bound field's value as a browser would post it."""
+    if value is None or value is False:
+        return None
+    if value is True:
+        return "on"
+    if isinstance(value, list | tuple):
+        return [_as_posted(v) for v in value]
+    if isinstance(value, Model):
+        return value.pk
+    if isinstance(value, datetime.date | Decimal):
+        return str(value)
+    return value
+
+
+def _form_data(form: Any, changes: dict[str, Any]) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for bound in form:
+        value = _as_posted(bound.value())
+        if value is not None:
+            data[bound.html_name] = value
+    data.update({form.add_prefix(k): v for k, v in changes.items()})
+    return {k: v for k, v in data.items() if v is not None}
+
+
+REGISTER_CSV = (
+    "村代码,户编号,姓名,身份证号,与户主关系\n"
+    f"530199100201,021,曾国华,{make_id_number(datetime.date(1968, 5, 12), sequence=90)},户主\n"
+).encode("utf-8-sig")
+
+REGISTRY_PAGE_DOORS: dict[str, str | Callable[[World], Door]] = {
+    "registry:register": READS,
+    "registry:key_people": READS,
+    "registry:search": READS,
+    "registry:household": READS,
+    "registry:resident": READS,
+    "registry:groups": READS,
+    "registry:tags": READS,
+    "registry:duplicates": READS,
+    "registry:import_job": READS,
+    "registry:import_errors": READS,
+    "registry:import_template": READS,
+    "registry:import": lambda w: Door(
+        reverse("registry:import"),
+        files={"file": ("register.csv", REGISTER_CSV)},
+        events={"registry.import": {"households_created": 1}},
+    ),
+    "registry:register_export": lambda w: Door(
+        reverse("registry:register_export", args=[w.county.village.code]),
+        data={"reason": ""},
+        events={"registry.register_export": {"full_numbers": False}},
+    ),
+    "registry:household_create": lambda w: Door(
+        reverse("registry:household_create", args=[w.county.village.code]),
+        data={
+            "household_no": "009",
+            "head-name": "李国强",
+            "head-id_number": make_id_number(datetime.date(1975, 6, 1), sequence=7),
+            "head-ethnicity": "汉族",
+            "members-TOTAL_FORMS": "0",
+            "members-INITIAL_FORMS": "0",
+        },
+        events={"registry.household_register": {"household_no": "009"}},
+    ),
+    "registry:household_edit": lambda w: Door(
+        reverse("registry:household_edit", args=[w.extra["household"].pk]),
+        form="form",
+        data={"address": "石板村上寨3号"},
+        events={"registry.household_update": {"changes": {"address": ["", "石板村上寨3号"]}}},
+    ),
+    "registry:resident_add": lambda w: Door(
+        reverse("registry:resident_add", args=[w.extra["household"].pk]),
+        form="form",
+        data={
+            "name": "杨小军",
+            "id_number": make_id_number(datetime.date(2012, 4, 5), sequence=30),
+            "relation": "son",
+        },
+        events={"registry.resident_add": {"fields": {"name": "杨小军", "relation": "son"}}},
+    ),
+    "registry:resident_edit": lambda w: Door(
+        reverse("registry:resident_edit", args=[w.extra["head"].pk]),
+        form="form",
+        data={"work_place": "昆明"},
+        events={"registry.resident_update": {"changes": {"work_place": ["", "昆明"]}}},
+    ),
+    "registry:resident_tags": lambda w: Door(
+        reverse("registry:resident_tags", args=[w.extra["head"].pk]),
+        form="form",
+        data={"tags": [w.extra["veteran"].pk]},
+        events={"registry.resident_set_tags": {"added": ["veteran"], "removed": []}},
+    ),
+    "registry:resident_status": lambda w: Door(
+        reverse("registry:resident_status", args=[w.extra["daughter"].pk]),
+        form="form",
+        data={"status": "moved_out", "since": "2026-01-03"},
+        events={
+            "registry.resident_update": {
+                "changes": {
+                    "status": ["living", "moved_out"],
+                    "status_since": [None, "2026-01-03"],
+                }
+            }
+        },
+    ),
+    "registry:resident_reveal": lambda w: Door(
+        reverse("registry:resident_reveal", args=[w.extra["head"].pk]),
+        data={"reason": "低保复核"},
+        events={"registry.resident_reveal": {"reason": "低保复核"}},
+    ),
+    "registry:resident_move": lambda w: Door(
+        reverse("registry:resident_move", args=[w.extra["daughter"].pk]),
+        form="form",
+        data={"household_no": "002", "relation": "other"},
+        events=[
+            ("registry.resident_move", {"to": ["530199100201", "002"]}),
+            ("registry.resident_move", {"resident": "杨小梅"}),
+            ("registry.resident_move", {"resident": "杨小梅"}),
+        ],
+    ),
+    "registry:household_head": lambda w: Door(
+        reverse("registry:household_head", args=[w.extra["household"].pk]),
+        form="form",
+        data={"head": w.extra["spouse"].pk, "old_head_relation": "spouse"},
+        events={"registry.household_set_head": {}},
+    ),
+    "registry:household_split": lambda w: Door(
+        reverse("registry:household_split", args=[w.extra["household"].pk]),
+        form="form",
+        data={
+            "members": [w.extra["daughter"].pk],
+            "head": w.extra["daughter"].pk,
+            "household_no": "031",
+        },
+        events=[("registry.household_split", {}), ("registry.household_split", {})],
+    ),
+    "registry:household_merge": lambda w: Door(
+        reverse("registry:household_merge", args=[w.extra["other_household"].pk]),
+        form="form",
+        data={"into": "001"},
+        events=[("registry.household_merge", {}), ("registry.household_merge", {})],
+    ),
+    "registry:household_transfer": lambda w: Door(
+        reverse("registry:household_transfer", args=[w.extra["other_household"].pk]),
+        form="form",
+        user="county_admin",
+        data={"village": w.county.far_village.code},
+        events={"registry.household_transfer": {}},
+    ),
+    "registry:group_leader": lambda w: Door(
+        reverse("registry:group_leader", args=["530199100201001"]),
+        form="form",
+        data={"resident": w.extra["head"].pk, "starts_on": "2026-01-05"},
+        events={"registry.group_leader_set": {"starts_on": "2026-01-05"}},
+    ),
+    "registry:ten_group_create": lambda w: Door(
+        reverse("registry:ten_group_create", args=[w.county.village.code]),
+        form="form",
+        data={
+            "name": "第二联户组",
+            "households": [w.extra["other_household"].pk],
+            "lead_household": w.extra["other_household"].pk,
+        },
+        events={"registry.ten_group_create": {"name": "第二联户组"}},
+    ),
+    "registry:ten_group_edit": lambda w: Door(
+        reverse("registry:ten_group_edit", args=[w.extra["ten_group"].pk]),
+        form="form",
+        data={"name": "上寨联户组"},
+        events={"registry.ten_group_update": {"changes": {"name": ["第一联户组", "上寨联户组"]}}},
+    ),
+    "registry:duplicates_merge": lambda w: Door(
+        reverse("registry:duplicates_merge", args=[w.county.county.code]),
+        user="county_admin",
+        data={"keep": w.extra["keep"].pk, "duplicate": w.extra["duplicate"].pk},
+        events={"registry.resident_merge": {}},
+    ),
+    "registry:tag_create": lambda w: Door(
+        reverse("registry:tag_create"),
+        form="form",
+        user="root",
+        data={"code": "flood", "name": "受灾户", "order": "5"},
+        events={"registry.tag_create": {}},
+    ),
+    "registry:tag_edit": lambda w: Door(
+        reverse("registry:tag_edit", args=[w.extra["veteran"].pk]),
+        form="form",
+        user="root",
+        data={"order": "7"},
+        events={"registry.tag_update": {}},
+    ),
+}
+
+
+def _household_api(w: World) -> str:
+    return f"/api/v1/households/{w.extra['household'].pk}"
+
+
+def _resident_api(w: World, who: str = "head") -> str:
+    return f"/api/v1/residents/{w.extra[who].pk}"
+
+
+REGISTRY_API_DOORS: dict[str, str | Callable[[World], Door]] = {
+    "POST /api/v1/attachments": ATTACHMENTS,
+    "DELETE /api/v1/attachments/{attachment_id}": ATTACHMENTS,
+    "POST /api/v1/villages/{code}/households": lambda w: Door(
+        f"/api/v1/villages/{w.county.village.code}/households",
+        body={
+            "household_no": "009",
+            "head": {
+                "name": "李国强",
+                "id_number": make_id_number(datetime.date(1975, 6, 1), sequence=7),
+            },
+        },
+        events={"registry.household_register": {"household_no": "009"}},
+    ),
+    "PATCH /api/v1/households/{household_id}": lambda w: Door(
+        _household_api(w),
+        body={"phone": "0871-1234567"},
+        headers={"If-Match": f'"{w.extra["household"].version}"'},
+        events={"registry.household_update": {"changes": {"phone": ["", "0871-1234567"]}}},
+    ),
+    "POST /api/v1/households/{household_id}/members": lambda w: Door(
+        f"{_household_api(w)}/members",
+        body={
+            "name": "杨小军",
+            "id_number": make_id_number(datetime.date(2012, 4, 5), sequence=30),
+            "relation": "son",
+        },
+        events={"registry.resident_add": {"fields": {"name": "杨小军"}}},
+    ),
+    "PATCH /api/v1/residents/{resident_id}": lambda w: Door(
+        _resident_api(w),
+        body={"health": "高血压", "version": w.extra["head"].version},
+        events={"registry.resident_update": {"changes": {"health": ["", "高血压"]}}},
+    ),
+    "PUT /api/v1/residents/{resident_id}/tags": lambda w: Door(
+        f"{_resident_api(w)}/tags",
+        body={"tags": ["veteran"], "version": w.extra["head"].version},
+        events={"registry.resident_set_tags": {"added": ["veteran"], "removed": []}},
+    ),
+    "POST /api/v1/residents/{resident_id}/status": lambda w: Door(
+        f"{_resident_api(w, 'daughter')}/status",
+        body={"status": "deceased", "since": "2026-01-03"},
+        headers={"If-Match": f'"{w.extra["daughter"].version}"'},
+        events={
+            "registry.resident_update": {
+                "changes": {
+                    "status": ["living", "deceased"],
+                    "status_since": [None, "2026-01-03"],
+                }
+            }
+        },
+    ),
+    "POST /api/v1/residents/{resident_id}/reveal": lambda w: Door(
+        f"{_resident_api(w)}/reveal",
+        body={"reason": "低保复核"},
+        events={"registry.resident_reveal": {"reason": "低保复核"}},
+    ),
+    "POST /api/v1/residents/{resident_id}/move": lambda w: Door(
+        f"{_resident_api(w, 'daughter')}/move",
+        body={"to": w.extra["other_household"].pk, "relation": "other"},
+        events=[
+            ("registry.resident_move", {"to": ["530199100201", "002"]}),
+            ("registry.resident_move", {"resident": "杨小梅"}),
+            ("registry.resident_move", {"resident": "杨小梅"}),
+        ],
+    ),
+    "POST /api/v1/households/{household_id}/head": lambda w: Door(
+        f"{_household_api(w)}/head",
+        body={"head": w.extra["spouse"].pk, "old_head_relation": "spouse"},
+        events={"registry.household_set_head": {}},
+    ),
+    "POST /api/v1/households/{household_id}/split": lambda w: Door(
+        f"{_household_api(w)}/split",
+        body={
+            "members": [w.extra["daughter"].pk],
+            "head": w.extra["daughter"].pk,
+            "household_no": "031",
+        },
+        events=[("registry.household_split", {}), ("registry.household_split", {})],
+    ),
+    "POST /api/v1/households/{household_id}/merge": lambda w: Door(
+        f"/api/v1/households/{w.extra['other_household'].pk}/merge",
+        body={"into": w.extra["household"].pk},
+        events=[("registry.household_merge", {}), ("registry.household_merge", {})],
+    ),
+    "POST /api/v1/households/{household_id}/transfer": lambda w: Door(
+        f"/api/v1/households/{w.extra['other_household'].pk}/transfer",
+        user="county_admin",
+        body={"village": w.county.far_village.code},
+        events={"registry.household_transfer": {}},
+    ),
+}
+
+
+PAGE_DOORS: dict[str, str | Callable[[World], Door]] = {
+    "login": SIGN_IN,
+    "logout": SIGN_IN,
+    "set_language": SESSION,
+    "accounts:switch_post": SESSION,
+    "accounts:password_change": lambda w: Door(
+        reverse("accounts:password_change"),
+        data={
+            "old_password": PASSWORD,
+            "new_password1": "a-new-village-road-2027",
+            "new_password2": "a-new-village-road-2027",
+        },
+        events={"accounts.password_change": {}},
+    ),
+    "accounts:two_factor": SIGN_IN,
+    "accounts:two_factor_verify": SIGN_IN,
+    "accounts:person_unlock": lambda w: Door(
+        reverse("accounts:person_unlock", args=[w.people.in_scope.username]),
+        user="county_admin",
+        events={"accounts.sign_in_unlock": {}},
+    ),
+    "accounts:person_two_factor_reset": lambda w: Door(
+        reverse("accounts:person_two_factor_reset", args=[w.people.in_scope.username]),
+        user="county_admin",
+        events={"accounts.two_factor_reset": {"username": "secretary"}},
+    ),
+    "core:home": READS,
+    "core:attention": READS,
+    "inbox:list": READS,
+    "inbox:read": PERSONAL,
+    "inbox:read_all": PERSONAL,
+    "attachments:add": ATTACHMENTS,
+    "attachments:download": ATTACHMENTS,
+    "attachments:remove": ATTACHMENTS,
+    "registry:resident_call": "an audited reveal: registry/tests/test_call.py",
+    "core:healthz": READS,
+    "core:rules": lambda w: Door(
+        reverse("core:rules"),
+        form="form",
+        user="county_admin",
+        data={"key": "openness.publicity_days", "valid_from": "2027-01-01", "value": "10"},
+        events={
+            "core.policy_override_set": {
+                "key": "openness.publicity_days",
+                "value": 10,
+                "valid_from": "2027-01-01",
+            }
+        },
+    ),
+    "audit:list": READS,
+    "audit:history": READS,
+    "regions:list": READS,
+    "regions:detail": READS,
+    "regions:profile": READS,
+    "regions:profile_edit": lambda w: Door(
+        reverse("regions:profile_edit", args=[w.county.village.code]),
+        form="form",
+        data={"population": "1300"},
+        events={
+            "regions.villageprofile.update": {"changes": {"population": [1200, 1300]}, "version": 2}
+        },
+    ),
+    "regions:contacts": lambda w: Door(
+        reverse("regions:contacts", args=[w.county.village.code]),
+        data={"name": "王芳", "organisation": "青龙镇卫生院", "level": "township"},
+        events={"regions.contact.create": {"fields": {"name": "王芳"}}},
+    ),
+    "regions:contact_edit": lambda w: Door(
+        reverse("regions:contact_edit", args=[w.contact.pk]),
+        form="form",
+        data={"phone": "13870002222"},
+        events={
+            "regions.contact.update": {
+                "changes": {"phone": ["13870001111", "13870002222"]},
+                "version": 2,
+            }
+        },
+    ),
+    "regions:contact_delete": lambda w: Door(
+        reverse("regions:contact_delete", args=[w.contact.pk]),
+        events={"regions.contact.delete": {"fields": {"name": "李医生"}}},
+    ),
+    "regions:clan_create": lambda w: Door(
+        reverse("regions:clan_create", args=[w.county.village.code]),
+        form="form",
+        data={"surname": "李", "households": "40", "share_percent": "10"},
+        events={"regions.clan.create": {"fields": {"surname": "李", "households": 40}}},
+    ),
+    "regions:clan_edit": lambda w: Door(
+        reverse("regions:clan_edit", args=[w.clan.pk]),
+        form="form",
+        data={"households": "125"},
+        events={"regions.clan.update": {"changes": {"households": [120, 125]}, "version": 2}},
+    ),
+    "regions:clan_delete": lambda w: Door(
+        reverse("regions:clan_delete", args=[w.clan.pk]),
+        events={"regions.clan.delete": {"fields": {"surname": "杨"}}},
+    ),
+    "regions:facility_create": lambda w: Door(
+        reverse("regions:facility_create", args=[w.county.village.code]),
+        form="form",
+        data={"kind": "clinic", "name": "石板村卫生室"},
+        events={"regions.facility.create": {"fields": {"kind": "clinic"}}},
+    ),
+    "regions:facility_edit": lambda w: Door(
+        reverse("regions:facility_edit", args=[w.facility.pk]),
+        form="form",
+        data={"name": "石板完小"},
+        events={
+            "regions.facility.update": {"changes": {"name": ["石板小学", "石板完小"]}, "version": 2}
+        },
+    ),
+    "regions:facility_delete": lambda w: Door(
+        reverse("regions:facility_delete", args=[w.facility.pk]),
+        events={"regions.facility.delete": {"fields": {"name": "石板小学"}}},
+    ),
+    "accounts:people": READS,
+    "accounts:person_create": lambda w: Door(
+        reverse("accounts:person_create"),
+        form="form",
+        user="county_admin",
+        data={
+            "username": "newcadre",
+            "full_name": "新干部",
+            "password": "long-enough-password-2026",
+            "role": Role.VILLAGE_COMMITTEE_MEMBER,
+            "region": w.county.village.pk,
+        },
+        events={
+            "accounts.user_create": {"username": "newcadre"},
+            "accounts.post_assign": {"user": "newcadre", "region": w.county.village.code},
+        },
+    ),
+    "accounts:person": lambda w: Door(
+        reverse("accounts:person", args=[w.people.in_scope.username]),
+        form="form",
+        user="county_admin",
+        data={"role": Role.WORK_TEAM_MEMBER, "region": w.county.village.pk},
+        events={"accounts.post_assign": {"user": "secretary", "role": "work_team_member"}},
+    ),
+    "accounts:post_end": lambda w: Door(
+        reverse("accounts:post_end", args=[w.people.read_only.posts.get().pk]),
+        user="county_admin",
+        data={"ends_on": "2030-01-31", "version": "1"},
+        events={"accounts.post_end": {"changes": {"ends_on": [None, "2030-01-31"]}, "version": 2}},
+    ),
+    "accounts:tokens": lambda w: Door(
+        reverse("accounts:tokens"),
+        data={"name": "办公室电脑"},
+        events={"accounts.api_token_create": {"name": "办公室电脑"}},
+    ),
+    "accounts:token_revoke": lambda w: Door(
+        reverse("accounts:token_revoke", args=[w.extra["token"].pk]),
+        events={"accounts.api_token_revoke": {"prefix": w.extra["token"].prefix}},
+    ),
+    **REGISTRY_PAGE_DOORS,
+}
+
+
+API_DOORS: dict[str, str | Callable[[World], Door]] = {
+    "POST /api/v1/auth/token": SIGN_IN,
+    "DELETE /api/v1/auth/tokens/{token_id}": lambda w: Door(
+        f"/api/v1/auth/tokens/{w.extra['token'].pk}",
+        events={"accounts.api_token_revoke": {"prefix": w.extra["token"].prefix}},
+    ),
+    "PATCH /api/v1/villages/{code}/profile": lambda w: Door(
+        f"/api/v1/villages/{w.county.village.code}/profile",
+        body={"households": 402, "version": 1},
+        events={"regions.villageprofile.update": {"changes": {"households": [0, 402]}}},
+    ),
+    "POST /api/v1/villages/{code}/facilities": lambda w: Door(
+        f"/api/v1/villages/{w.county.village.code}/facilities",
+        body={"kind": "water_source", "name": "老井"},
+        events={"regions.facility.create": {"fields": {"name": "老井"}}},
+    ),
+    "PATCH /api/v1/facilities/{facility_id}": lambda w: Door(
+        f"/api/v1/facilities/{w.facility.pk}",
+        body={"notes": "2019年翻修"},
+        headers={"If-Match": '"1"'},
+        events={"regions.facility.update": {"changes": {"notes": ["", "2019年翻修"]}}},
+    ),
+    "DELETE /api/v1/facilities/{facility_id}": lambda w: Door(
+        f"/api/v1/facilities/{w.facility.pk}",
+        events={"regions.facility.delete": {"fields": {"name": "石板小学"}}},
+    ),
+    "POST /api/v1/regions/{code}/contacts": lambda w: Door(
+        f"/api/v1/regions/{w.county.village.code}/contacts",
+        body={"name": "赵强", "organisation": "县水务局", "level": "county"},
+        events={"regions.contact.create": {"fields": {"name": "赵强"}}},
+    ),
+    "PATCH /api/v1/contacts/{contact_id}": lambda w: Door(
+        f"/api/v1/contacts/{w.contact.pk}",
+        body={"position": "村医", "version": 1},
+        events={"regions.contact.update": {"changes": {"position": ["", "村医"]}}},
+    ),
+    "DELETE /api/v1/contacts/{contact_id}": lambda w: Door(
+        f"/api/v1/contacts/{w.contact.pk}",
+        events={"regions.contact.delete": {"fields": {"name": "李医生"}}},
+    ),
+    **REGISTRY_API_DOORS,
+}
+
+
+def page_doors() -> set[str]:
+    """The name of every page URL of the project (namespace:name), from the resolver."""
+    names: set[str] = set()
+
+    def walk(patterns: list[Any], namespace: str) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace in OTHER_DOORS:
+                    continue
+                inner = pattern.namespace or ""
+                prefix = f"{namespace}:{inner}" if namespace and inner else namespace or inner
+                walk(pattern.url_patterns, prefix)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+
+    walk(get_resolver().url_patterns, "")
+    return names
+
+
+def api_doors(client: Client) -> set[str]:
+    """Every API operation that may write, from the OpenAPI description."""
+    schema = client.get("/api/v1/openapi.json").json()
+    return {
+        f"{method.upper()} {path}"
+        for path, operations in schema["paths"].items()
+        for method in operations
+        if method in {"post", "put", "patch", "delete"}
+    }
+
+
+def test_every_page_url_says_what_it_writes(db: None) -> None:
+    found = page_doors()
+    missing = sorted(found - PAGE_DOORS.keys())
+    assert not missing, f"page URLs with no entry in PAGE_DOORS: {missing}"
+    gone = sorted(PAGE_DOORS.keys() - found)
+    assert not gone, f"PAGE_DOORS entries for URLs that no longer exist: {gone}"
+
+
+def test_every_api_write_says_what_it_writes(db: None) -> None:
+    found = api_doors(Client())
+    missing = sorted(found - API_DOORS.keys())
+    assert not missing, f"API operations with no entry in API_DOORS: {missing}"
+    gone = sorted(API_DOORS.keys() - found)
+    assert not gone, f"API_DOORS entries for operations that no longer exist: {gone}"
+
+
+def _matches(expected: Any, actual: Any) -> bool:
+    if isinstance(expected, dict) and isinstance(actual, dict):
+        return all(k in actual and _matches(v, actual[k]) for k, v in expected.items())
+    return bool(expected == actual)
+
+
+def _check_events(before: int, door: Door) -> None:
+    expected = list(door.events.items()) if isinstance(door.events, dict) else door.events
+    events = list(Event.objects.filter(pk__gt=before).order_by("pk"))
+    actions = sorted(e.action for e in events)
+    assert actions == sorted(a for a, _ in expected), f"{door.url}: events {actions}"
+    for event in events:
+        candidates = [subset for action, subset in expected if action == event.action]
+        assert any(
+            _matches(subset, event.data)
+            and ("changes" not in subset or event.data.get("changes") == subset["changes"])
+            for subset in candidates
+        ), f"{event.action}: {event.data} is none of {candidates}"
+
+
+def _user(world: World, door: Door) -> User:
+    users = {"county_admin": world.county_admin, "root": world.county.admin}
+    return users.get(door.user, world.people.in_scope)
+
+
+@pytest.mark.parametrize("name", sorted(n for n, d in PAGE_DOORS.items() if callable(d)), ids=str)
+def test_a_page_write_leaves_its_audit_event(
+    name: str, county: County, people: ThreePeople, settings: Any, tmp_path: Any
+) -> None:
+    # An upload is stored and its import run at once, so that its writes are seen here.
+    settings.MEDIA_ROOT = tmp_path
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    world = build_world(county, people)
+    make_door = PAGE_DOORS[name]
+    assert callable(make_door)
+    door = make_door(world)
+    client = Client()
+    client.force_login(_user(world, door))
+    data = dict(door.data)
+    if door.form:
+        page = client.get(door.url)
+        assert page.status_code == 200, f"{name}: GET {page.status_code}"
+        data = _form_data(page.context[door.form], door.data)
+    before = Event.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    for name_, (file_name, content) in door.files.items():
+        data[name_] = SimpleUploadedFile(file_name, content)
+    response = client.post(door.url, data)
+    form = response.context.get(door.form or "form") if response.context else None
+    assert response.status_code in (200, 302), f"{name}: {response.status_code}"
+    assert not (form is not None and form.errors), f"{name}: {form.errors}"
+    _check_events(before, door)
+
+
+@pytest.mark.parametrize("name", sorted(n for n, d in API_DOORS.items() if callable(d)), ids=str)
+def test_an_api_write_leaves_its_audit_event(
+    name: str, county: County, people: ThreePeople
+) -> None:
+    world = build_world(county, people)
+    make_door = API_DOORS[name]
+    assert callable(make_door)
+    door = make_door(world)
+    method = name.split(" ", 1)[0].lower()
+    client = Client()
+    client.force_login(_user(world, door))
+    before = Event.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    body = json.dumps(door.body) if door.body is not None else None
+    response = getattr(client, method)(
+        door.url, body, content_type="application/json", headers=door.headers
+    )
+    assert response.status_code in (200, 201, 204), f"{name}: {response.content!r}"
+    _check_events(before, door)

@@ -226,7 +226,7 @@ def read_header(cells: list[str]) -> tuple[dict[str, int], dict[str, str], list[
     ignored: list[str] = []
     for position, cell in enumerate(cells):
         text = cell.strip()
-        if not text:
+        if not text or text[0] == "\x00":  # a reader's mark: not a header (rows.bad_cells)
             continue
         key = HEADER_KEYS.get(normalise_header(text))
         if key is None:

@@ -10,6 +10,7 @@ what passed with the register.
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any, NamedTuple
 
 from django.core.exceptions import ValidationError
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from cunzhi.accounts.scopes import has_permission_at
 from cunzhi.core.regioncodes import Level
+from cunzhi.core.xlsx import column_letter
 from cunzhi.regions.models import Region
 from cunzhi.registry.identity import parse_id_number
 from cunzhi.registry.importing.columns import (
@@ -30,10 +32,23 @@ from cunzhi.registry.importing.columns import (
     parse_date,
 )
 from cunzhi.registry.importing.plan import PERMISSIONS, RowError, VillageInfo
-from cunzhi.registry.importing.sheets import NUMBER_MARK
+from cunzhi.registry.importing.sheets import (
+    BAD_MARK,
+    BEYOND_COLUMNS,
+    CELL_MAX_CHARS,
+    CSV_BROKEN,
+    NUMBER_MARK,
+    ROW_MAX_BYTES,
+    ROW_TOO_LARGE,
+    size_text,
+)
 from cunzhi.registry.models import Household, Tag
 
 REQUIRED = ("village_code", "household_no", "name", "id_number", "relation")
+# What no cell of a register may hold: characters XML 1.0 forbids (a spreadsheet cannot store
+# them) and, at the start, the readers' marks (sheets.NUMBER_MARK, sheets.BAD_MARK).
+UNREAD = {ROW_TOO_LARGE, CSV_BROKEN}
+SUSPECT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 LIMITED = tuple(key for key in KEYS if key in MAX_LENGTH)
 
 
@@ -78,6 +93,7 @@ class RowChecker:
         self.today = today
         self.errors: list[RowError] = []
         self.headers: dict[str, str] = {}  # key -> header as written
+        self.header_cells: list[str] = []  # the header row as written, by position
         self.villages: dict[str, VillageInfo | str] = {}
         self.failed_households: set[tuple[str, str]] = set()
         # The first 17 digits of an ID number as an int (the 18th follows from them): row.
@@ -153,14 +169,77 @@ class RowChecker:
         width = max(index.values()) + 1
         passed: list[CheckedRow] = []
         for number, cells in rows:
+            joined = "".join(cells)
+            bad = (
+                (SUSPECT.search(joined) is not None or len(joined) > CELL_MAX_CHARS)
+                and self.bad_cells(number, cells, index)
+            )  # fmt: skip
+            if bad and cells[0] in UNREAD:
+                continue  # nothing of the row was read: its error says so, and only that
             if len(cells) < width:
                 cells.extend([""] * (width - len(cells)))
             cells.append("")  # what a column missing from the file reads as (index -1)
             values = dict(zip(KEYS, [cells[i].strip() for i in positions], strict=True))
             row = self.check_row(number, values)
-            if row is not None:
+            if bad and values["village_code"] and values["household_no"]:
+                self.failed_households.add((values["village_code"], values["household_no"]))
+            elif row is not None:
                 passed.append(row)
         return passed
+
+    def column_label(self, position: int) -> str:
+        """A column as the file names it: its header, else its letters (A, B, … XFD)."""
+        if position < len(self.header_cells) and self.header_cells[position].strip():
+            return self.header_cells[position].strip()
+        return column_letter(position)
+
+    def bad_cells(self, number: int, cells: list[str], index: dict[str, int]) -> bool:
+        """Errors for the cells a register cannot hold, whichever column they are in; whether
+        there were any. A long number in a column other than the ID number's is its digits."""
+        id_position = index.get("id_number", -1)
+        found = False
+        for position, cell in enumerate(cells):
+            if cell.startswith(NUMBER_MARK):
+                if position != id_position:
+                    cells[position] = cell.removeprefix(NUMBER_MARK)
+                continue
+            message = None
+            column = self.column_label(position)
+            if cell.startswith(BAD_MARK):
+                if cell == ROW_TOO_LARGE:
+                    message = _(
+                        "This row is larger than %(limit)s, more than a register row can be: "
+                        "it was not read."
+                    ) % {"limit": size_text(ROW_MAX_BYTES)}
+                elif cell == CSV_BROKEN:
+                    message = _(
+                        "This row cannot be read as CSV: a cell longer than %(count)s "
+                        "characters, or a NUL character."
+                    ) % {"count": f"{ROW_MAX_BYTES:,}"}
+                elif cell.startswith(BEYOND_COLUMNS):
+                    column = cell.removeprefix(BEYOND_COLUMNS)
+                    message = _(
+                        "This cell is beyond column XFD, the last column a sheet has: delete it."
+                    )
+                else:  # sheets.STRING_TOO_LONG
+                    message = _(
+                        "This cell holds more than %(count)s characters, more than a "
+                        "spreadsheet cell may."
+                    ) % {"count": f"{CELL_MAX_CHARS:,}"}
+            elif len(cell) > CELL_MAX_CHARS:
+                message = _(
+                    "This cell holds more than %(count)s characters, more than a "
+                    "spreadsheet cell may."
+                ) % {"count": f"{CELL_MAX_CHARS:,}"}
+            elif control := SUSPECT.search(cell):
+                message = _(
+                    "This cell holds a control character (U+%(code)s) that is not text: "
+                    "delete it."
+                ) % {"code": f"{ord(control.group()):04X}"}
+            if message is not None:
+                self.errors.append(RowError(number, column, message))
+                found = True
+        return found
 
     def check_row(self, number: int, values: dict[str, str]) -> CheckedRow | None:
         """One row's checks, each step adding its errors; the row when none failed."""

@@ -18,6 +18,7 @@ import codecs
 import csv
 import datetime
 import zipfile
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -229,9 +230,12 @@ def _xlsx_rows(path: Path) -> RowSource:
             total = dimension_rows(archive)
             first = _peek(rows)
             if first is not None:
-                return RowSource("xlsx", first, total, archive)
+                return RowSource("xlsx", _intact(first), total, archive)
         # openpyxl holds the workbook's strings as Python objects: only a smaller workbook.
         guard_archive(archive, in_memory_limit())
+    except (zipfile.BadZipFile, zlib.error, EOFError):
+        archive.close()
+        raise FileProblem(_("The workbook is damaged: a part of it does not unpack.")) from None
     except BaseException:
         archive.close()
         raise
@@ -241,6 +245,14 @@ def _xlsx_rows(path: Path) -> RowSource:
     except Exception:  # openpyxl raises many kinds for a damaged or foreign zip
         raise FileProblem(_("This file is not an .xlsx workbook Excel or WPS can open.")) from None
     return RowSource("xlsx", rows, total, workbook)
+
+
+def _intact(rows: Iterator[tuple[int, list[str]]]) -> Iterator[tuple[int, list[str]]]:
+    """The rows, a damaged zip (a part longer than it says, a bad checksum) a FileProblem."""
+    try:
+        yield from rows
+    except (zipfile.BadZipFile, zlib.error, EOFError):
+        raise FileProblem(_("The workbook is damaged: a part of it does not unpack.")) from None
 
 
 def _calamine_rows(path: Path, kind: str) -> RowSource:

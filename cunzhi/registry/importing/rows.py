@@ -170,17 +170,22 @@ class RowChecker:
         passed: list[CheckedRow] = []
         for number, cells in rows:
             joined = "".join(cells)
+            unread = cells[0] in UNREAD if cells else False
             bad = (
-                (SUSPECT.search(joined) is not None or len(joined) > CELL_MAX_CHARS)
-                and self.bad_cells(number, cells, index)
-            )  # fmt: skip
-            if bad and cells[0] in UNREAD:
+                self.bad_cells(number, cells, index)
+                if SUSPECT.search(joined) is not None or len(joined) > CELL_MAX_CHARS
+                else None
+            )
+            if bad and unread:
                 continue  # nothing of the row was read: its error says so, and only that
             if len(cells) < width:
                 cells.extend([""] * (width - len(cells)))
             cells.append("")  # what a column missing from the file reads as (index -1)
             values = dict(zip(KEYS, [cells[i].strip() for i in positions], strict=True))
+            before = len(self.errors)
             row = self.check_row(number, values)
+            if bad:  # a bad cell's error says it all: no "required" or "unknown" on it too
+                self.errors[before:] = [e for e in self.errors[before:] if e.column not in bad]
             if bad and values["village_code"] and values["household_no"]:
                 self.failed_households.add((values["village_code"], values["household_no"]))
             elif row is not None:
@@ -193,11 +198,12 @@ class RowChecker:
             return self.header_cells[position].strip()
         return column_letter(position)
 
-    def bad_cells(self, number: int, cells: list[str], index: dict[str, int]) -> bool:
-        """Errors for the cells a register cannot hold, whichever column they are in; whether
-        there were any. A long number in a column other than the ID number's is its digits."""
+    def bad_cells(self, number: int, cells: list[str], index: dict[str, int]) -> set[str]:
+        """Errors for the cells a register cannot hold, whichever column they are in; the
+        columns named in them. Each such cell is emptied. A long number in a column other than
+        the ID number's is its digits."""
         id_position = index.get("id_number", -1)
-        found = False
+        found: set[str] = set()
         for position, cell in enumerate(cells):
             if cell.startswith(NUMBER_MARK):
                 if position != id_position:
@@ -238,7 +244,8 @@ class RowChecker:
                 ) % {"code": f"{ord(control.group()):04X}"}
             if message is not None:
                 self.errors.append(RowError(number, column, message))
-                found = True
+                found.add(column)
+                cells[position] = ""
         return found
 
     def check_row(self, number: int, values: dict[str, str]) -> CheckedRow | None:

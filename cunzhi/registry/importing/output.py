@@ -5,10 +5,9 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from collections.abc import Sequence
 from pathlib import Path
-
-import re
 
 from cunzhi.registry.importing.reading import open_rows
 from cunzhi.registry.importing.sheets import BAD_MARK, CELL_MAX_CHARS, MAX_COLUMNS, NUMBER_MARK

@@ -239,8 +239,7 @@ class RowChecker:
                 ) % {"count": f"{CELL_MAX_CHARS:,}"}
             elif control := SUSPECT.search(cell):
                 message = _(
-                    "This cell holds a control character (U+%(code)s) that is not text: "
-                    "delete it."
+                    "This cell holds a control character (U+%(code)s) that is not text: delete it."
                 ) % {"code": f"{ord(control.group()):04X}"}
             if message is not None:
                 self.errors.append(RowError(number, column, message))

@@ -154,18 +154,27 @@ def test_a_row_too_large_is_skipped_in_bounded_memory_and_is_that_rows_error(
 
     path = sheet_with(tmp_path / "wide.xlsx", rows(), level=1)
     errors, peak = peak_mb(lambda: rejected(county.admin, path))
-    assert errors == [(5, "村代码", "This row is larger than 1 MB, more than a register row can be: it was not read.")]  # fmt: skip
+    assert errors == [
+        (
+            5,
+            "村代码",
+            "This row is larger than 1 MB, more than a register row can be: it was not read.",
+        ),  # noqa: E501
+    ]
     assert peak < 16  # the 3 MB row was never held, nor its text decoded
 
 
 def test_a_cell_beyond_column_xfd_is_a_row_error_and_the_job_ends(
-    county: County, people: ThreePeople, media: Path  # noqa: F811
+    county: County,
+    people: ThreePeople,
+    media: Path,  # noqa: F811
 ) -> None:
     def rows() -> Iterator[bytes]:
         for number, cells in enumerate(family("0001", 1), start=2):
             xml = row_xml(number, cells)
             if number == 3:
-                xml = xml.replace(b"</row>", b'<c r="ZZZZ3" t="inlineStr"><is><t>x</t></is></c></row>')
+                beyond = b'<c r="ZZZZ3" t="inlineStr"><is><t>x</t></is></c>'
+                xml = xml.replace(b"</row>", beyond + b"</row>")
             yield xml
 
     path = sheet_with(media / "zzzz.xlsx", rows())
@@ -178,7 +187,9 @@ def test_a_cell_beyond_column_xfd_is_a_row_error_and_the_job_ends(
 
 
 def test_a_control_character_is_a_row_error_and_the_error_copy_still_opens(
-    county: County, people: ThreePeople, media: Path  # noqa: F811
+    county: County,
+    people: ThreePeople,
+    media: Path,  # noqa: F811
 ) -> None:
     rows = family("0001", 1)
     rows[1][2] = "李\x01春兰"
@@ -192,11 +203,14 @@ def test_a_control_character_is_a_row_error_and_the_error_copy_still_opens(
     assert job.status == "rejected" and job.error_count == 1
     sheet = openpyxl.load_workbook(job.error_file.path).active
     assert sheet is not None
-    assert sheet.cell(3, 3).value == "李春兰" and "U+0001" in str(sheet.cell(3, len(HEADER) + 1).value)
+    assert sheet.cell(3, 3).value == "李春兰"
+    assert "U+0001" in str(sheet.cell(3, len(HEADER) + 1).value)
 
 
 def test_a_formula_in_a_rejected_row_comes_back_as_text(
-    county: County, people: ThreePeople, media: Path  # noqa: F811
+    county: County,
+    people: ThreePeople,
+    media: Path,  # noqa: F811
 ) -> None:
     rows = family("0001", 1)
     formula = '=HYPERLINK("http://example.invalid/x","点击")'
@@ -223,7 +237,10 @@ def test_csv_cells_longer_than_the_csv_modules_limit_are_row_errors(
     path.write_text(broken + ",".join(family("0003", 9)[0]) + "\n", encoding="utf-8-sig")
     errors = rejected(county.admin, path)
     assert [(row, column) for row, column, _m in errors] == [
-        (2, "文化程度"), (5, "村代码"), (6, "与户主关系"), (8, "村代码"),
+        (2, "文化程度"),
+        (5, "村代码"),
+        (6, "与户主关系"),
+        (8, "村代码"),
     ]  # fmt: skip (row 6: its household's head was on row 5, which could not be read)
     assert "more than 32,767 characters" in errors[0][2]
     assert "larger than 1 MB" in errors[1][2]
@@ -231,7 +248,10 @@ def test_csv_cells_longer_than_the_csv_modules_limit_are_row_errors(
 
 
 def test_a_job_whose_import_fails_unexpectedly_ends_failed_and_is_purged_on_schedule(
-    county: County, people: ThreePeople, media: Path, monkeypatch: Any  # noqa: F811
+    county: County,
+    people: ThreePeople,
+    media: Path,
+    monkeypatch: Any,  # noqa: F811
 ) -> None:
     from cunzhi.registry.importing import jobs
 
@@ -251,7 +271,10 @@ def test_a_job_whose_import_fails_unexpectedly_ends_failed_and_is_purged_on_sche
 
 
 def test_a_job_left_running_by_a_dead_worker_is_failed_by_the_purge_with_an_event(
-    county: County, people: ThreePeople, media: Path, settings: Any  # noqa: F811
+    county: County,
+    people: ThreePeople,
+    media: Path,
+    settings: Any,  # noqa: F811
 ) -> None:
     from cunzhi.registry.importing import jobs
 
@@ -276,7 +299,9 @@ def test_a_job_left_running_by_a_dead_worker_is_failed_by_the_purge_with_an_even
 
 
 def test_an_upload_and_the_purge_of_its_files_each_leave_one_event(
-    county: County, people: ThreePeople, media: Path  # noqa: F811
+    county: County,
+    people: ThreePeople,
+    media: Path,  # noqa: F811
 ) -> None:
     from django.core.management import call_command
 

@@ -10,7 +10,6 @@ what passed with the register.
 from __future__ import annotations
 
 import datetime
-import re
 from typing import Any, NamedTuple
 
 from django.core.exceptions import ValidationError
@@ -18,37 +17,25 @@ from django.utils.translation import gettext as _
 
 from cunzhi.accounts.scopes import has_permission_at
 from cunzhi.core.regioncodes import Level
-from cunzhi.core.xlsx import column_letter
 from cunzhi.regions.models import Region
 from cunzhi.registry.identity import parse_id_number
+from cunzhi.registry.importing.cells import SUSPECT, UNREAD, cell_problems
 from cunzhi.registry.importing.columns import (
+    ACCEPTED_RELATIONS,
     EDUCATION_WORDS,
     EMPLOYMENT_WORDS,
     KEYS,
     MAX_LENGTH,
-    RELATION_WORDS,
     SEX_WORDS,
     TAG_SEPARATORS,
     parse_date,
+    relation_value,
 )
 from cunzhi.registry.importing.plan import PERMISSIONS, RowError, VillageInfo
-from cunzhi.registry.importing.sheets import (
-    BAD_MARK,
-    BEYOND_COLUMNS,
-    CELL_MAX_CHARS,
-    CSV_BROKEN,
-    NUMBER_MARK,
-    ROW_MAX_BYTES,
-    ROW_TOO_LARGE,
-    size_text,
-)
+from cunzhi.registry.importing.sheets import CELL_MAX_CHARS, NUMBER_MARK
 from cunzhi.registry.models import Household, Tag
 
 REQUIRED = ("village_code", "household_no", "name", "id_number", "relation")
-# What no cell of a register may hold: characters XML 1.0 forbids (a spreadsheet cannot store
-# them) and, at the start, the readers' marks (sheets.NUMBER_MARK, sheets.BAD_MARK).
-UNREAD = {ROW_TOO_LARGE, CSV_BROKEN}
-SUSPECT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 LIMITED = tuple(key for key in KEYS if key in MAX_LENGTH)
 
 
@@ -192,59 +179,14 @@ class RowChecker:
                 passed.append(row)
         return passed
 
-    def column_label(self, position: int) -> str:
-        """A column as the file names it: its header, else its letters (A, B, … XFD)."""
-        if position < len(self.header_cells) and self.header_cells[position].strip():
-            return self.header_cells[position].strip()
-        return column_letter(position)
-
     def bad_cells(self, number: int, cells: list[str], index: dict[str, int]) -> set[str]:
-        """Errors for the cells a register cannot hold, whichever column they are in; the
-        columns named in them. Each such cell is emptied. A long number in a column other than
-        the ID number's is its digits."""
-        id_position = index.get("id_number", -1)
+        """Errors for the cells a register cannot hold (``cells.cell_problems``); the columns
+        they name. Each such cell is emptied."""
         found: set[str] = set()
-        for position, cell in enumerate(cells):
-            if cell.startswith(NUMBER_MARK):
-                if position != id_position:
-                    cells[position] = cell.removeprefix(NUMBER_MARK)
-                continue
-            message = None
-            column = self.column_label(position)
-            if cell.startswith(BAD_MARK):
-                if cell == ROW_TOO_LARGE:
-                    message = _(
-                        "This row is larger than %(limit)s, more than a register row can be: "
-                        "it was not read."
-                    ) % {"limit": size_text(ROW_MAX_BYTES)}
-                elif cell == CSV_BROKEN:
-                    message = _(
-                        "This row cannot be read as CSV: a cell longer than %(count)s "
-                        "characters, or a NUL character."
-                    ) % {"count": f"{ROW_MAX_BYTES:,}"}
-                elif cell.startswith(BEYOND_COLUMNS):
-                    column = cell.removeprefix(BEYOND_COLUMNS)
-                    message = _(
-                        "This cell is beyond column XFD, the last column a sheet has: delete it."
-                    )
-                else:  # sheets.STRING_TOO_LONG
-                    message = _(
-                        "This cell holds more than %(count)s characters, more than a "
-                        "spreadsheet cell may."
-                    ) % {"count": f"{CELL_MAX_CHARS:,}"}
-            elif len(cell) > CELL_MAX_CHARS:
-                message = _(
-                    "This cell holds more than %(count)s characters, more than a "
-                    "spreadsheet cell may."
-                ) % {"count": f"{CELL_MAX_CHARS:,}"}
-            elif control := SUSPECT.search(cell):
-                message = _(
-                    "This cell holds a control character (U+%(code)s) that is not text: delete it."
-                ) % {"code": f"{ord(control.group()):04X}"}
-            if message is not None:
-                self.errors.append(RowError(number, column, message))
-                found.add(column)
-                cells[position] = ""
+        for position, column, message in cell_problems(cells, index, self.header_cells):
+            self.errors.append(RowError(number, column, message))
+            found.add(column)
+            cells[position] = ""
         return found
 
     def check_row(self, number: int, values: dict[str, str]) -> CheckedRow | None:
@@ -349,16 +291,18 @@ class RowChecker:
         error = self.error
         ok = True
         v_relation = values["relation"]
-        relation = RELATION_WORDS.get(v_relation.lower()) if v_relation else None
-        if v_relation and relation is None:
+        found = relation_value(v_relation.removeprefix(NUMBER_MARK), sex) if v_relation else None
+        relation = found if isinstance(found, str) else None
+        if v_relation and found is None:
             error(
                 number,
                 "relation",
                 _(
-                    "Unknown relation “%(value)s”: use 户主, 配偶, 子, 女, 父亲, 母亲, "
-                    "孙子, 孙女, 兄弟姐妹, 其他 or the like."
+                    "Unknown relation “%(value)s”. Write one of %(words)s (also as the "
+                    "monitoring system writes them: 之子, 之外孙女), or a GB/T 4761 code such "
+                    "as 02 (户主), 20 (子) or 43 (外孙子)."
                 )
-                % {"value": v_relation},
+                % {"value": v_relation, "words": ACCEPTED_RELATIONS},
             )
             ok = False
         if v_sex := values["sex"]:

@@ -571,6 +571,13 @@ def test_the_template_has_the_headers_and_an_example_that_imports(
     path.write_bytes(response.content)
     outcome = registry_import(actor=people.in_scope, path=path, dry_run=True)
     assert (outcome.households_created, outcome.residents_created) == (1, 1)
+    # Households are numbered as the register numbers them (demo, forms): 0001, not 001.
+    from cunzhi.registry.importing.reading import open_rows
+
+    source = open_rows(path, path.name)
+    header, example = [cells for _n, cells in source.rows]
+    source.close()
+    assert example[header.index("户编号")] == "0001"
 
 
 def _excel_like_workbook(path: Path) -> None:

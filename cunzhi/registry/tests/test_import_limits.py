@@ -25,7 +25,6 @@ from cunzhi.registry.models import ImportJob, Resident
 from cunzhi.registry.tests.test_import import (
     HEADER,
     family,
-    media,  # noqa: F401 (a fixture)
     upload,
     write_csv,
     write_xlsx,
@@ -34,6 +33,13 @@ from cunzhi.registry.tests.test_import import (
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 MB = 1 << 20
+
+
+@pytest.fixture
+def media(settings: Any, tmp_path: Path) -> Path:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    return tmp_path
 
 
 def rejected(actor: object, path: Path) -> list[tuple[int, str, str]]:
@@ -159,7 +165,7 @@ def test_a_row_too_large_is_skipped_in_bounded_memory_and_is_that_rows_error(
             5,
             "村代码",
             "This row is larger than 1 MB, more than a register row can be: it was not read.",
-        ),  # noqa: E501
+        ),
     ]
     assert peak < 16  # the 3 MB row was never held, nor its text decoded
 
@@ -167,7 +173,7 @@ def test_a_row_too_large_is_skipped_in_bounded_memory_and_is_that_rows_error(
 def test_a_cell_beyond_column_xfd_is_a_row_error_and_the_job_ends(
     county: County,
     people: ThreePeople,
-    media: Path,  # noqa: F811
+    media: Path,
 ) -> None:
     def rows() -> Iterator[bytes]:
         for number, cells in enumerate(family("0001", 1), start=2):
@@ -189,7 +195,7 @@ def test_a_cell_beyond_column_xfd_is_a_row_error_and_the_job_ends(
 def test_a_control_character_is_a_row_error_and_the_error_copy_still_opens(
     county: County,
     people: ThreePeople,
-    media: Path,  # noqa: F811
+    media: Path,
 ) -> None:
     rows = family("0001", 1)
     rows[1][2] = "李\x01春兰"
@@ -210,7 +216,7 @@ def test_a_control_character_is_a_row_error_and_the_error_copy_still_opens(
 def test_a_formula_in_a_rejected_row_comes_back_as_text(
     county: County,
     people: ThreePeople,
-    media: Path,  # noqa: F811
+    media: Path,
 ) -> None:
     rows = family("0001", 1)
     formula = '=HYPERLINK("http://example.invalid/x","点击")'
@@ -251,7 +257,7 @@ def test_a_job_whose_import_fails_unexpectedly_ends_failed_and_is_purged_on_sche
     county: County,
     people: ThreePeople,
     media: Path,
-    monkeypatch: Any,  # noqa: F811
+    monkeypatch: Any,
 ) -> None:
     from cunzhi.registry.importing import jobs
 
@@ -274,7 +280,7 @@ def test_a_job_left_running_by_a_dead_worker_is_failed_by_the_purge_with_an_even
     county: County,
     people: ThreePeople,
     media: Path,
-    settings: Any,  # noqa: F811
+    settings: Any,
 ) -> None:
     from cunzhi.registry.importing import jobs
 
@@ -301,7 +307,7 @@ def test_a_job_left_running_by_a_dead_worker_is_failed_by_the_purge_with_an_even
 def test_an_upload_and_the_purge_of_its_files_each_leave_one_event(
     county: County,
     people: ThreePeople,
-    media: Path,  # noqa: F811
+    media: Path,
 ) -> None:
     from django.core.management import call_command
 

@@ -322,3 +322,21 @@ def test_an_upload_and_the_purge_of_its_files_each_leave_one_event(
     assert (purged.object_id, purged.actor_label) == (str(job.pk), "system")
     assert Event.objects.filter(action__startswith="registry.importjob_").count() == 2
     assert Event.objects.filter(action="registry.import").count() == 0  # a dry run writes none
+
+
+def test_a_rejected_or_checked_import_never_says_residents_were_created(
+    county: County, people: ThreePeople, media: Path
+) -> None:
+    client = people.clients()["in_scope"]
+    rows = family("0001", 1) + family("0002", 5)
+    rows[4][3] = "530199197002300025"  # not a date: rejected, with 5 good rows
+    upload(client, write_csv(media, rows))
+    upload(client, write_csv(media, family("0003", 9)), dry_run="on")
+    rejected_job, checked_job = ImportJob.objects.order_by("pk")
+    assert (rejected_job.status, checked_job.status) == ("rejected", "checked")
+    page = client.get(rejected_job.get_absolute_url()).content.decode()
+    assert "6 rows checked." in page and "nothing was written" in page
+    assert "Residents created" not in page and "Residents to create" not in page
+    page = client.get(checked_job.get_absolute_url()).content.decode()
+    assert "Residents to create</th><td>3<" in page and "Nothing was written." in page
+    assert "Residents created" not in page

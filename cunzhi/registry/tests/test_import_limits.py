@@ -340,3 +340,15 @@ def test_a_rejected_or_checked_import_never_says_residents_were_created(
     page = client.get(checked_job.get_absolute_url()).content.decode()
     assert "Residents to create</th><td>3<" in page and "Nothing was written." in page
     assert "Residents created" not in page
+
+
+def test_the_streamed_reader_counts_what_it_inflates_whatever_the_sizes_say(
+    tmp_path: Path,
+) -> None:
+    from cunzhi.registry.importing.sheets import fast_xlsx_rows
+
+    path = write_xlsx(tmp_path, [row[:] for n in range(300) for row in family(f"{n:04d}", 1)])
+    # The guard, which reads the declared sizes, is skipped: the count alone refuses.
+    with zipfile.ZipFile(path) as archive, pytest.raises(FileProblem) as problem:
+        list(fast_xlsx_rows(archive, 20_000))
+    assert "at most 20 KB can be imported" in problem.value.messages[0]

@@ -79,10 +79,11 @@ def file_kind(name: str, head: bytes) -> str:
     suffix = Path(name).suffix.lower()
     if head.startswith(b"\xd0\xcf\x11\xe0"):  # an OLE2 compound file: Excel 97-2003
         return "xls"
-    if suffix == ".xls":
-        raise FileProblem(_("This file is not an .xls workbook."))
+    # A zip is a workbook whatever its name says: some systems name their .xlsx ".xls".
     if head.startswith(b"PK\x03\x04"):
         return "ods" if suffix == ".ods" or ODS_MIME in head[:200] else "xlsx"
+    if suffix == ".xls":
+        raise FileProblem(_("This file is not an .xls workbook."))
     if suffix == ".xlsx":
         raise FileProblem(_("This file is not an .xlsx workbook."))
     if suffix == ".ods":

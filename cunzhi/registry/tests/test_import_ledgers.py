@@ -217,3 +217,11 @@ def test_an_ods_that_unpacks_beyond_the_in_memory_limit_is_refused(
     with pytest.raises(FileProblem) as problem:
         registry_import(actor=county.admin, path=path)
     assert "times its size" in problem.value.messages[0]
+
+
+def test_an_xlsx_named_xls_is_read_as_what_it_is(county: County, tmp_path: Path) -> None:
+    from cunzhi.registry.tests.test_import import write_xlsx
+
+    path = write_xlsx(tmp_path, family("0001", 1)).rename(tmp_path / "exported.xls")
+    outcome = registry_import(actor=county.admin, path=path, dry_run=True)
+    assert outcome.residents_created == 3

@@ -71,6 +71,15 @@ EDUCATION = ["小学", "初中", "高中", "", "大专"]
 TAGS = ["脱贫户", "留守老人", "留守儿童", "低保", "退役军人、老党员"]
 
 
+def plain_relation(word: str) -> str:
+    """The stored relation of one of RELATIONS (none of which needs the sex to decide)."""
+    from cunzhi.registry.importing.columns import relation_value
+
+    value = relation_value(word, None)
+    assert isinstance(value, str)
+    return value
+
+
 def run() -> list[Result]:
     prepare()
     place = county()
@@ -425,7 +434,7 @@ def _bulk(path: Path, username: str) -> dict[str, Any]:
 
     from cunzhi.regions.models import Region
     from cunzhi.registry.identity import search_keys
-    from cunzhi.registry.importing.columns import EDUCATION_WORDS, RELATION_WORDS
+    from cunzhi.registry.importing.columns import EDUCATION_WORDS
     from cunzhi.registry.models import Household, Resident, ResidentTag, Tag
 
     # Parsing as the rows were read: outside the timing, as "already parsed" means.
@@ -453,7 +462,7 @@ def _bulk(path: Path, username: str) -> dict[str, Any]:
             ) in rows:
                 keys = search_keys(name, id_number, phone)
                 parsed.append((
-                    villages[village], number, name, id_number, RELATION_WORDS[relation],
+                    villages[village], number, name, id_number, plain_relation(relation),
                     phone, [tags[t] for t in tag_text.split("、") if t],
                     EDUCATION_WORDS.get(edu, ""), birth, sex, keys,
                 ))  # fmt: skip
@@ -507,7 +516,7 @@ def _import_export(path: Path, username: str) -> dict[str, Any]:
     from import_export import fields, resources
 
     from cunzhi.regions.models import Region
-    from cunzhi.registry.importing.columns import EDUCATION_WORDS, RELATION_WORDS
+    from cunzhi.registry.importing.columns import EDUCATION_WORDS
     from cunzhi.registry.models import Household, Resident, ResidentTag, Tag
     from cunzhi.registry.services import prepare_resident
 
@@ -528,7 +537,7 @@ def _import_export(path: Path, username: str) -> dict[str, Any]:
             fields = ("id_number", "name", "relation", "phone", "education", "ethnicity")
 
         def before_import_row(self, row: Any, **kwargs: Any) -> None:
-            row["与户主关系"] = RELATION_WORDS[row["与户主关系"]]
+            row["与户主关系"] = plain_relation(row["与户主关系"])
             row["文化程度"] = EDUCATION_WORDS.get(row["文化程度"], "")
 
         def before_save_instance(self, instance: Any, row: Any, **kwargs: Any) -> None:

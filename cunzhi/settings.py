@@ -178,6 +178,12 @@ MEDIA_URL = "/media/"
 # An uploaded register file holds every row's ID number: it and its copy with the errors marked
 # are deleted this many days after the import ended (docs/registry-import.md).
 REGISTRY_IMPORT_KEEP_DAYS = int(os.environ.get("REGISTRY_IMPORT_KEEP_DAYS", "30"))
+# What an uploaded workbook may unpack to: an .xlsx is streamed, so this bounds the time of a read;
+# an .xls or .ods is read whole into memory (python-calamine), so its bound is smaller.
+REGISTRY_IMPORT_MAX_UNPACKED_MB = int(os.environ.get("REGISTRY_IMPORT_MAX_UNPACKED_MB", "1024"))
+REGISTRY_IMPORT_MAX_IN_MEMORY_MB = int(os.environ.get("REGISTRY_IMPORT_MAX_IN_MEMORY_MB", "20"))
+# A job "running" with no sign of life for this long lost its worker: the purge fails it.
+REGISTRY_IMPORT_STALE_MINUTES = int(os.environ.get("REGISTRY_IMPORT_STALE_MINUTES", "30"))
 
 # Attachments (docs/kit.md): limits checked on the file's content, a photo's before downscaling.
 ATTACHMENT_MAX_PHOTO_BYTES = int(os.environ.get("ATTACHMENT_MAX_PHOTO_MB", "10")) * 1024 * 1024

@@ -11,3 +11,8 @@ class RegistryConfig(AppConfig):
         from cunzhi.registry.services import sync_default_tags
 
         post_migrate.connect(sync_default_tags, sender=self, dispatch_uid="registry_default_tags")
+
+        from cunzhi.audit.labels import register
+        from cunzhi.registry.importing.plan import ACTION_LABELS as IMPORT_LABELS
+
+        register(IMPORT_LABELS)

@@ -86,18 +86,40 @@ class Household(RegionalModel):
 
 
 class Relation(models.TextChoices):
-    HEAD = "head", _("Head of household")  # 户主
-    SPOUSE = "spouse", _("Spouse")
-    SON = "son", _("Son")
-    DAUGHTER = "daughter", _("Daughter")
-    SON_IN_LAW = "son_in_law", _("Son-in-law")
-    DAUGHTER_IN_LAW = "daughter_in_law", _("Daughter-in-law")
-    GRANDSON = "grandson", _("Grandson")
-    GRANDDAUGHTER = "granddaughter", _("Granddaughter")
-    FATHER = "father", _("Father")
-    MOTHER = "mother", _("Mother")
-    SIBLING = "sibling", _("Brother or sister")
-    OTHER = "other", _("Other relative")
+    """Relation to the head of household, as precisely as GB/T 4761-2008 (家庭关系代码) tells
+    kinds of relation apart: 外孙子 (a daughter's son) is not 孙子, 公公 is not 父亲. What the
+    register knows already is not repeated: sex (夫/妻, 兄/姐) comes from the ID number and
+    birth order (长子/次子, 兄/弟) from birth dates. The stored values stay English words, as the
+    API and the audit log have them; ``defaults.GBT_4761`` maps each code to its choice."""
+
+    HEAD = "head", _("Head of household")  # 户主 (01, 02)
+    SPOUSE = "spouse", _("Spouse")  # 配偶 (10-12)
+    SON = "son", _("Son")  # 子 (20-26, 29)
+    DAUGHTER = "daughter", _("Daughter")  # 女 (30-36, 39)
+    ADOPTED_SON = "adopted_son", _("Adopted son or stepson")  # 养子或继子 (27)
+    ADOPTED_DAUGHTER = "adopted_daughter", _("Adopted daughter or stepdaughter")  # 37
+    SON_IN_LAW = "son_in_law", _("Son-in-law")  # 女婿 (28)
+    DAUGHTER_IN_LAW = "daughter_in_law", _("Daughter-in-law")  # 儿媳 (38)
+    GRANDSON = "grandson", _("Grandson (son's son)")  # 孙子 (41)
+    GRANDDAUGHTER = "granddaughter", _("Granddaughter (son's daughter)")  # 孙女 (42)
+    DAUGHTERS_SON = "daughters_son", _("Grandson (daughter's son)")  # 外孙子 (43)
+    DAUGHTERS_DAUGHTER = "daughters_daughter", _("Granddaughter (daughter's daughter)")  # 44
+    GRANDCHILD_SPOUSE = "grandchild_spouse", _("Grandchild's spouse")  # 孙媳妇, 孙女婿… (45, 46)
+    GREAT_GRANDCHILD = "great_grandchild", _("Great-grandchild")  # 曾孙子, 曾孙女… (47, 48)
+    FATHER = "father", _("Father")  # 父亲 (51)
+    MOTHER = "mother", _("Mother")  # 母亲 (52)
+    FATHER_IN_LAW = "father_in_law", _("Father-in-law")  # 公公, 岳父 (53, 55)
+    MOTHER_IN_LAW = "mother_in_law", _("Mother-in-law")  # 婆婆, 岳母 (54, 56)
+    STEP_FATHER = "step_father", _("Stepfather or adoptive father")  # 继父或养父 (57)
+    STEP_MOTHER = "step_mother", _("Stepmother or adoptive mother")  # 继母或养母 (58)
+    GRANDFATHER = "grandfather", _("Grandfather (father's father)")  # 祖父 (61)
+    GRANDMOTHER = "grandmother", _("Grandmother (father's mother)")  # 祖母 (62)
+    MATERNAL_GRANDFATHER = "maternal_grandfather", _("Grandfather (mother's father)")  # 外祖父
+    MATERNAL_GRANDMOTHER = "maternal_grandmother", _("Grandmother (mother's mother)")  # 外祖母
+    SIBLING = "sibling", _("Brother or sister")  # 兄弟姐妹 (70, 71, 73, 75, 77)
+    SIBLING_IN_LAW = "sibling_in_law", _("Brother's wife or sister's husband")  # 嫂, 姐夫…
+    OTHER = "other", _("Other relative")  # 其他亲属 (80-97 and the others of each decade)
+    NON_RELATIVE = "non_relative", _("Not a relative")  # 非亲属 (99)
 
 
 class Sex(models.TextChoices):

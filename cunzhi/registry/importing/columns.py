@@ -12,6 +12,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cunzhi.registry.defaults import GBT_4761
 from cunzhi.registry.importing.reading import FileProblem
 from cunzhi.registry.models import (
     Education,
@@ -38,7 +39,7 @@ COLUMNS = (
         True,
         "530199100201",
     ),
-    Column("household_no", gettext_lazy("household number"), ("户编号", "户号"), True, "001"),
+    Column("household_no", gettext_lazy("household number"), ("户编号", "户号"), True, "0001"),
     Column("name", gettext_lazy("name"), ("姓名",), True, "杨德福"),
     Column(
         "id_number",
@@ -110,56 +111,119 @@ def _words(mapping: dict[str, tuple[str, ...]]) -> dict[str, str]:
     }
 
 
-RELATION_WORDS = _words(
-    {
-        Relation.HEAD: ("户主", "本人", "户主本人"),
-        Relation.SPOUSE: ("配偶", "妻", "妻子", "夫", "丈夫", "之妻", "之夫"),
-        Relation.SON: (
-            "子",
-            "儿子",
-            "长子",
-            "次子",
-            "三子",
-            "四子",
-            "五子",
-            "独生子",
-            "养子",
-            "继子",
-        ),
-        Relation.DAUGHTER: (
-            "女",
-            "女儿",
-            "长女",
-            "次女",
-            "三女",
-            "四女",
-            "五女",
-            "独生女",
-            "养女",
-            "继女",
-        ),
-        Relation.SON_IN_LAW: ("女婿",),
-        Relation.DAUGHTER_IN_LAW: ("儿媳", "媳妇", "儿媳妇", "长媳", "次媳"),
-        Relation.GRANDSON: ("孙子", "孙", "外孙", "外孙子"),
-        Relation.GRANDDAUGHTER: ("孙女", "外孙女"),
-        Relation.FATHER: ("父亲", "父", "公公", "岳父"),
-        Relation.MOTHER: ("母亲", "母", "婆婆", "岳母"),
-        Relation.SIBLING: (
-            "兄弟姐妹",
-            "兄",
-            "弟",
-            "姐",
-            "妹",
-            "哥哥",
-            "弟弟",
-            "姐姐",
-            "妹妹",
-            "兄弟",
-            "姐妹",
-        ),
-        Relation.OTHER: ("其他", "其他亲属", "祖父", "祖母", "外祖父", "外祖母", "侄子", "侄女"),
-    }
+# Each word also as ledgers from the national monitoring system write it: 之子, 之外孙女.
+_RELATIONS: dict[str, tuple[str, ...]] = {
+    Relation.HEAD: ("户主", "本人", "户主本人"),
+    Relation.SPOUSE: ("配偶", "妻", "妻子", "夫", "丈夫", "爱人"),
+    Relation.SON: ("子", "儿子", "长子", "次子", "三子", "四子", "五子", "独生子", "其他儿子"),
+    Relation.DAUGHTER: ("女", "女儿", "长女", "次女", "三女", "四女", "五女", "独生女", "其他女儿"),
+    Relation.ADOPTED_SON: ("养子", "继子", "养子或继子"),
+    Relation.ADOPTED_DAUGHTER: ("养女", "继女", "养女或继女"),
+    Relation.SON_IN_LAW: ("女婿",),
+    Relation.DAUGHTER_IN_LAW: ("儿媳", "媳妇", "儿媳妇", "长媳", "次媳"),
+    Relation.GRANDSON: ("孙子",),
+    Relation.GRANDDAUGHTER: ("孙女",),
+    Relation.DAUGHTERS_SON: ("外孙子", "外孙"),
+    Relation.DAUGHTERS_DAUGHTER: ("外孙女",),
+    Relation.GRANDCHILD_SPOUSE: ("孙媳妇", "孙媳", "孙女婿", "外孙媳妇", "外孙女婿"),
+    Relation.GREAT_GRANDCHILD: ("曾孙子", "曾孙女", "曾孙", "外曾孙子", "外曾孙女"),
+    Relation.FATHER: ("父亲", "父"),
+    Relation.MOTHER: ("母亲", "母"),
+    Relation.FATHER_IN_LAW: ("公公", "岳父"),
+    Relation.MOTHER_IN_LAW: ("婆婆", "岳母"),
+    Relation.STEP_FATHER: ("继父", "养父", "继父或养父"),
+    Relation.STEP_MOTHER: ("继母", "养母", "继母或养母"),
+    Relation.GRANDFATHER: ("祖父", "爷爷"),
+    Relation.GRANDMOTHER: ("祖母", "奶奶"),
+    Relation.MATERNAL_GRANDFATHER: ("外祖父", "外公"),
+    Relation.MATERNAL_GRANDMOTHER: ("外祖母", "外婆"),
+    Relation.SIBLING: (
+        "兄弟姐妹",
+        "兄",
+        "弟",
+        "姐",
+        "妹",
+        "哥哥",
+        "弟弟",
+        "姐姐",
+        "妹妹",
+        "兄弟",
+        "姐妹",
+    ),
+    Relation.SIBLING_IN_LAW: ("嫂", "嫂子", "弟媳", "弟妹", "姐夫", "妹夫"),
+    Relation.OTHER: (
+        "其他",
+        "其他亲属",
+        "伯父",
+        "伯母",
+        "叔父",
+        "叔叔",
+        "婶母",
+        "婶婶",
+        "舅父",
+        "舅舅",
+        "舅母",
+        "姨父",
+        "姨母",
+        "姑父",
+        "姑母",
+        "侄子",
+        "侄女",
+        "外甥",
+        "外甥女",
+        "堂兄弟",
+        "堂姐妹",
+        "表兄弟",
+        "表姐妹",
+    ),
+    Relation.NON_RELATIVE: ("非亲属", "其他非亲属"),
+}
+# Words that leave the sex to the ID number (odd 17th digit: male): 子女, 孙子女.
+_RELATIONS_BY_SEX: dict[str, tuple[str, str]] = {
+    "子女": (Relation.SON, Relation.DAUGHTER),
+    "孙子女": (Relation.GRANDSON, Relation.GRANDDAUGHTER),
+    "外孙子女": (Relation.DAUGHTERS_SON, Relation.DAUGHTERS_DAUGHTER),
+    "养子女": (Relation.ADOPTED_SON, Relation.ADOPTED_DAUGHTER),
+    "继子女": (Relation.ADOPTED_SON, Relation.ADOPTED_DAUGHTER),
+    "父母": (Relation.FATHER, Relation.MOTHER),
+    "公婆": (Relation.FATHER_IN_LAW, Relation.MOTHER_IN_LAW),
+    "岳父母": (Relation.FATHER_IN_LAW, Relation.MOTHER_IN_LAW),
+    "祖父母": (Relation.GRANDFATHER, Relation.GRANDMOTHER),
+    "外祖父母": (Relation.MATERNAL_GRANDFATHER, Relation.MATERNAL_GRANDMOTHER),
+}
+
+
+def _relation_words() -> dict[str, str | tuple[str, str]]:
+    words: dict[str, str | tuple[str, str]] = {}
+    for value, written in _RELATIONS.items():
+        for word in (value, *written):
+            words[word.lower()] = str(value)
+            words["之" + word] = str(value)
+    for word, (male, female) in _RELATIONS_BY_SEX.items():
+        words[word] = words["之" + word] = (str(male), str(female))
+    return words
+
+
+RELATION_WORDS = _relation_words()
+
+
+# What the error for an unknown relation lists: a word for each relation, and the by-sex words.
+ACCEPTED_RELATIONS = "、".join(
+    [*(written[0] for written in _RELATIONS.values()), *_RELATIONS_BY_SEX]
 )
+
+
+def relation_value(word: str, sex: str | None) -> str | tuple[str, str] | None:
+    """The Relation value a ledger's word or GB/T 4761 code stands for; (male, female) when
+    the sex decides and is not known; None for a word the import does not know."""
+    found: str | tuple[str, str] | None
+    if word.isdigit() and len(word) <= 2:  # a code; Excel drops the 0 of "02" in a number cell
+        found = GBT_4761.get(word.zfill(2))
+    else:
+        found = RELATION_WORDS.get(word.lower())
+    if isinstance(found, tuple) and sex is not None:
+        return found[0] if sex == Sex.MALE else found[1]
+    return found
 
 
 SEX_WORDS = _words({Sex.MALE: ("男", "男性", "m"), Sex.FEMALE: ("女", "女性", "f")})
@@ -226,7 +290,7 @@ def read_header(cells: list[str]) -> tuple[dict[str, int], dict[str, str], list[
     ignored: list[str] = []
     for position, cell in enumerate(cells):
         text = cell.strip()
-        if not text:
+        if not text or text[0] == "\x00":  # a reader's mark: not a header (rows.bad_cells)
             continue
         key = HEADER_KEYS.get(normalise_header(text))
         if key is None:

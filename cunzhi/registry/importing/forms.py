@@ -15,13 +15,17 @@ IMPORT_MAX_BYTES = 50 * 1024 * 1024
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("File"),
-        help_text=_("A .xlsx workbook or a .csv file (UTF-8 or GBK), at most 50 MB."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+        help_text=_(
+            "A .xlsx workbook, an .xls or .ods workbook (WPS), or a .csv file (UTF-8 or GBK), "
+            "at most 50 MB."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.ods,.csv"}),
     )
     dry_run = forms.BooleanField(label=_("Only check the file; write nothing"), required=False)
 
     def clean_file(self) -> Any:
-        from cunzhi.registry.importing.reading import FileProblem, file_kind
+        from cunzhi.registry.importing.reading import FileProblem, file_kind, in_memory_limit
+        from cunzhi.registry.importing.sheets import size_text
 
         upload = self.cleaned_data["file"]
         if upload.size > IMPORT_MAX_BYTES:
@@ -36,7 +40,15 @@ class ImportForm(forms.Form):
         if not head.strip():
             raise ValidationError(_("The file is empty."))
         try:
-            file_kind(upload.name or "", head)
+            kind = file_kind(upload.name or "", head)
         except FileProblem as problem:
             raise ValidationError(problem.messages) from None
+        if kind == "xls" and upload.size > in_memory_limit():
+            raise ValidationError(
+                _(
+                    "An .xls file is read whole into memory: it may be at most %(limit)s. "
+                    "Save it as .xlsx in Excel or WPS, which has no such limit."
+                )
+                % {"limit": size_text(in_memory_limit())}
+            )
         return upload

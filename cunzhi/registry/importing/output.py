@@ -5,11 +5,15 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
 from cunzhi.registry.importing.reading import open_rows
-from cunzhi.registry.importing.sheets import NUMBER_MARK
+from cunzhi.registry.importing.sheets import BAD_MARK, CELL_MAX_CHARS, MAX_COLUMNS, NUMBER_MARK
+
+# What a cell of a workbook cannot hold (XML 1.0), taken out of the error copy's cells.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 # Files the import gives back
 
@@ -47,10 +51,26 @@ def xlsx_bytes(rows: Sequence[Sequence[str]], *, sheet: str) -> bytes:
     return buffer.getvalue()
 
 
+def copy_text(cell: str) -> str:
+    """A cell as the error copy writes it: the readers' marks and what no cell may hold
+    taken out, at most a cell's length."""
+    if cell.startswith("\x00"):
+        if cell.startswith(BAD_MARK):
+            return ""
+        cell = cell.removeprefix(NUMBER_MARK)
+    if NOT_XML.search(cell):
+        cell = NOT_XML.sub("", cell)
+    return cell[:CELL_MAX_CHARS]
+
+
 def write_error_copy(
     source: Path, name: str, errors: dict[int, list[str]], target: Path, *, heading: str
 ) -> None:
-    """The user's file again, every row as it was, with ``heading`` and the row's errors added."""
+    """The user's file again, every row as it was, with ``heading`` and the row's errors added.
+
+    Every cell is written as text: a cell the user typed as ``=HYPERLINK(…)`` comes back as the
+    characters they typed, never as a live formula.
+    """
     import openpyxl
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font, PatternFill
@@ -60,6 +80,14 @@ def write_error_copy(
     worksheet = workbook.create_sheet()
     red = Font(color="B91C1C", bold=True)
     fill = PatternFill("solid", fgColor="FEE2E2")
+
+    def text(value: str) -> WriteOnlyCell | None:
+        if not value:
+            return None
+        cell = WriteOnlyCell(worksheet, value=value)
+        cell.data_type = "s"  # openpyxl would take a leading "=" for a formula
+        return cell
+
     width = 0
     header_done = False
     try:
@@ -69,20 +97,22 @@ def write_error_copy(
                 worksheet.append([])
                 expected += 1
             expected = number + 1
-            texts = [cell.removeprefix(NUMBER_MARK) for cell in cells]
-            if not header_done and any(c.strip() for c in texts):
+            texts = [text(copy_text(cell)) for cell in cells[: MAX_COLUMNS - 1]]
+            if not header_done and any(c is not None for c in texts):
                 width = len(texts)
-                marker = WriteOnlyCell(worksheet, value=heading)
+                marker = text(heading)
+                assert marker is not None
                 marker.font = red
                 worksheet.append([*texts, marker])
                 header_done = True
                 continue
             messages = errors.get(number)
             if messages:
-                cell = WriteOnlyCell(worksheet, value="; ".join(messages))
+                cell = text(copy_text("; ".join(messages)))
+                assert cell is not None
                 cell.font = red
                 cell.fill = fill
-                worksheet.append([*texts, *[""] * (width - len(texts)), cell])
+                worksheet.append([*texts, *[None] * (width - len(texts)), cell])
             else:
                 worksheet.append(texts)
     finally:

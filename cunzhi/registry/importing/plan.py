@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cunzhi.regions.models import Region
 
@@ -19,6 +20,15 @@ PERMISSIONS = (
     "registry.add_resident",
     "registry.change_resident",
 )
+
+
+# What a person reads in a history or the audit log for the import's actions (registry.apps).
+ACTION_LABELS = {
+    "registry.import": gettext_lazy("Register import"),
+    "registry.importjob_create": gettext_lazy("Uploaded a register file"),
+    "registry.importjob_purge": gettext_lazy("Deleted an import's files"),
+    "registry.importjob_fail": gettext_lazy("Import stopped"),
+}
 
 
 @dataclass

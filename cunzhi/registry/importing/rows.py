@@ -19,18 +19,20 @@ from cunzhi.accounts.scopes import has_permission_at
 from cunzhi.core.regioncodes import Level
 from cunzhi.regions.models import Region
 from cunzhi.registry.identity import parse_id_number
+from cunzhi.registry.importing.cells import SUSPECT, UNREAD, cell_problems
 from cunzhi.registry.importing.columns import (
+    ACCEPTED_RELATIONS,
     EDUCATION_WORDS,
     EMPLOYMENT_WORDS,
     KEYS,
     MAX_LENGTH,
-    RELATION_WORDS,
     SEX_WORDS,
     TAG_SEPARATORS,
     parse_date,
+    relation_value,
 )
 from cunzhi.registry.importing.plan import PERMISSIONS, RowError, VillageInfo
-from cunzhi.registry.importing.sheets import NUMBER_MARK
+from cunzhi.registry.importing.sheets import CELL_MAX_CHARS, NUMBER_MARK
 from cunzhi.registry.models import Household, Tag
 
 REQUIRED = ("village_code", "household_no", "name", "id_number", "relation")
@@ -78,6 +80,7 @@ class RowChecker:
         self.today = today
         self.errors: list[RowError] = []
         self.headers: dict[str, str] = {}  # key -> header as written
+        self.header_cells: list[str] = []  # the header row as written, by position
         self.villages: dict[str, VillageInfo | str] = {}
         self.failed_households: set[tuple[str, str]] = set()
         # The first 17 digits of an ID number as an int (the 18th follows from them): row.
@@ -153,14 +156,38 @@ class RowChecker:
         width = max(index.values()) + 1
         passed: list[CheckedRow] = []
         for number, cells in rows:
+            joined = "".join(cells)
+            unread = cells[0] in UNREAD if cells else False
+            bad = (
+                self.bad_cells(number, cells, index)
+                if SUSPECT.search(joined) is not None or len(joined) > CELL_MAX_CHARS
+                else None
+            )
+            if bad and unread:
+                continue  # nothing of the row was read: its error says so, and only that
             if len(cells) < width:
                 cells.extend([""] * (width - len(cells)))
             cells.append("")  # what a column missing from the file reads as (index -1)
             values = dict(zip(KEYS, [cells[i].strip() for i in positions], strict=True))
+            before = len(self.errors)
             row = self.check_row(number, values)
-            if row is not None:
+            if bad:  # a bad cell's error says it all: no "required" or "unknown" on it too
+                self.errors[before:] = [e for e in self.errors[before:] if e.column not in bad]
+            if bad and values["village_code"] and values["household_no"]:
+                self.failed_households.add((values["village_code"], values["household_no"]))
+            elif row is not None:
                 passed.append(row)
         return passed
+
+    def bad_cells(self, number: int, cells: list[str], index: dict[str, int]) -> set[str]:
+        """Errors for the cells a register cannot hold (``cells.cell_problems``); the columns
+        they name. Each such cell is emptied."""
+        found: set[str] = set()
+        for position, column, message in cell_problems(cells, index, self.header_cells):
+            self.errors.append(RowError(number, column, message))
+            found.add(column)
+            cells[position] = ""
+        return found
 
     def check_row(self, number: int, values: dict[str, str]) -> CheckedRow | None:
         """One row's checks, each step adding its errors; the row when none failed."""
@@ -264,16 +291,18 @@ class RowChecker:
         error = self.error
         ok = True
         v_relation = values["relation"]
-        relation = RELATION_WORDS.get(v_relation.lower()) if v_relation else None
-        if v_relation and relation is None:
+        found = relation_value(v_relation.removeprefix(NUMBER_MARK), sex) if v_relation else None
+        relation = found if isinstance(found, str) else None
+        if v_relation and found is None:
             error(
                 number,
                 "relation",
                 _(
-                    "Unknown relation “%(value)s”: use 户主, 配偶, 子, 女, 父亲, 母亲, "
-                    "孙子, 孙女, 兄弟姐妹, 其他 or the like."
+                    "Unknown relation “%(value)s”. Write one of %(words)s (also as the "
+                    "monitoring system writes them: 之子, 之外孙女), or a GB/T 4761 code such "
+                    "as 02 (户主), 20 (子) or 43 (外孙子)."
                 )
-                % {"value": v_relation},
+                % {"value": v_relation, "words": ACCEPTED_RELATIONS},
             )
             ok = False
         if v_sex := values["sex"]:

@@ -63,6 +63,7 @@ def check_file(
         for _number, cells in rows:
             if any(cell.strip() for cell in cells):
                 index, checker.headers, outcome.ignored_columns = read_header(cells)
+                checker.header_cells = cells
                 break
         if index is None:
             raise FileProblem(_("The file is empty."))

@@ -13,18 +13,99 @@ import re
 import zipfile
 from array import array
 from collections.abc import Iterator
+from typing import IO
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 CHUNK_BYTES = 1 << 20
+
+# What one read may hold, whatever the file claims (issue #7: an 817 KB workbook whose one cell
+# unpacked to 839 MB took a worker past 5.8 GB). A row of the sheet, a line of a CSV file or one
+# shared string larger than ROW_MAX_BYTES is skipped, not held, and becomes that row's error.
+ROW_MAX_BYTES = 1 << 20
+# The workbook's string table is held in memory (see _SharedStrings): at most this much text.
+STRINGS_MAX_BYTES = 256 << 20
+# A part that unpacks to more than this many times its packed size is a zip bomb, not a sheet:
+# Excel's and WPS's sheets pack 5 to 20 times; deflate cannot pack more than about 1,000 times.
+MAX_RATIO = 100
+RATIO_FROM_BYTES = 1 << 20  # small parts (styles, an empty sheet) may pack better
+# Excel's limits: a cell holds at most 32,767 characters; a sheet has columns A to XFD and
+# 1,048,576 rows.
+CELL_MAX_CHARS = 32_767
+MAX_COLUMNS = 16_384
+MAX_ROWS = 1_048_576
+
+
+class FileProblem(ValidationError):
+    """The file as a whole cannot be read: wrong kind, wrong encoding, no header, too large."""
 
 
 # A cell of a text column that Excel stores as a number: the validation names the problem.
 NUMBER_MARK = "\x00number:"
+# A cell the reader could not take; the check pass makes it the row's error (rows.bad_cells).
+BAD_MARK = "\x00bad:"
+ROW_TOO_LARGE = BAD_MARK + "row"
+STRING_TOO_LONG = BAD_MARK + "long"
+CSV_BROKEN = BAD_MARK + "csv"
+BEYOND_COLUMNS = BAD_MARK + "column:"  # + the column's letters
 
 
-# .xlsx. openpyxl's read-only mode reads about 4,000 rows of 15 columns a second here: a county's
-# register would take minutes. The sheet XML of a workbook is plain enough to read with regular
-# expressions in C (the spreadsheet standard, ECMA-376 part 1, 18.3); openpyxl reads a workbook
-# that uses what this reader does not handle (see FallBack).
+def size_text(size: int) -> str:
+    return f"{size / (1 << 20):,.0f} MB" if size >= 1 << 20 else f"{size / 1024:,.0f} KB"
+
+
+def guard_archive(archive: zipfile.ZipFile, limit: int) -> None:
+    """FileProblem unless every part of the zip, as declared, unpacks within ``limit`` bytes in
+    all and at most MAX_RATIO times its packed size. Sizes can lie: ``BoundedPart`` counts the
+    bytes as they are inflated too (zipfile itself stops at the declared size)."""
+    total = 0
+    for info in archive.infolist():
+        total += info.file_size
+        packed = max(info.compress_size, 1)
+        if info.file_size > RATIO_FROM_BYTES and info.file_size > packed * MAX_RATIO:
+            raise FileProblem(
+                _(
+                    "Part of this workbook unpacks to %(size)s from %(packed)s, more than "
+                    "%(ratio)d times its size: it is not a spreadsheet Excel or WPS wrote."
+                )
+                % {
+                    "size": size_text(info.file_size),
+                    "packed": size_text(info.compress_size),
+                    "ratio": MAX_RATIO,
+                }
+            )
+    if total > limit:
+        raise FileProblem(too_large(total, limit))
+
+
+def too_large(size: int, limit: int) -> str:
+    return _(
+        "This workbook unpacks to %(size)s; at most %(limit)s can be imported at once. "
+        "Split it into several files."
+    ) % {"size": size_text(size), "limit": size_text(limit)}
+
+
+class BoundedPart:
+    """A part of the zip, read through a count that refuses more than ``limit`` bytes."""
+
+    def __init__(self, archive: zipfile.ZipFile, name: str, limit: int) -> None:
+        self.handle: IO[bytes] = archive.open(name)
+        self.limit = limit
+        self.count = 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.handle.read(size)
+        self.count += len(data)
+        if self.count > self.limit:
+            raise FileProblem(too_large(self.count, self.limit))
+        return data
+
+    def __enter__(self) -> BoundedPart:
+        return self
+
+    def __exit__(self, *args: object) -> None:
+        self.handle.close()
 
 
 class FallBack(Exception):
@@ -100,19 +181,37 @@ class _SharedStrings:
         return self.data[start : self.ends[index]].decode()
 
 
-def _shared_strings(archive: zipfile.ZipFile) -> _SharedStrings:
+def _skip_to(part: BoundedPart, closing: bytes, data: bytes) -> bytes:
+    """Read on until ``closing`` without holding what comes before it; what follows it."""
+    tail = data[-len(closing) :]
+    while True:
+        chunk = part.read(CHUNK_BYTES)
+        if not chunk:
+            raise FileProblem(_("The workbook ends in the middle of a sheet: it is damaged."))
+        data = tail + chunk
+        found = data.find(closing)
+        if found >= 0:
+            return data[found + len(closing) :]
+        tail = data[-len(closing) :]
+
+
+def _shared_strings(archive: zipfile.ZipFile, limit: int) -> _SharedStrings:
     """The workbook's string table, read in chunks: a county's is a hundred megabytes of XML."""
     strings = _SharedStrings()
     if "xl/sharedStrings.xml" not in archive.namelist():
         return strings
-    with archive.open("xl/sharedStrings.xml") as table:
+    with BoundedPart(archive, "xl/sharedStrings.xml", limit) as table:
         pending = b""
         while True:
             chunk = table.read(CHUNK_BYTES)
             data = pending + chunk
             cut = len(data) if not chunk else data.rfind(b"</si>") + 5
             if chunk and cut < 5:
-                pending = data
+                if len(data) > ROW_MAX_BYTES:  # one string larger than a row may be: skip it
+                    strings.append(STRING_TOO_LONG.encode())
+                    pending = _skip_to(table, b"</si>", data)
+                else:
+                    pending = data
                 continue
             for match in _SHARED.finditer(data, 0, cut):
                 body = match.group(1) or b""
@@ -121,6 +220,11 @@ def _shared_strings(archive: zipfile.ZipFile) -> _SharedStrings:
                 texts = [t.group(1) or b"" for t in _TEXT.finditer(body)]
                 text = texts[0] if len(texts) == 1 else b"".join(texts)
                 strings.append(_xml_bytes(text) if b"&" in text else text)
+            if len(strings.data) > STRINGS_MAX_BYTES:
+                raise FileProblem(
+                    _("The workbook holds more than %(limit)s of text: split it.")
+                    % {"limit": size_text(STRINGS_MAX_BYTES)}
+                )
             if not chunk:
                 return strings
             pending = data[cut:]
@@ -148,10 +252,15 @@ def number_text(raw: str) -> str:
     return repr(value)
 
 
-def fast_xlsx_rows(archive: zipfile.ZipFile) -> Iterator[tuple[int, list[str]]]:
-    strings = _shared_strings(archive)
+def fast_xlsx_rows(archive: zipfile.ZipFile, limit: int) -> Iterator[tuple[int, list[str]]]:
+    """(row number, cells as text) of the first sheet, holding at most a row at a time.
+
+    ``limit`` bounds the bytes inflated from each part. A row larger than ROW_MAX_BYTES is
+    skipped and given as one ROW_TOO_LARGE cell; a cell beyond column XFD as BEYOND_COLUMNS.
+    """
+    strings = _shared_strings(archive, limit)
     columns: dict[bytes, int] = {}
-    with archive.open(_SHEET_PATH) as sheet:
+    with BoundedPart(archive, _SHEET_PATH, limit) as sheet:
         pending = b""
         expected = 1
         while True:
@@ -159,15 +268,29 @@ def fast_xlsx_rows(archive: zipfile.ZipFile) -> Iterator[tuple[int, list[str]]]:
             data = pending + chunk
             end = data.rfind(b"</row>")
             if chunk and end < 0:
-                pending = data
+                if len(data) > ROW_MAX_BYTES:
+                    opened = data.rfind(b"<row")
+                    if opened < 0:
+                        raise FileProblem(_("The sheet does not start with its rows."))
+                    found = _ROW_NUMBER.search(data, opened, opened + 200)
+                    number = int(found.group(1)) if found else expected
+                    _check_row_number(number)
+                    expected = number + 1
+                    pending = _skip_to(sheet, b"</row>", data)
+                    yield number, [ROW_TOO_LARGE]
+                else:
+                    pending = data
                 continue
             cut = len(data) if not chunk else end + 6
             for row in _ROW.finditer(data, 0, cut):
                 attributes, body = row.group(1), row.group(2)
                 found = _ROW_NUMBER.search(attributes)
                 number = int(found.group(1)) if found else expected
+                if number > MAX_ROWS:
+                    _check_row_number(number)
                 expected = number + 1
                 cells: list[str] = []
+                beyond: list[str] = []
                 if body:
                     count = body.count(b"<c ") + body.count(b"<c>")
                     matched = _PLAIN_CELL.findall(body)
@@ -178,7 +301,11 @@ def fast_xlsx_rows(archive: zipfile.ZipFile) -> Iterator[tuple[int, list[str]]]:
                     for letters, cell_type, value, inline in matched:
                         index = columns.get(letters)
                         if index is None:
-                            index = columns[letters] = _column_index(letters)
+                            index = _column_index(letters)
+                            if index >= MAX_COLUMNS:
+                                beyond.append(BEYOND_COLUMNS + letters.decode())
+                                continue
+                            columns[letters] = index
                         if index != len(cells):
                             cells.extend([""] * (index - len(cells)))
                         if inline:
@@ -195,10 +322,20 @@ def fast_xlsx_rows(archive: zipfile.ZipFile) -> Iterator[tuple[int, list[str]]]:
                             cells.append("TRUE" if value == b"1" else "FALSE")
                         else:  # "str" (a formula's text), "e" (an error such as #N/A)
                             cells.append(_xml_text(value))
+                if beyond:
+                    cells.extend(beyond)
                 yield number, cells
             if not chunk:
                 return
             pending = data[cut:]
+
+
+def _check_row_number(number: int) -> None:
+    if number > MAX_ROWS:
+        raise FileProblem(
+            _("The sheet has a row %(number)d; a sheet has at most %(limit)s rows.")
+            % {"number": number, "limit": f"{MAX_ROWS:,}"}
+        )
 
 
 def is_plain_workbook(archive: zipfile.ZipFile) -> bool:

@@ -21,7 +21,7 @@ from cunzhi.accounts.models import User
 from cunzhi.accounts.scopes import has_permission_anywhere
 from cunzhi.registry.importing.columns import COLUMNS, template_example, template_headers
 from cunzhi.registry.importing.forms import ImportForm
-from cunzhi.registry.importing.jobs import registry_import_run
+from cunzhi.registry.importing.jobs import importjob_create, registry_import_run
 from cunzhi.registry.importing.output import csv_bytes, template_rows, xlsx_bytes
 from cunzhi.registry.importing.reading import XLSX_CONTENT_TYPE
 from cunzhi.registry.models import ImportJob
@@ -46,14 +46,11 @@ def import_page(request: HttpRequest) -> HttpResponse:
     _require_importer(request)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        job = ImportJob(
-            created_by=cast(User, request.user),
-            file_name=Path(upload.name).name[:255],
+        job = importjob_create(
+            actor=cast(User, request.user),
+            upload=form.cleaned_data["file"],
             dry_run=form.cleaned_data["dry_run"],
         )
-        job.file.save(upload.name, upload, save=False)
-        job.save()
         registry_import_run.enqueue(job.pk)
         return redirect(job)
     context = {

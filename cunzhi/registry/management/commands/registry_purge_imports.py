@@ -1,7 +1,9 @@
 """manage.py registry_purge_imports [--days N]: delete old uploaded register files.
 
 Every import already does this when it ends; the command is for a quiet server (a daily cron
-line) or for a shorter keep after a request. See docs/registry-import.md.
+line) or for a shorter keep after a request. It also fails the imports whose worker died
+(``REGISTRY_IMPORT_STALE_MINUTES`` without a sign of life). Each purge leaves an event in the
+audit log, by "system". See docs/registry-import.md.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from cunzhi.registry.importing.jobs import import_files_purge
+from cunzhi.registry.importing.jobs import importjob_purge
 
 
 class Command(BaseCommand):
@@ -30,5 +32,5 @@ class Command(BaseCommand):
         days = options["days"]
         if days is not None and days < 0:
             raise CommandError("--days must be 0 or more.")
-        purged = import_files_purge(keep_days=days)
+        purged = importjob_purge(keep_days=days)
         self.stdout.write(f"Deleted the files of {purged} finished import(s).")

@@ -15,7 +15,7 @@ from xml.sax.saxutils import escape
 
 import pytest
 
-from cunzhi.core.testing import County, ThreePeople
+from cunzhi.accounts.testing import County, ThreePeople
 from cunzhi.registry.importing import ImportRejected, registry_import
 from cunzhi.registry.importing.reading import FileProblem
 from cunzhi.registry.models import ImportJob, Resident

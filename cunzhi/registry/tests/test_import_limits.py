@@ -17,8 +17,8 @@ import openpyxl
 import pytest
 from django.utils import timezone
 
+from cunzhi.accounts.testing import County, ThreePeople
 from cunzhi.audit.models import Event
-from cunzhi.core.testing import County, ThreePeople
 from cunzhi.registry.importing import ImportRejected, registry_import
 from cunzhi.registry.importing.reading import FileProblem
 from cunzhi.registry.models import ImportJob, Resident

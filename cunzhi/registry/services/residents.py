@@ -24,6 +24,7 @@ from cunzhi.registry.models import (
 )
 from cunzhi.registry.services.rules import (
     RESIDENT_FIELDS,
+    check_id_number_elsewhere,
     check_ids_free,
     check_unique_in_village,
     new_resident,
@@ -39,7 +40,7 @@ def resident_add(*, actor: Any, household: Household, **fields: Any) -> Resident
             raise ValidationError(
                 {"relation": _("A household has one head; change the head instead.")}
             )
-        resident = new_resident(household, fields)
+        resident = new_resident(actor, household, fields)
         audit.record(
             actor=actor,
             action="registry.resident_add",
@@ -70,6 +71,8 @@ def resident_update(*, actor: Any, resident: Resident, **changes: Any) -> Reside
             resident.birth_date = None  # taken again from the new number
         prepare_resident(resident)
         check_unique_in_village(resident)
+        if "id_number" in changes:
+            check_id_number_elsewhere(actor, resident)
         resident.full_clean(exclude=["household"])
         resident.save()
         changed = audit.diff(before, audit.snapshot(resident, RESIDENT_FIELDS))

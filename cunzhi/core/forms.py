@@ -69,9 +69,10 @@ class PolicyOverrideForm(forms.Form):
 class MaskedNumberInput(forms.TextInput):
     """A text input for a personal number, with a "show in full" button when ``reveal_url`` is set.
 
-    The button posts to the audited reveal (HTMX swaps the answer in beside the input; without
-    JavaScript the browser posts there and shows the answer's page). It asks for nothing else:
-    whether the reader may see the number is the reveal view's check, not the form's.
+    The button posts to the audited reveal with HTMX (which sends the form's CSRF token along)
+    and the answer appears beside the input. It is ``type="button"``: a submit button placed
+    before the form's own would be the one pressing Enter uses. Whether the reader may see the
+    number is the reveal view's check, not the form's.
     """
 
     template_name = "core/widgets/masked_number.html"

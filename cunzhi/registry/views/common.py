@@ -84,7 +84,7 @@ def render_revealed_field(
     request: HttpRequest, record: Any, field: str, value: str, back_url: str
 ) -> HttpResponse:
     """The answer to an edit form's "show in full": the number beside the input (HTMX), or a
-    small page of its own without JavaScript."""
+    small page of its own to a plain post."""
     context = {"record": record, "field": field, "value": value, "back_url": back_url}
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "registry/revealed_number.html#number", context)

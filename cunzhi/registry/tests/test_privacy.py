@@ -120,6 +120,10 @@ def test_a_number_typed_in_replaces_the_stored_one(
     household.refresh_from_db()
     assert household.phone == "13700001111"
 
+    assert client.post(url, {**data, "phone": ""}).status_code == 302
+    household.refresh_from_db()
+    assert household.phone == "", "an emptied input clears the number"
+
 
 def test_the_edit_forms_offer_the_audited_reveal_to_who_may_reveal(
     people: ThreePeople, household: Household

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 class RegistryConfig(AppConfig):
@@ -16,3 +17,13 @@ class RegistryConfig(AppConfig):
         from cunzhi.registry.importing.plan import ACTION_LABELS as IMPORT_LABELS
 
         register(IMPORT_LABELS)
+
+        register(ACTION_LABELS)
+
+
+# What a person reads in a history or the audit log for the reveals of personal numbers.
+ACTION_LABELS = {
+    "registry.resident_reveal": _("Numbers shown in full"),
+    "registry.resident_call": _("Called"),
+    "registry.household_reveal": _("Household phone shown in full"),
+}

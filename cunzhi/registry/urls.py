@@ -1,7 +1,6 @@
 from django.urls import path
 
 import cunzhi.regions.urls  # noqa: F401  (registers the <code:...> converter)
-from cunzhi.registry import call_views
 from cunzhi.registry.importing import views as importing
 from cunzhi.registry.views import groups, households, register, residents
 
@@ -28,6 +27,7 @@ urlpatterns = [
     path("households/<int:pk>/", households.household, name="household"),
     path("households/<int:pk>/edit/", households.household_edit, name="household_edit"),
     path("households/<int:pk>/members/new/", residents.resident_add, name="resident_add"),
+    path("households/<int:pk>/reveal/", households.household_reveal_view, name="household_reveal"),
     path("households/<int:pk>/head/", households.household_head, name="household_head"),
     path("households/<int:pk>/split/", households.household_split, name="household_split"),
     path("households/<int:pk>/merge/", households.household_merge, name="household_merge"),
@@ -38,5 +38,5 @@ urlpatterns = [
     path("residents/<int:pk>/status/", residents.resident_status, name="resident_status"),
     path("residents/<int:pk>/move/", residents.resident_move, name="resident_move"),
     path("residents/<int:pk>/reveal/", residents.resident_reveal_view, name="resident_reveal"),
-    path("residents/<int:pk>/call/", call_views.resident_call_view, name="resident_call"),
+    path("residents/<int:pk>/call/", residents.resident_call_view, name="resident_call"),
 ]

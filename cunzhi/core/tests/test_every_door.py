@@ -39,7 +39,13 @@ from cunzhi.regions.services import (
 )
 from cunzhi.registry.models import Tag
 from cunzhi.registry.services import resident_add, ten_group_save
-from cunzhi.registry.testing import family, head_of, make_id_number, member
+from cunzhi.registry.testing import (
+    family,
+    head_of,
+    make_id_number,
+    member,
+    registered_before_the_rule,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -96,6 +102,13 @@ def _add_register(world: World) -> None:
     first, second = family(county, 1), family(county, 2)
     twice = make_id_number(datetime.date(2001, 7, 1), sequence=60)
     elsewhere = family(county, 3, village=county.neighbour)
+    keep = resident_add(
+        actor=admin, household=first, name="杨建国", id_number=twice, relation="son"
+    )
+    with registered_before_the_rule():  # old data: the duplicate the merge door resolves
+        duplicate = resident_add(
+            actor=admin, household=elsewhere, name="杨建国", id_number=twice, relation="other"
+        )
     world.extra.update(
         household=first,
         other_household=second,
@@ -111,12 +124,8 @@ def _add_register(world: World) -> None:
             lead_household=first,
         ),
         veteran=Tag.objects.get(code="veteran"),
-        keep=resident_add(
-            actor=admin, household=first, name="杨建国", id_number=twice, relation="son"
-        ),
-        duplicate=resident_add(
-            actor=admin, household=elsewhere, name="杨建国", id_number=twice, relation="other"
-        ),
+        keep=keep,
+        duplicate=duplicate,
     )
 
 
@@ -195,7 +204,7 @@ REGISTRY_PAGE_DOORS: dict[str, str | Callable[[World], Door]] = {
     "registry:import": lambda w: Door(
         reverse("registry:import"),
         files={"file": ("register.csv", REGISTER_CSV)},
-        events={"registry.import": {"households_created": 1}},
+        events=[("registry.importjob_create", {}), ("registry.import", {"households_created": 1})],
     ),
     "registry:register_export": lambda w: Door(
         reverse("registry:register_export", args=[w.county.village.code]),
@@ -480,7 +489,8 @@ PAGE_DOORS: dict[str, str | Callable[[World], Door]] = {
     "attachments:add": ATTACHMENTS,
     "attachments:download": ATTACHMENTS,
     "attachments:remove": ATTACHMENTS,
-    "registry:resident_call": "an audited reveal: registry/tests/test_call.py",
+    "registry:resident_call": "an audited reveal: registry/tests/test_privacy.py",
+    "registry:household_reveal": "an audited reveal: registry/tests/test_privacy.py",
     "core:healthz": READS,
     "core:rules": lambda w: Door(
         reverse("core:rules"),

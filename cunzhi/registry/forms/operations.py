@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from cunzhi.core.forms import VersionedForm
@@ -50,7 +51,9 @@ class GroupLeaderForm(VersionedForm, forms.Form):
 class TenGroupForm(VersionedForm, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=50)
     households = HouseholdMultipleChoiceField(
-        label=_("Households"), queryset=Household.objects.none(), widget=forms.SelectMultiple
+        label=pgettext_lazy("the households in a group", "Households"),
+        queryset=Household.objects.none(),
+        widget=forms.SelectMultiple,
     )
     lead_household = HouseholdChoiceField(
         label=_("Lead household"), queryset=Household.objects.none(), required=False
@@ -137,6 +140,7 @@ class MoveForm(forms.Form):
         *args: Any,
         villages: Sequence[tuple[str, str]],
         households: Sequence[tuple[str, str]],
+        find_household: Callable[[str, str], Household],
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -144,6 +148,20 @@ class MoveForm(forms.Form):
         self.fields["household_no"].widget.options = households  # type: ignore[attr-defined]
         relation: Any = self.fields["relation"]
         relation.choices = [("", "---------"), *member_relations()]
+        self.find_household = find_household
+        self.target: Household | None = None
+
+    def clean_household_no(self) -> str:
+        """The household looked up as soon as its number is cleaned, so that a number with no
+        household says so even while another field (the relation) is still empty."""
+        number: str = self.cleaned_data["household_no"]
+        village = self.cleaned_data.get("village")
+        if village:
+            try:
+                self.target = self.find_household(village, number)
+            except ValidationError as error:
+                raise ValidationError(error.messages) from None
+        return number
 
 
 class SplitForm(forms.Form):

@@ -11,7 +11,8 @@ from django.db.models import Model, QuerySet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from cunzhi.core.forms import VersionedForm
+from cunzhi.core.forms import MaskedNumberField, VersionedForm
+from cunzhi.core.privacy import mask_id_number, mask_phone
 from cunzhi.regions.models import Region
 from cunzhi.registry.models import (
     HouseholdStatus,
@@ -96,7 +97,9 @@ class HouseholdForm(VersionedForm, forms.Form):
         label=_("Villager group"), queryset=Region.objects.none(), required=False
     )
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
-    phone = forms.CharField(label=_("Household phone"), max_length=30, required=False)
+    phone = MaskedNumberField(
+        mask=mask_phone, label=_("Household phone"), max_length=30, required=False
+    )
 
     def __init__(self, *args: Any, groups: QuerySet[Region], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -126,6 +129,11 @@ class ResidentForm(VersionedForm, forms.Form):
         self.fields["sex"].help_text = _("Leave empty to take it from the ID number.")
         self.fields["birth_date"].help_text = _("Leave empty to take it from the ID number.")
         self.fields["id_number"].help_text = _("18 characters; the last may be X.")
+        # Shown masked; left as shown, the stored number stays (DESIGN rule 7).
+        self.fields["id_number"] = MaskedNumberField.replacing(
+            self.fields["id_number"], mask_id_number
+        )
+        self.fields["phone"] = MaskedNumberField.replacing(self.fields["phone"], mask_phone)
         if relations is not None:
             relation: Any = self.fields["relation"]
             relation.choices = [("", "---------"), *relations]

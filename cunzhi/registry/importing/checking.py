@@ -21,6 +21,7 @@ from cunzhi.registry.identity import SearchKeys, search_keys
 from cunzhi.registry.importing.plan import HouseholdPlan, ResidentUpdate, VillageInfo
 from cunzhi.registry.importing.rows import CheckedRow, RowChecker
 from cunzhi.registry.models import Relation, Resident, ResidentTag
+from cunzhi.registry.services.rules import registered_elsewhere_message
 
 
 class Checker(RowChecker):
@@ -85,11 +86,9 @@ class Checker(RowChecker):
             self.error(
                 number,
                 "id_number",
-                _(
-                    "This ID number is registered in %(village)s (%(code)s): the same "
-                    "person cannot be registered in two villages."
-                )
-                % {"village": found["region__name"], "code": found["region_code"]},
+                registered_elsewhere_message(
+                    self.actor, found["region_code"], found["region__name"]
+                ),
             )
             return
         if found["household_id"] != household.existing_id:

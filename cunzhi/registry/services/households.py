@@ -60,7 +60,7 @@ def household_register(
         household.full_clean()
         household.save()
         try:
-            head_resident = new_resident(household, {**head, "relation": Relation.HEAD})
+            head_resident = new_resident(actor, household, {**head, "relation": Relation.HEAD})
         except ValidationError as error:
             raise ValidationError({f"head.{k}": v for k, v in error.message_dict.items()}) from None
         residents = [head_resident]
@@ -70,7 +70,7 @@ def household_register(
                     raise ValidationError(
                         {"relation": _("A household has one head; give the head on its own.")}
                     )
-                residents.append(new_resident(household, fields))
+                residents.append(new_resident(actor, household, fields))
             except ValidationError as error:
                 raise ValidationError(
                     {f"members.{index}.{k}": v for k, v in error.message_dict.items()}

@@ -24,6 +24,7 @@ from cunzhi.registry.models import (
 )
 from cunzhi.registry.services.rules import (
     RESIDENT_FIELDS,
+    check_id_number_elsewhere,
     check_ids_free,
     check_unique_in_village,
     new_resident,
@@ -39,7 +40,7 @@ def resident_add(*, actor: Any, household: Household, **fields: Any) -> Resident
             raise ValidationError(
                 {"relation": _("A household has one head; change the head instead.")}
             )
-        resident = new_resident(household, fields)
+        resident = new_resident(actor, household, fields)
         audit.record(
             actor=actor,
             action="registry.resident_add",
@@ -69,6 +70,8 @@ def resident_update(
             )
         prepare_resident(stored)
         check_unique_in_village(stored)
+        if "id_number" in changes:
+            check_id_number_elsewhere(actor, stored)
 
     with transaction.atomic():
         return update_audited(

@@ -8,8 +8,10 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext as _
 
+from cunzhi.accounts.scopes import has_permission_at
 from cunzhi.core.regioncodes import Level
 from cunzhi.regions.models import Region
+from cunzhi.registry.collation import CodepointOrder
 from cunzhi.registry.identity import parse_id_number, search_keys
 from cunzhi.registry.models import (
     Household,
@@ -116,10 +118,51 @@ def check_unique_in_village(obj: Household | Resident) -> None:
         )
 
 
-def new_resident(household: Household, fields: dict[str, Any]) -> Resident:
+def registered_elsewhere_message(actor: Any, region_code: str, region_name: str) -> str:
+    """What a person is told of an ID number registered in another village (page, API, import).
+
+    The village is named only to someone who may read its register: to anyone else, saying
+    where a number is registered would tell them where that person lives.
+    """
+    if has_permission_at(actor, "registry.view_resident", region_code):
+        return _(
+            "This ID number is registered in %(village)s (%(code)s): the same "
+            "person cannot be registered in two villages."
+        ) % {"village": region_name, "code": region_code}
+    return _(
+        "This ID number is already registered in another village. Ask the township or county "
+        "administrator to check it (a double registration can be merged under “Duplicates in "
+        "the register”)."
+    )
+
+
+def check_id_number_elsewhere(actor: Any, resident: Resident) -> None:
+    """One person, one village: an ID number registered in another village is refused.
+
+    The import refuses it row by row with the same message (importing.checking). Run after
+    ``prepare_resident``, which sets the indexed reversed number this looks up.
+    """
+    if not resident.id_number:
+        return
+    other = (
+        Resident.objects.alias(key=CodepointOrder("id_reversed"))
+        .filter(key=resident.id_reversed, id_number=resident.id_number)
+        .exclude(region_id=resident.region_id)
+        .exclude(pk=resident.pk)
+        .select_related("region")
+        .first()
+    )
+    if other is not None:
+        raise ValidationError(
+            {"id_number": registered_elsewhere_message(actor, other.region_code, other.region.name)}
+        )
+
+
+def new_resident(actor: Any, household: Household, fields: dict[str, Any]) -> Resident:
     resident = Resident(household=household, region=household.region, **fields)
     prepare_resident(resident)
     check_unique_in_village(resident)
+    check_id_number_elsewhere(actor, resident)
     resident.full_clean(exclude=["household"])
     resident.save()
     return resident

@@ -538,8 +538,12 @@ def test_the_lists_filter_by_group_tag_status_age_and_name(
 def test_the_township_sees_the_residents_of_all_its_villages(county: County) -> None:
     leader = make_user(county, "township", Role.TOWNSHIP_LEADER, county.township)
     family(county, 1, members=[])
-    register_family(county.admin, county.neighbour, "001", head_name="柳大山", members=[])
-    register_family(county.admin, county.far_village, "001", head_name="白远方", members=[])
+    register_family(
+        county.admin, county.neighbour, "001", head_name="柳大山", sequence=40, members=[]
+    )
+    register_family(
+        county.admin, county.far_village, "001", head_name="白远方", sequence=41, members=[]
+    )
 
     response = session(leader).get(f"/api/v1/regions/{county.township.code}/residents")
 

@@ -11,7 +11,7 @@ from cunzhi.audit.models import Event
 from cunzhi.registry.duplicates import duplicate_id_numbers, likely_duplicates, resident_merge
 from cunzhi.registry.models import Resident, Tag
 from cunzhi.registry.services import resident_add, resident_set_tags
-from cunzhi.registry.testing import make_id_number, register_family
+from cunzhi.registry.testing import make_id_number, register_family, registered_before_the_rule
 
 pytestmark = pytest.mark.django_db
 BORN = datetime.date(1990, 4, 8)
@@ -31,14 +31,15 @@ def twice(county: County) -> tuple[Resident, Resident]:
         relation="son",
         phone="13888880000",
     )
-    b = resident_add(
-        actor=county.admin,
-        household=there,
-        name="杨建国",
-        id_number=number,
-        relation="other",
-        work_place="昆明",
-    )
+    with registered_before_the_rule():
+        b = resident_add(
+            actor=county.admin,
+            household=there,
+            name="杨建国",
+            id_number=number,
+            relation="other",
+            work_place="昆明",
+        )
     return a, b
 
 

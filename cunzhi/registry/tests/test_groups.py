@@ -23,10 +23,12 @@ GROUP_CODE = "530199100201001"
 
 
 def families(county: County, count: int, village: Region | None = None) -> list[Household]:
+    # Other people in another village: one person is registered in one village.
+    first = 10 if village is None or village == county.village else 400
     village = village or county.village
     return [
         register_family(
-            county.admin, village, f"{n:03d}", sequence=10 + 3 * n, head_name=f"杨{n}号"
+            county.admin, village, f"{n:03d}", sequence=first + 3 * n, head_name=f"杨{n}号"
         )
         for n in range(count)
     ]

@@ -28,7 +28,13 @@ from cunzhi.registry.services import (
     resident_set_status,
     ten_group_save,
 )
-from cunzhi.registry.testing import family, head_of, member, township_staff
+from cunzhi.registry.testing import (
+    family,
+    head_of,
+    member,
+    registered_before_the_rule,
+    township_staff,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -320,6 +326,23 @@ def test_a_move_to_a_household_that_cannot_be_used_is_a_field_error(
     assert not ops_events(), what
 
 
+def test_a_move_to_household_9999_says_it_does_not_exist_while_the_relation_is_empty(
+    county: County, people: ThreePeople
+) -> None:
+    daughter = member(family(county, 1), "daughter")
+
+    response = session(people.in_scope).post(
+        reverse("registry:resident_move", args=[daughter.pk]),
+        {"village": county.village.code, "household_no": "9999", "relation": ""},
+    )
+
+    assert form_errors(response) == {
+        "household_no": ["There is no such household in a village whose register you keep."],
+        "relation": ["This field is required."],
+    }
+    assert not ops_events()
+
+
 def test_moving_the_head_out_is_refused_until_another_member_heads_the_household(
     county: County, people: ThreePeople
 ) -> None:
@@ -338,7 +361,8 @@ def test_moving_the_head_out_is_refused_until_another_member_heads_the_household
 def test_a_person_whose_id_number_the_other_village_has_is_refused_by_name(county: County) -> None:
     household = family(county, 1)
     # The same people registered in 柳溪村 too (the same ID numbers): a duplicate to merge first.
-    family(county, 1, village=county.neighbour, head_name="杨德福")
+    with registered_before_the_rule():
+        family(county, 1, village=county.neighbour, head_name="杨德福")
     family(county, 7, village=county.neighbour)
     spouse = member(household, "spouse")
 
@@ -668,7 +692,8 @@ def test_a_transfer_that_cannot_be_made_is_a_field_error_and_changes_nothing(
     county: County, what: str, data: dict[str, str], errors: dict[str, list[str]]
 ) -> None:
     household = family(county, 1)
-    family(county, 1, village=county.neighbour)  # 柳溪村 001, the same people's ID numbers
+    with registered_before_the_rule():  # 柳溪村 001, the same people's ID numbers
+        family(county, 1, village=county.neighbour)
 
     response = session(township_staff(county)).post(
         reverse("registry:household_transfer", args=[household.pk]),

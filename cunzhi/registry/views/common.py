@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 
@@ -68,6 +68,27 @@ def form_page(
             **extra,
         },
     )
+
+
+class TelRedirect(HttpResponseRedirect):
+    """A redirect to the phone's dialler; never cached, as each one is a recorded call."""
+
+    allowed_schemes = ["tel"]
+
+    def __init__(self, number: str) -> None:
+        super().__init__("tel:" + "".join(c for c in number if c.isdigit() or c == "+"))
+        self["Cache-Control"] = "no-store"
+
+
+def render_revealed_field(
+    request: HttpRequest, record: Any, field: str, value: str, back_url: str
+) -> HttpResponse:
+    """The answer to an edit form's "show in full": the number beside the input (HTMX), or a
+    small page of its own to a plain post."""
+    context = {"record": record, "field": field, "value": value, "back_url": back_url}
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "registry/revealed_number.html#number", context)
+    return render(request, "registry/revealed_number.html", {**context, "nav_active": "registry"})
 
 
 # Changes of households: head, moves, split, merge, transfer (变更户主, 迁户, 分户, 合户, 迁移)

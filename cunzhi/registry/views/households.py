@@ -9,9 +9,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from cunzhi.core.forms import submit
+from cunzhi.core.forms import offer_reveal, submit
 from cunzhi.core.scoping import get_in_scope
 from cunzhi.registry import services
 from cunzhi.registry.forms import (
@@ -31,18 +33,27 @@ from cunzhi.registry.models import (
     HouseholdStatus,
     ResidentStatus,
 )
+from cunzhi.registry.reveal import household_reveal
 from cunzhi.registry.selectors import (
     group_choices,
     household_choices,
     household_detail,
     keeps_another_village,
+    may_reveal,
     member_choices,
     next_household_no,
     target_household,
     target_village,
     village_choices,
 )
-from cunzhi.registry.views.common import crumbs, form_page, formset_forms, may, village_or_404
+from cunzhi.registry.views.common import (
+    crumbs,
+    form_page,
+    formset_forms,
+    may,
+    render_revealed_field,
+    village_or_404,
+)
 
 # Households
 
@@ -130,6 +141,8 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = HouseholdForm(
         request.POST or None, initial=initial, groups=groups, version=record.version
     )
+    if may_reveal(request.user, record.region_code):
+        offer_reveal(form, reverse("registry:household_reveal", args=[pk]))
     if request.method == "POST" and submit(
         form,
         lambda data: services.household_update(
@@ -142,6 +155,17 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Saved."))
         return redirect(record)
     return form_page(request, form, _("Edit the household"), record, record.region)
+
+
+@login_required
+@require_POST
+def household_reveal_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The household's phone in full, from its edit form's button; recorded."""
+    record = get_in_scope(Household.objects.select_related("region"), request.user, "view", pk=pk)
+    shown = household_reveal(actor=request.user, household=record)
+    return render_revealed_field(
+        request, record, "phone", shown["phone"], reverse("registry:household_edit", args=[pk])
+    )
 
 
 @login_required

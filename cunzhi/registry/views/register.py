@@ -108,6 +108,7 @@ def key_people_page(request: HttpRequest, code: str) -> HttpResponse:
     context = {
         "region": village,
         "people": key_people(request.user, village),
+        # One tap calls a key person, through the recorded call (resident_call_view).
         "can_call": may_reveal(request.user, village.code),
         "breadcrumbs": crumbs(village, (_("Key people"), None)),
         "nav_active": "registry",

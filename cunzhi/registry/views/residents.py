@@ -8,12 +8,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cunzhi.core.forms import submit
+from cunzhi.core.forms import offer_reveal, submit
 from cunzhi.core.scoping import get_in_scope
 from cunzhi.registry import services
 from cunzhi.registry.forms import (
@@ -33,7 +34,7 @@ from cunzhi.registry.models import (
     Resident,
     Tag,
 )
-from cunzhi.registry.reveal import resident_reveal
+from cunzhi.registry.reveal import REVEALED_FIELDS, resident_call, resident_reveal
 from cunzhi.registry.selectors import (
     household_choices,
     may_reveal,
@@ -43,7 +44,14 @@ from cunzhi.registry.selectors import (
     village_choices,
     visible_tags,
 )
-from cunzhi.registry.views.common import crumbs, form_page, may, renamed
+from cunzhi.registry.views.common import (
+    TelRedirect,
+    crumbs,
+    form_page,
+    may,
+    renamed,
+    render_revealed_field,
+)
 
 
 @login_required
@@ -93,8 +101,17 @@ def resident(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def resident_reveal_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """Show the full numbers once, to someone who may, and leave the trace of it."""
+    """Show the full numbers once, to someone who may, and leave the trace of it.
+
+    ``?field=id_number`` (or ``phone``) is the edit form's button: that number alone.
+    """
     record = resident_get(request.user, pk, "reveal")
+    field = request.GET.get("field", "")
+    if field in REVEALED_FIELDS:
+        numbers = resident_reveal(actor=request.user, resident=record, fields=[field])
+        return render_revealed_field(
+            request, record, field, numbers[field], reverse("registry:resident_edit", args=[pk])
+        )
     form = RevealForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     resident_reveal(actor=request.user, resident=record, reason=reason)
@@ -103,6 +120,19 @@ def resident_reveal_view(request: HttpRequest, pk: int) -> HttpResponse:
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "registry/resident.html#personal-numbers", context)
     return render(request, "registry/resident.html", context)
+
+
+@login_required
+def resident_call_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """One tap to call a person (the key-people page): recorded, then handed to the dialler.
+
+    A link rather than a form: the content security policy's ``form-action 'self'`` would stop
+    a form's redirect to ``tel:``. The trace says who was called, not that the call was made.
+    """
+    record = resident_get(request.user, pk, "reveal")
+    if not record.phone:
+        raise Http404("No phone number.")
+    return TelRedirect(resident_call(actor=request.user, resident=record))
 
 
 @login_required
@@ -115,6 +145,8 @@ def resident_edit(request: HttpRequest, pk: int) -> HttpResponse:
         relations=None if is_head else member_relations(),
         version=record.version,
     )
+    if may_reveal(request.user, record.region_code):
+        offer_reveal(form, reverse("registry:resident_reveal", args=[pk]))
     if request.method == "POST" and submit(
         form,
         lambda data: services.resident_update(
@@ -185,18 +217,16 @@ def resident_move(request: HttpRequest, pk: int) -> HttpResponse:
         households=household_options(
             household_choices(user, village).exclude(pk=record.household_id)
         ),
+        find_household=lambda code, number: target_household(
+            user, "household_no", village_code=code, household_no=number
+        ),
     )
 
     def save(data: dict[str, Any]) -> Resident:
+        assert form.target is not None  # found while the form was cleaned
         try:
-            target = target_household(
-                user,
-                "household_no",
-                village_code=data["village"],
-                household_no=data["household_no"],
-            )
             return services.resident_move(
-                actor=user, resident=record, to=target, relation=data["relation"]
+                actor=user, resident=record, to=form.target, relation=data["relation"]
             )
         except ValidationError as error:
             raise renamed(error, {"to": "household_no"}) from None

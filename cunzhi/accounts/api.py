@@ -15,7 +15,7 @@ from cunzhi.accounts.models import ApiToken, Post, Role
 from cunzhi.accounts.scopes import active_posts
 from cunzhi.accounts.selectors import token_list
 from cunzhi.accounts.services import api_token_create, api_token_revoke
-from cunzhi.core.api import READ_ERRORS, ErrorOut, InputSchema, actor, label_of
+from cunzhi.core.api import READ_ERRORS, ErrorOut, InputSchema, RecordId, actor, label_of
 
 router = Router(tags=["auth"])
 
@@ -116,7 +116,7 @@ def token_list_endpoint(request: HttpRequest) -> list[ApiToken]:
     response={204: None, **READ_ERRORS},
     summary="Revoke one of my API tokens",
 )
-def token_revoke(request: HttpRequest, token_id: int) -> Status[None]:
+def token_revoke(request: HttpRequest, token_id: RecordId) -> Status[None]:
     """Someone else's token is a 404, as if it did not exist."""
     token = get_object_or_404(token_list(actor(request)), pk=token_id)
     api_token_revoke(actor=actor(request), token=token)

@@ -22,6 +22,7 @@ from cunzhi.core.api import (
     InputSchema,
     Pagination,
     PatchSchema,
+    RecordId,
     actor,
     label_of,
 )
@@ -258,7 +259,7 @@ def facility_create_endpoint(
     summary="Change a facility",
 )
 def facility_update_endpoint(
-    request: HttpRequest, facility_id: int, payload: FacilityPatch
+    request: HttpRequest, facility_id: RecordId, payload: FacilityPatch
 ) -> Facility:
     facility = get_in_scope(Facility.objects.all(), actor(request), "change", pk=facility_id)
     changes = payload.model_dump(exclude_unset=True)
@@ -271,7 +272,7 @@ def facility_update_endpoint(
     tags=["villages"],
     summary="Remove a facility",
 )
-def facility_delete_endpoint(request: HttpRequest, facility_id: int) -> Status[None]:
+def facility_delete_endpoint(request: HttpRequest, facility_id: RecordId) -> Status[None]:
     facility = get_in_scope(Facility.objects.all(), actor(request), "delete", pk=facility_id)
     facility_delete(actor=actor(request), facility=facility)
     return Status(204, None)
@@ -363,7 +364,7 @@ def contact_create_endpoint(request: HttpRequest, code: str, payload: ContactIn)
     summary="Change a contact",
 )
 def contact_update_endpoint(
-    request: HttpRequest, contact_id: int, payload: ContactPatch
+    request: HttpRequest, contact_id: RecordId, payload: ContactPatch
 ) -> Contact:
     contact = get_in_scope(_contacts(), actor(request), "change", pk=contact_id)
     changes = payload.model_dump(exclude_unset=True)
@@ -376,7 +377,7 @@ def contact_update_endpoint(
     tags=["contacts"],
     summary="Remove a contact",
 )
-def contact_delete_endpoint(request: HttpRequest, contact_id: int) -> Status[None]:
+def contact_delete_endpoint(request: HttpRequest, contact_id: RecordId) -> Status[None]:
     contact = get_in_scope(_contacts(), actor(request), "delete", pk=contact_id)
     contact_delete(actor=actor(request), contact=contact)
     return Status(204, None)

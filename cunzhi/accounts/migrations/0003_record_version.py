@@ -4,25 +4,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_initial'),
+        ("accounts", "0002_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='apitoken',
-            name='version',
-            field=models.PositiveIntegerField(db_default=1, default=1, editable=False, verbose_name='version'),
+            model_name="apitoken",
+            name="version",
+            field=models.PositiveIntegerField(
+                db_default=1, default=1, editable=False, verbose_name="version"
+            ),
         ),
         migrations.AddField(
-            model_name='post',
-            name='version',
-            field=models.PositiveIntegerField(db_default=1, default=1, editable=False, verbose_name='version'),
+            model_name="post",
+            name="version",
+            field=models.PositiveIntegerField(
+                db_default=1, default=1, editable=False, verbose_name="version"
+            ),
         ),
         migrations.AddField(
-            model_name='sendingunit',
-            name='version',
-            field=models.PositiveIntegerField(db_default=1, default=1, editable=False, verbose_name='version'),
+            model_name="sendingunit",
+            name="version",
+            field=models.PositiveIntegerField(
+                db_default=1, default=1, editable=False, verbose_name="version"
+            ),
         ),
     ]

@@ -4,30 +4,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('regions', '0001_initial'),
+        ("regions", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='clan',
-            name='version',
-            field=models.PositiveIntegerField(db_default=1, default=1, editable=False, verbose_name='version'),
+            model_name="clan",
+            name="version",
+            field=models.PositiveIntegerField(
+                db_default=1, default=1, editable=False, verbose_name="version"
+            ),
         ),
         migrations.AddField(
-            model_name='contact',
-            name='version',
-            field=models.PositiveIntegerField(db_default=1, default=1, editable=False, verbose_name='version'),
+            model_name="contact",
+            name="version",
+            field=models.PositiveIntegerField(
+                db_default=1, default=1, editable=False, verbose_name="version"
+            ),
         ),
         migrations.AddField(
-            model_name='facility',
-            name='version',
-            field=models.PositiveIntegerField(db_default=1, default=1, editable=False, verbose_name='version'),
+            model_name="facility",
+            name="version",
+            field=models.PositiveIntegerField(
+                db_default=1, default=1, editable=False, verbose_name="version"
+            ),
         ),
         migrations.AddField(
-            model_name='villageprofile',
-            name='version',
-            field=models.PositiveIntegerField(db_default=1, default=1, editable=False, verbose_name='version'),
+            model_name="villageprofile",
+            name="version",
+            field=models.PositiveIntegerField(
+                db_default=1, default=1, editable=False, verbose_name="version"
+            ),
         ),
     ]

@@ -4,45 +4,58 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0005_resident_phone_unindexed'),
+        ("registry", "0005_resident_phone_unindexed"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='groupleader',
-            name='version',
-            field=models.PositiveIntegerField(db_default=1, default=1, editable=False, verbose_name='version'),
+            model_name="groupleader",
+            name="version",
+            field=models.PositiveIntegerField(
+                db_default=1, default=1, editable=False, verbose_name="version"
+            ),
         ),
         migrations.AddField(
-            model_name='household',
-            name='version',
-            field=models.PositiveIntegerField(db_default=1, default=1, editable=False, verbose_name='version'),
+            model_name="household",
+            name="version",
+            field=models.PositiveIntegerField(
+                db_default=1, default=1, editable=False, verbose_name="version"
+            ),
         ),
         migrations.AddField(
-            model_name='importjob',
-            name='version',
-            field=models.PositiveIntegerField(db_default=1, default=1, editable=False, verbose_name='version'),
+            model_name="importjob",
+            name="version",
+            field=models.PositiveIntegerField(
+                db_default=1, default=1, editable=False, verbose_name="version"
+            ),
         ),
         migrations.AddField(
-            model_name='resident',
-            name='version',
-            field=models.PositiveIntegerField(db_default=1, default=1, editable=False, verbose_name='version'),
+            model_name="resident",
+            name="version",
+            field=models.PositiveIntegerField(
+                db_default=1, default=1, editable=False, verbose_name="version"
+            ),
         ),
         migrations.AddField(
-            model_name='residenttag',
-            name='version',
-            field=models.PositiveIntegerField(db_default=1, default=1, editable=False, verbose_name='version'),
+            model_name="residenttag",
+            name="version",
+            field=models.PositiveIntegerField(
+                db_default=1, default=1, editable=False, verbose_name="version"
+            ),
         ),
         migrations.AddField(
-            model_name='tag',
-            name='version',
-            field=models.PositiveIntegerField(db_default=1, default=1, editable=False, verbose_name='version'),
+            model_name="tag",
+            name="version",
+            field=models.PositiveIntegerField(
+                db_default=1, default=1, editable=False, verbose_name="version"
+            ),
         ),
         migrations.AddField(
-            model_name='tenhouseholdgroup',
-            name='version',
-            field=models.PositiveIntegerField(db_default=1, default=1, editable=False, verbose_name='version'),
+            model_name="tenhouseholdgroup",
+            name="version",
+            field=models.PositiveIntegerField(
+                db_default=1, default=1, editable=False, verbose_name="version"
+            ),
         ),
     ]

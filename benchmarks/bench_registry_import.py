@@ -11,7 +11,7 @@ Each side runs in a fresh child process, timed from its first read to its commit
 own peak RSS (``VmHWM``, see ``peak_rss_mb``) is the memory figure. The register's tables
 are emptied between runs.
 
-* **Subject:** ``registry.imports.registry_import`` as a county administrator on the CSV, then
+* **Subject:** ``registry.importing.registry_import`` as a county administrator on the CSV, then
   on the .xlsx: every check (ID check character and birth date, village in scope, tags,
   heads, duplicates in the file and against the register), search keys, then the write
   (COPY / executemany) and the trace, in one transaction.
@@ -411,7 +411,7 @@ def clear_register() -> None:
 
 def _import(path: Path, username: str) -> dict[str, Any]:
     from cunzhi.accounts.models import User
-    from cunzhi.registry.imports import registry_import
+    from cunzhi.registry.importing import registry_import
 
     actor = User.objects.get(username=username)
     started = time.perf_counter()
@@ -425,7 +425,7 @@ def _bulk(path: Path, username: str) -> dict[str, Any]:
 
     from cunzhi.regions.models import Region
     from cunzhi.registry.identity import search_keys
-    from cunzhi.registry.imports import EDUCATION_WORDS, RELATION_WORDS
+    from cunzhi.registry.importing.columns import EDUCATION_WORDS, RELATION_WORDS
     from cunzhi.registry.models import Household, Resident, ResidentTag, Tag
 
     # Parsing as the rows were read: outside the timing, as "already parsed" means.
@@ -507,7 +507,7 @@ def _import_export(path: Path, username: str) -> dict[str, Any]:
     from import_export import fields, resources
 
     from cunzhi.regions.models import Region
-    from cunzhi.registry.imports import EDUCATION_WORDS, RELATION_WORDS
+    from cunzhi.registry.importing.columns import EDUCATION_WORDS, RELATION_WORDS
     from cunzhi.registry.models import Household, Resident, ResidentTag, Tag
     from cunzhi.registry.services import prepare_resident
 

@@ -36,7 +36,6 @@ import datetime
 import random
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -48,6 +47,7 @@ from django.utils import timezone
 from cunzhi.core.regioncodes import Level
 from cunzhi.regions.demo import TOWNSHIPS
 from cunzhi.regions.models import Clan, Region
+from cunzhi.registry.bulk import indexes_deferred, large_sqlite_cache
 from cunzhi.registry.demo import GROUP_NUMERALS, Family, IdNumbers, VillageFacts, plan_village
 from cunzhi.registry.identity import search_keys
 from cunzhi.registry.models import Household, Resident, ResidentTag, Tag
@@ -56,18 +56,28 @@ from cunzhi.registry.testing import make_id_number
 
 # Households the demo planner draws together; its tagging samples are quadratic in this.
 CHUNK = 100
+
+
 # Households written and committed together.
 BATCH = 5000
-# SQLite's page cache while building (see _large_sqlite_cache); memory, not disk, is the bound.
-SQLITE_CACHE_MB = 512
+
+
 # The first two digits of the area codes each seed issues ID numbers under (seed % 10), none of
 # them Yunnan's 53 that the demo uses; the next four count blocks of SEQUENCES people.
 SEED_AREAS = ("51", "52", "54", "50", "45", "44", "43", "42", "41", "46")
+
+
 SEQUENCES = 500  # a 3-digit sequence, odd for a man: 500 numbers a sex, area and birth date
+
+
 MAX_PEOPLE = 10_000 * SEQUENCES
+
+
 # A planned household has about 4.2 members on the books (3.3 living here, the rest moved out
 # or deceased); a build is refused above what the area codes can number.
 MAX_HOUSEHOLDS = 1_000_000
+
+
 # Villages without clans on record draw from the county's common surnames.
 DEFAULT_CLANS = (("杨", 22.0), ("李", 18.0), ("张", 12.0), ("王", 9.0), ("赵", 6.0))
 
@@ -102,7 +112,7 @@ def build_scale(households: int, *, seed: int = 0, within: Region | None = None)
     writer = _Writer(seed, {tag.code: tag.pk for tag in Tag.objects.all()})
     tables: list[type[models.Model]] = [Household, Resident, ResidentTag]
     deferred = households * 4 > Resident.objects.count()
-    with _large_sqlite_cache(), _indexes_deferred(tables if deferred else []):
+    with large_sqlite_cache(), indexes_deferred(tables if deferred else []):
         pending: list[tuple[_Place, int, Family]] = []
         for item in _families(places, households, seed):
             pending.append(item)
@@ -118,82 +128,6 @@ def build_scale(households: int, *, seed: int = 0, within: Region | None = None)
         villages=len(places),
         seconds=time.monotonic() - started,
     )
-
-
-def _secondary_indexes(model: type[models.Model]) -> list[tuple[str, str]]:
-    """(name, CREATE statement) of the table's indexes that back no primary key or constraint."""
-    table = model._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s AND indexname "
-                "NOT IN (SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass)",
-                [table, table],
-            )
-        else:
-            cursor.execute(
-                "SELECT name, sql FROM sqlite_master "
-                "WHERE type = 'index' AND tbl_name = %s AND sql IS NOT NULL",
-                [table],
-            )
-        return [(name, sql) for name, sql in cursor.fetchall()]
-
-
-@contextmanager
-def _indexes_deferred(models_: list[type[models.Model]]) -> Iterator[None]:
-    """The tables' secondary indexes dropped while rows pour in, and built again after.
-
-    A build that more than doubles the register loads it into bare tables and then sorts each
-    index once, instead of inserting every row into a dozen b-trees at scattered places: on
-    SQLite that took a million-resident build from about 200 s to a fraction of it. Unique
-    indexes are rebuilt too, so a duplicate would still fail the build, only at the end.
-    """
-    saved = [index for model in models_ for index in _secondary_indexes(model)]
-    with connection.cursor() as cursor:
-        _check_pending_constraints(cursor)
-        for name, _sql in saved:
-            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            _check_pending_constraints(cursor)
-            for _name, sql in saved:
-                cursor.execute(sql)
-            if connection.vendor == "sqlite":
-                cursor.execute("ANALYZE")
-            else:
-                for model in models_:
-                    cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
-
-
-def _check_pending_constraints(cursor: Any) -> None:
-    """Inside an open transaction (a test's), PostgreSQL refuses to drop or build an index on
-    a table with deferred foreign key checks pending: run those checks now."""
-    if connection.vendor == "postgresql" and connection.in_atomic_block:
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-
-
-@contextmanager
-def _large_sqlite_cache() -> Iterator[None]:
-    """SQLite's page cache raised to SQLITE_CACHE_MB for the build, then put back.
-
-    Every row goes into a dozen indexes at scattered places; with the default 2 MB cache most
-    of those pages are read again from disk, which made the build several times slower.
-    """
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        (previous,) = cursor.fetchone()
-        cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_MB * 1024}")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {int(previous)}")
 
 
 @dataclass

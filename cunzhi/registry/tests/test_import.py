@@ -17,8 +17,8 @@ from cunzhi.audit.models import Event
 from cunzhi.audit.services import verify_all
 from cunzhi.core.testing import County, ThreePeople, make_user
 from cunzhi.registry.identity import search_keys
-from cunzhi.registry.import_files import FileProblem
-from cunzhi.registry.imports import ImportOutcome, ImportRejected, registry_import
+from cunzhi.registry.importing import ImportOutcome, ImportRejected, registry_import
+from cunzhi.registry.importing.reading import FileProblem
 from cunzhi.registry.models import Household, Resident, ResidentTag
 from cunzhi.registry.testing import make_id_number, register_family
 
@@ -548,7 +548,7 @@ def test_a_file_with_wrong_headers_fails_with_a_clear_message(
 def test_a_too_large_upload_is_refused(
     county: County, people: ThreePeople, media: Path, settings: object
 ) -> None:
-    from cunzhi.registry import forms
+    from cunzhi.registry.importing import forms
 
     path = write_csv(media, family("001", 1))
     original = forms.IMPORT_MAX_BYTES
@@ -630,11 +630,11 @@ def _excel_like_workbook(path: Path) -> None:
 
 
 def test_the_fast_xlsx_reader_reads_what_openpyxl_reads(tmp_path: Path) -> None:
-    from cunzhi.registry import import_files
+    from cunzhi.registry.importing import reading
 
     path = tmp_path / "excel.xlsx"
     _excel_like_workbook(path)
-    fast = import_files.open_rows(path, path.name)
+    fast = reading.open_rows(path, path.name)
     assert fast.handle is not None and not hasattr(fast.handle, "worksheets"), "fell back"
     rows = list(fast.rows)
     fast.close()
@@ -643,7 +643,7 @@ def test_the_fast_xlsx_reader_reads_what_openpyxl_reads(tmp_path: Path) -> None:
         (2, ["530199100201", "曾国华", "", "x<y"]),
         (4, ["F", "A&B", "3.5", ""]),
     ]
-    reference, _total, workbook = import_files._openpyxl_rows(path)
+    reference, _total, workbook = reading._openpyxl_rows(path)
     by_openpyxl = [(number, list(cells)) for number, cells in reference if any(cells)]
     workbook.close()
     pairs = zip(by_openpyxl, rows, strict=True)
@@ -655,7 +655,7 @@ def test_a_large_first_load_rebuilds_the_search_indexes_it_set_aside(
 ) -> None:
     from django.db import connection
 
-    from cunzhi.registry import import_sql
+    from cunzhi.registry.importing import writing
 
     def indexes() -> set[str]:
         with connection.cursor() as cursor:
@@ -664,7 +664,7 @@ def test_a_large_first_load_rebuilds_the_search_indexes_it_set_aside(
 
     before = indexes()
     assert any(name.startswith("resident_search_") for name in before)
-    monkeypatch.setattr(import_sql, "REBUILD_MIN_ROWS", 1)
+    monkeypatch.setattr(writing, "REBUILD_MIN_ROWS", 1)
     outcome = registry_import(actor=county.admin, path=write_csv(tmp_path, family("001", 1)))
     assert outcome.residents_created == 3
     assert indexes() == before
@@ -675,9 +675,9 @@ def test_a_large_first_load_rebuilds_the_search_indexes_it_set_aside(
 def test_progress_counts_rows_checked_then_residents_written_across_chunks(
     county: County, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from cunzhi.registry import imports
+    from cunzhi.registry.importing import service
 
-    monkeypatch.setattr(imports, "CHUNK_ROWS", 4)  # 15 rows: four chunks
+    monkeypatch.setattr(service, "CHUNK_ROWS", 4)  # 15 rows: four chunks
     rows = [row for n in range(5) for row in family(f"{n + 1:03d}", 10 + 3 * n)]
     calls: list[tuple[str, int, int | None]] = []
     registry_import(
@@ -704,7 +704,7 @@ def test_the_files_of_an_import_are_deleted_after_the_keep_days_and_its_counts_s
 ) -> None:
     from django.utils import timezone
 
-    from cunzhi.registry import tasks
+    from cunzhi.registry.importing import jobs
     from cunzhi.registry.models import ImportJob
 
     settings.REGISTRY_IMPORT_KEEP_DAYS = 30
@@ -734,7 +734,7 @@ def test_the_files_of_an_import_are_deleted_after_the_keep_days_and_its_counts_s
     assert "were deleted on" in page and "Download the file" not in page
     assert client.get(f"/registry/import/{rejected_job.pk}/errors.xlsx").status_code == 404
     # Nothing left to purge; a keep of 0 days takes the recent one too.
-    assert tasks.import_files_purge() == 0
-    assert tasks.import_files_purge(keep_days=0) == 1 and not files[2].exists()
+    assert jobs.import_files_purge() == 0
+    assert jobs.import_files_purge(keep_days=0) == 1 and not files[2].exists()
     with pytest.raises(CommandError):
         call_command("registry_purge_imports", "--days", "-1")

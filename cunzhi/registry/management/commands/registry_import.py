@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cunzhi.accounts.models import User
-from cunzhi.registry.imports import ImportRejected, registry_import
+from cunzhi.registry.importing import ImportRejected, registry_import
 
 
 class Command(BaseCommand):

@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from cunzhi.registry.tasks import import_files_purge
+from cunzhi.registry.importing.jobs import import_files_purge
 
 
 class Command(BaseCommand):

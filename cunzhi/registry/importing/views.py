@@ -19,11 +19,12 @@ from django.utils.translation import gettext as _
 
 from cunzhi.accounts.models import User
 from cunzhi.accounts.scopes import has_permission_anywhere
-from cunzhi.registry import import_files
-from cunzhi.registry.forms import ImportForm
-from cunzhi.registry.imports import COLUMNS, template_example, template_headers
+from cunzhi.registry.importing.columns import COLUMNS, template_example, template_headers
+from cunzhi.registry.importing.forms import ImportForm
+from cunzhi.registry.importing.jobs import registry_import_run
+from cunzhi.registry.importing.output import csv_bytes, template_rows, xlsx_bytes
+from cunzhi.registry.importing.reading import XLSX_CONTENT_TYPE
 from cunzhi.registry.models import ImportJob
-from cunzhi.registry.tasks import registry_import_run
 
 RECENT = 10
 
@@ -87,18 +88,18 @@ def import_errors(request: HttpRequest, pk: int) -> FileResponse:
         job.error_file.open("rb"),
         as_attachment=True,
         filename=f"{Path(job.file_name).stem}-errors.xlsx",
-        content_type=import_files.XLSX_CONTENT_TYPE,
+        content_type=XLSX_CONTENT_TYPE,
     )
 
 
 @login_required
 def import_template(request: HttpRequest, kind: str) -> HttpResponse:
-    rows = import_files.template_rows(template_headers(), template_example())
+    rows = template_rows(template_headers(), template_example())
     if kind == "xlsx":
-        body = import_files.xlsx_bytes(rows, sheet=_("Register"))
-        content_type = import_files.XLSX_CONTENT_TYPE
+        body = xlsx_bytes(rows, sheet=_("Register"))
+        content_type = XLSX_CONTENT_TYPE
     elif kind == "csv":
-        body = import_files.csv_bytes(rows)
+        body = csv_bytes(rows)
         content_type = "text/csv; charset=utf-8"
     else:
         raise Http404("No such template.")

@@ -20,14 +20,11 @@ keeps a million-row import to a few hundred events (docs/registry-import.md).
 
 from __future__ import annotations
 
-import enum
 import re
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from cunzhi.audit import services as audit
@@ -35,114 +32,10 @@ from cunzhi.core.writes import require_permission
 from cunzhi.registry.models import Household, Resident, ResidentTag
 
 if TYPE_CHECKING:
-    from cunzhi.registry.imports import Plan, Progress
+    from cunzhi.registry.importing.plan import Plan, Progress
+from cunzhi.registry.bulk import allocate_ids, insert_rows, row_sink, table_layout, update_rows
 
 LINK_COLUMNS = ("created_at", "updated_at", "region_id", "region_code", "resident_id", "tag_id")
-
-
-def table_layout(model: type[models.Model]) -> tuple[list[str], list[Any], dict[str, int]]:
-    """The model's columns (attnames), a row of their defaults, and each attname's position."""
-    columns: list[str] = []
-    template: list[Any] = []
-    for field in model._meta.concrete_fields:
-        columns.append(field.attname)
-        default = field.get_default() if field.has_default() else None
-        if (
-            default is None
-            and not field.null
-            and field.get_internal_type()
-            in {
-                "CharField",
-                "SlugField",
-                "TextField",
-            }
-        ):
-            default = ""
-        if isinstance(default, enum.Enum):  # a choices member: the value it stores
-            default = default.value
-        template.append(default)
-    return columns, template, {name: i for i, name in enumerate(columns)}
-
-
-def _quoted(model: type[models.Model], columns: Sequence[str]) -> tuple[str, str]:
-    qn = connection.ops.quote_name
-    by_attname = {f.attname: str(f.column) for f in model._meta.concrete_fields}
-    return qn(model._meta.db_table), ", ".join(qn(by_attname[c]) for c in columns)
-
-
-def allocate_ids(cursor: Any, model: type[models.Model], count: int) -> int:
-    """The first of ``count`` consecutive ids nobody else can take before this transaction ends."""
-    if count == 0:
-        return 0
-    table = model._meta.db_table
-    qn = connection.ops.quote_name
-    if connection.vendor == "postgresql":
-        # Inserts take ROW EXCLUSIVE before drawing an id, which this lock holds off.
-        cursor.execute(f"LOCK TABLE {qn(table)} IN SHARE ROW EXCLUSIVE MODE")
-        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
-        (sequence,) = cursor.fetchone()
-        cursor.execute("SELECT nextval(%s)", [sequence])
-        (first,) = cursor.fetchone()
-        cursor.execute("SELECT setval(%s, %s)", [sequence, first + count - 1])
-        return int(first)
-    # SQLite: the transaction began IMMEDIATE, so it holds the database's one write lock.
-    cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {qn(table)}")
-    (top,) = cursor.fetchone()
-    cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
-    row = cursor.fetchone()
-    return int(max(top, row[0] if row else 0)) + 1
-
-
-@contextmanager
-def row_sink(
-    cursor: Any, model: type[models.Model], columns: Sequence[str]
-) -> Iterator[Callable[[Iterable[Sequence[Any]]], None]]:
-    """A function that sends rows to ``model``'s table, for as long as the block lasts.
-
-    PostgreSQL: one ``COPY`` for the whole block, so that the server stores rows while this
-    process prepares the next ones; a ``COPY`` per batch would wait for the server at the end
-    of each. SQLite: one prepared ``INSERT`` per call, run by ``executemany``.
-    """
-    table, names = _quoted(model, columns)
-    if connection.vendor == "postgresql":
-        with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-            write_row = copy.write_row
-
-            def send(rows: Iterable[Sequence[Any]]) -> None:
-                for row in rows:
-                    write_row(row)
-
-            yield send
-        return
-    placeholders = ", ".join(["%s"] * len(columns))
-    sql = f"INSERT INTO {table} ({names}) VALUES ({placeholders})"
-    yield lambda rows: cursor.executemany(sql, rows)
-
-
-def insert_rows(
-    cursor: Any, model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]
-) -> None:
-    with row_sink(cursor, model, columns) as send:
-        send(rows)
-
-
-def _update_rows(
-    cursor: Any, model: type[models.Model], changes: Iterable[tuple[int, dict[str, Any]]]
-) -> None:
-    """UPDATE rows by id, one executemany per set of changed columns."""
-    by_columns: dict[tuple[str, ...], list[list[Any]]] = {}
-    fields = {f.attname: f for f in model._meta.concrete_fields}
-    now = fields["updated_at"].get_db_prep_save(timezone.now(), connection)
-    for pk, values in changes:
-        names = tuple(sorted(values))
-        params = [fields[n].get_db_prep_save(values[n], connection) for n in names]
-        by_columns.setdefault(names, []).append([*params, now, pk])
-    qn = connection.ops.quote_name
-    for names, rows in by_columns.items():
-        sets = ", ".join(f"{qn(str(fields[n].column))} = %s" for n in (*names, "updated_at"))
-        cursor.executemany(
-            f"UPDATE {qn(model._meta.db_table)} SET {sets} WHERE {qn('id')} = %s", rows
-        )
 
 
 # A load at least this large, into a table at most four times its size, builds the resident table's
@@ -307,8 +200,8 @@ def _write_changes(cursor: Any, plan: Plan, resident_base: int, stamp: Any) -> N
             values = {**values, "head_id": resident_base - head - 1}
         assert household.existing_id is not None
         household_changes.append((household.existing_id, values))
-    _update_rows(cursor, Household, household_changes)
-    _update_rows(cursor, Resident, [(u.resident_id, u.values) for u in plan.resident_updates])
+    update_rows(cursor, Household, household_changes)
+    update_rows(cursor, Resident, [(u.resident_id, u.values) for u in plan.resident_updates])
     removed = [(rid, tag) for rid, _code, _name, _add, remove in plan.tag_changes for tag in remove]
     if removed:
         qn = connection.ops.quote_name

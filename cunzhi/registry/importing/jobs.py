@@ -21,8 +21,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from cunzhi.registry.import_files import write_error_copy
-from cunzhi.registry.imports import ImportRejected, registry_import
+from cunzhi.registry.importing.output import write_error_copy
+from cunzhi.registry.importing.plan import ImportRejected
+from cunzhi.registry.importing.service import registry_import
 from cunzhi.registry.models import ImportJob, ImportStatus
 
 logger = logging.getLogger(__name__)

@@ -1,0 +1,81 @@
+"""Forms of the register. They only shape input: the services validate and write.
+
+These are plain forms, not ModelForms: a ModelForm writes the posted values onto the instance
+while validating, and the service would then see no change to record in the trace.
+
+One module a kind of form; every form is importable from here.
+"""
+
+from cunzhi.registry.forms.operations import (
+    GroupLeaderForm,
+    HouseholdChoiceField,
+    HouseholdMergeForm,
+    HouseholdMultipleChoiceField,
+    MemberChoiceField,
+    MemberMultipleChoiceField,
+    MergeForm,
+    MoveForm,
+    SetHeadForm,
+    SplitForm,
+    SuggestInput,
+    TagForm,
+    TenGroupForm,
+    TransferForm,
+    household_label,
+    household_options,
+    village_options,
+)
+from cunzhi.registry.forms.records import (
+    DATE,
+    HOUSEHOLD_FIELDS,
+    REASON_LENGTH,
+    RESIDENT_FORM_FIELDS,
+    ExportForm,
+    HouseholdForm,
+    MemberForm,
+    MemberFormSet,
+    RegisterFilterForm,
+    ResidentForm,
+    RevealForm,
+    StatusForm,
+    TagsForm,
+    member_relations,
+    resident_initial,
+    route_register_errors,
+)
+
+__all__ = [
+    "DATE",
+    "HOUSEHOLD_FIELDS",
+    "REASON_LENGTH",
+    "RESIDENT_FORM_FIELDS",
+    "ExportForm",
+    "GroupLeaderForm",
+    "HouseholdChoiceField",
+    "HouseholdForm",
+    "HouseholdMergeForm",
+    "HouseholdMultipleChoiceField",
+    "MemberChoiceField",
+    "MemberForm",
+    "MemberFormSet",
+    "MemberMultipleChoiceField",
+    "MergeForm",
+    "MoveForm",
+    "RegisterFilterForm",
+    "ResidentForm",
+    "RevealForm",
+    "SetHeadForm",
+    "SplitForm",
+    "StatusForm",
+    "SuggestInput",
+    "TagForm",
+    "TagsForm",
+    "TenGroupForm",
+    "TransferForm",
+    "household_label",
+    "household_options",
+    "member_relations",
+    "resident_initial",
+    "route_register_errors",
+    "village_options",
+]

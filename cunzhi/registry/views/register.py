@@ -1,0 +1,197 @@
+"""The register of a village, its key people, its export, the search, and duplicates."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils.cache import add_never_cache_headers
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cunzhi.accounts.scopes import has_permission_anywhere
+from cunzhi.core.regioncodes import Level
+from cunzhi.core.xlsx import CONTENT_TYPE as XLSX_CONTENT_TYPE
+from cunzhi.regions.models import Region
+from cunzhi.regions.selectors import region_ancestors, region_get
+from cunzhi.registry.duplicates import LIMIT as DUPLICATES_LIMIT
+from cunzhi.registry.duplicates import duplicate_id_numbers, likely_duplicates, resident_merge
+from cunzhi.registry.exports import export_filename, register_export
+from cunzhi.registry.forms import (
+    REASON_LENGTH,
+    ExportForm,
+    MergeForm,
+    RegisterFilterForm,
+)
+from cunzhi.registry.search import LIMIT as SEARCH_LIMIT
+from cunzhi.registry.search import MAX_LENGTH as SEARCH_MAX_LENGTH
+from cunzhi.registry.search import resident_search
+from cunzhi.registry.selectors import (
+    group_choices,
+    household_list,
+    key_people,
+    may_reveal,
+    present,
+    present_households,
+    register_counts,
+    resident_get,
+    visible_tags,
+)
+from cunzhi.registry.views.common import PAGE_SIZE, crumbs, may, village_or_404
+
+# The village register
+
+
+@login_required
+def register(request: HttpRequest, code: str) -> HttpResponse:
+    village = village_or_404(request, code)
+    groups = group_choices(request.user, village)
+    tags = visible_tags(request.user, village.code)
+    filter_form = RegisterFilterForm(request.GET or None, groups=groups, tags=tags)
+    households = household_list(request.user, village, **filter_form.filters())
+    page = Paginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = present_households(page.object_list)
+    context = {
+        "region": village,
+        "page": page,
+        "filter_form": filter_form,
+        "can_add": may(request, "add_household", village.code),
+        "can_reveal": may_reveal(request.user, village.code),
+        "breadcrumbs": crumbs(village),
+        "nav_active": "registry",
+    }
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "registry/register.html#register-table", context)
+    context["counts"] = register_counts(request.user, village)
+    return render(request, "registry/register.html", context)
+
+
+@login_required
+@require_POST
+def register_export_view(request: HttpRequest, code: str) -> StreamingHttpResponse:
+    """The filtered register as .xlsx, streamed. POST: every export is audited (exports.py)."""
+    village = village_or_404(request, code)
+    filter_form = RegisterFilterForm(
+        request.POST,
+        groups=group_choices(request.user, village),
+        tags=visible_tags(request.user, village.code),
+    )
+    data = request.POST.copy()
+    # A long reason is cut to what the form takes, and the export goes on.
+    data["reason"] = data.get("reason", "")[:REASON_LENGTH]
+    export_form = ExportForm(data)
+    valid = export_form.is_valid()
+    full_numbers = valid and export_form.cleaned_data["full_numbers"]
+    reason = export_form.cleaned_data["reason"] if valid else ""
+    chunks = register_export(
+        actor=request.user,
+        village=village,
+        filters=filter_form.filters(),
+        full_numbers=full_numbers,
+        reason=reason,
+    )
+    response = StreamingHttpResponse(chunks, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=export_filename(village)
+    )
+    add_never_cache_headers(response)  # personal data: no copy in a shared cache
+    return response
+
+
+@login_required
+def key_people_page(request: HttpRequest, code: str) -> HttpResponse:
+    village = village_or_404(request, code)
+    context = {
+        "region": village,
+        "people": key_people(request.user, village),
+        "breadcrumbs": crumbs(village, (_("Key people"), None)),
+        "nav_active": "registry",
+    }
+    return render(request, "registry/key_people.html", context)
+
+
+# Search
+
+
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    """找人: one box over everything the reader may read, or one region's with ``?within=``."""
+    if not has_permission_anywhere(request.user, "registry.view_resident"):
+        raise PermissionDenied
+    code = request.GET.get("within", "")
+    within = region_get(request.user, code) if code else None
+    result = resident_search(request.user, request.GET.get("q", ""), within=within)
+    context = {
+        "result": result,
+        "within": within,
+        "limit": SEARCH_LIMIT,
+        "max_length": SEARCH_MAX_LENGTH,
+        "breadcrumbs": crumbs(within, (_("Find a person"), None)) if within else [],
+        "nav_active": "search",
+    }
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "registry/search.html#search-results", context)
+    return render(request, "registry/search.html", context)
+
+
+# Duplicates across villages (township and county)
+
+
+def _duplicates_region(request: HttpRequest, code: str) -> Region:
+    region = region_get(request.user, code)
+    if region.level == Level.GROUP:
+        raise Http404("Duplicates are listed for a village, a township or a county.")
+    if not may(request, "view_resident", region.code):
+        raise PermissionDenied
+    return region
+
+
+@login_required
+def duplicates_page(request: HttpRequest, code: str) -> HttpResponse:
+    """The same ID number in two places, and the same name and birth date, with a merge."""
+    region = _duplicates_region(request, code)
+    same_id = duplicate_id_numbers(request.user, region)
+    likely = likely_duplicates(request.user, region)
+    for group in [*same_id, *likely]:
+        present(request.user, group.residents)
+    context = {
+        "region": region,
+        "same_id": same_id,
+        "likely": likely,
+        "limit": DUPLICATES_LIMIT,
+        "can_merge": may(request, "change_resident", region.code),
+        "breadcrumbs": [
+            *({"name": r.name, "url": None} for r in region_ancestors(region)),
+            {"name": region.name, "url": region.get_absolute_url()},
+            {"name": _("Duplicates"), "url": None},
+        ],
+        "nav_active": "registry",
+    }
+    return render(request, "registry/duplicates.html", context)
+
+
+@login_required
+@require_POST
+def duplicates_merge(request: HttpRequest, code: str) -> HttpResponse:
+    region = _duplicates_region(request, code)
+    form = MergeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose the record to keep and the one to remove."))
+        return redirect("registry:duplicates", region.code)
+    keep = resident_get(request.user, form.cleaned_data["keep"], "change")
+    duplicate = resident_get(request.user, form.cleaned_data["duplicate"], "change")
+    try:
+        resident_merge(actor=request.user, keep=keep, duplicate=duplicate)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("%(name)s is now registered once; the other record is kept in the audit log.")
+            % {"name": keep.name},
+        )
+    return redirect("registry:duplicates", region.code)

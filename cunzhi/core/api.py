@@ -11,6 +11,7 @@ needs one parser for all of them.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, PermissionDenied
@@ -23,7 +24,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import LimitOffsetPagination
 from ninja.security import HttpBearer
-from pydantic import ConfigDict, ValidationInfo, field_validator
+from pydantic import ConfigDict, ValidationInfo, WithJsonSchema, field_validator
 from pydantic_core import PydanticCustomError
 
 from cunzhi.accounts.services import api_token_authenticate
@@ -58,6 +59,14 @@ RecordId = Annotated[int, Field(ge=1, le=MAX_ID, description="A record's id.")]
 # Nobody pages past every person in China; a larger offset is not sent to the database, which
 # reads an offset past 64 bits as a float and fails (a 500 on every list).
 MAX_OFFSET = 2**31 - 1
+# A decimal as a number or as text (``"12.50"``, which keeps every digit). The schema says which
+# text: Pydantic's own says "any string", and a client sending "abc" learnt otherwise from a 422.
+DecimalIn = Annotated[
+    Decimal,
+    WithJsonSchema(
+        {"anyOf": [{"type": "number"}, {"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]+)?$"}]}
+    ),
+]
 
 # For the OpenAPI description of each operation; the handlers below produce these bodies.
 READ_ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}

@@ -19,6 +19,7 @@ from ninja.pagination import paginate
 from cunzhi.core.api import (
     READ_ERRORS,
     WRITE_ERRORS,
+    DecimalIn,
     InputSchema,
     Pagination,
     PatchSchema,
@@ -185,8 +186,8 @@ class ProfilePatch(PatchSchema):
     population: int | None = None
     resident_population: int | None = None
     households: int | None = None
-    area_km2: Decimal | None = None
-    arable_land_mu: Decimal | None = None
+    area_km2: DecimalIn | None = None
+    arable_land_mu: DecimalIn | None = None
     geography: str | None = None
     economy: str | None = None
     history: str | None = None
@@ -223,8 +224,8 @@ def profile_update(request: HttpRequest, code: str, payload: ProfilePatch) -> di
 class FacilityIn(InputSchema):
     kind: FacilityKind
     name: str = Field(..., min_length=1, max_length=100)
-    latitude: Decimal | None = None
-    longitude: Decimal | None = None
+    latitude: DecimalIn | None = None
+    longitude: DecimalIn | None = None
     notes: str = Field("", max_length=200)
 
 
@@ -233,8 +234,8 @@ class FacilityPatch(PatchSchema):
 
     kind: FacilityKind | None = None
     name: str | None = Field(None, min_length=1, max_length=100)
-    latitude: Decimal | None = None
-    longitude: Decimal | None = None
+    latitude: DecimalIn | None = None
+    longitude: DecimalIn | None = None
     notes: str | None = Field(None, max_length=200)
 
 

@@ -8,7 +8,7 @@ from ninja import Query, Status
 from ninja.pagination import paginate
 
 from cunzhi.accounts.scopes import has_permission_at
-from cunzhi.core.api import READ_ERRORS, WRITE_ERRORS, actor
+from cunzhi.core.api import READ_ERRORS, WRITE_ERRORS, RecordId, actor
 from cunzhi.core.scoping import get_in_scope
 from cunzhi.regions.selectors import region_get
 from cunzhi.registry import services
@@ -99,7 +99,7 @@ def household_create_endpoint(
     tags=["registry"],
     summary="One household with its members",
 )
-def household_detail_endpoint(request: HttpRequest, household_id: int) -> Household:
+def household_detail_endpoint(request: HttpRequest, household_id: RecordId) -> Household:
     return household_detail(actor(request), household_id)
 
 
@@ -110,7 +110,7 @@ def household_detail_endpoint(request: HttpRequest, household_id: int) -> Househ
     summary="Change a household's number, group, address or phone",
 )
 def household_update_endpoint(
-    request: HttpRequest, household_id: int, payload: HouseholdPatch
+    request: HttpRequest, household_id: RecordId, payload: HouseholdPatch
 ) -> Household:
     user = actor(request)
     household = get_in_scope(
@@ -130,7 +130,7 @@ def household_update_endpoint(
     summary="Add a member to a household",
 )
 def resident_add_endpoint(
-    request: HttpRequest, household_id: int, payload: MemberIn
+    request: HttpRequest, household_id: RecordId, payload: MemberIn
 ) -> Status[Resident]:
     user = actor(request)
     household = get_in_scope(Household.objects.all(), user, "view", pk=household_id)
@@ -177,7 +177,7 @@ def resident_search_endpoint(request: HttpRequest, filters: Query[SearchFilter])
     tags=["registry"],
     summary="One resident, numbers masked",
 )
-def resident_detail_endpoint(request: HttpRequest, resident_id: int) -> Resident:
+def resident_detail_endpoint(request: HttpRequest, resident_id: RecordId) -> Resident:
     return resident_detail(actor(request), resident_id)
 
 
@@ -188,7 +188,7 @@ def resident_detail_endpoint(request: HttpRequest, resident_id: int) -> Resident
     summary="Change a resident",
 )
 def resident_update_endpoint(
-    request: HttpRequest, resident_id: int, payload: ResidentPatch
+    request: HttpRequest, resident_id: RecordId, payload: ResidentPatch
 ) -> Resident:
     user = actor(request)
     resident = resident_get(user, resident_id, "change")
@@ -204,7 +204,9 @@ def resident_update_endpoint(
     tags=["registry"],
     summary="Show a resident's ID and phone numbers in full (recorded in the audit log)",
 )
-def resident_reveal_endpoint(request: HttpRequest, resident_id: int, payload: RevealIn) -> Resident:
+def resident_reveal_endpoint(
+    request: HttpRequest, resident_id: RecordId, payload: RevealIn
+) -> Resident:
     """A POST, not a GET flag: it writes an audit event, so a link or a prefetch must not do it,
     and a browser session needs its CSRF token for it."""
     user = actor(request)

@@ -8,11 +8,21 @@ SQLite's driver, which cannot bind it (OverflowError).
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 
 from cunzhi.accounts.models import Role
-from cunzhi.core.testing import County, PagePattern, make_user, page_patterns
+from cunzhi.core.testing import (
+    County,
+    PagePattern,
+    ThreePeople,
+    make_user,
+    page_patterns,
+    record_kinds,
+)
+from tests.test_scope_sweep import Target, form_data, page_targets
 
 BAD_VALUES = [
     "abc",
@@ -58,4 +68,40 @@ def test_a_page_answers_a_malformed_or_huge_id_without_a_server_error(
                 response = method(url)
                 if response.status_code >= 500:
                     errors.append(f"{method.__name__.upper()} {url[:80]}: {response.status_code}")
+    assert not errors, "\n".join(errors)
+
+
+# Forms with bad input: every field of every form the walk reaches, as the people who may use it.
+
+BAD_INPUT = {
+    "NUL characters": "a\x00b",
+    "an oversized value": "长" * 100_000,
+    "a wrong type": "abc",
+    "a huge number": "99999999999999999999",
+    "a negative number": "-1",
+}
+FORM_PAGES = [t for t in page_targets() if not isinstance(t, str)]
+
+
+@pytest.fixture(autouse=True)
+def _media(settings: Any, tmp_path: Any) -> None:
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.mark.parametrize("target", FORM_PAGES, ids=lambda t: t.label)
+def test_every_form_refuses_bad_input_without_a_server_error(
+    target: Target, county: County, people: ThreePeople
+) -> None:
+    record = record_kinds()[target.kind].factory(county, people)
+    url = target.url(target.values(record))
+    admin = Client(raise_request_exception=False)
+    admin.force_login(make_user(county, "county_admin", Role.COUNTY_ADMIN, county.county))
+    errors = []
+    for client in (people.clients()["in_scope"], admin):
+        client.raise_request_exception = False
+        fields = form_data(client, url)
+        for what, value in BAD_INPUT.items():
+            response = client.post(url, dict.fromkeys(fields or ["x"], value))
+            if response.status_code >= 500:
+                errors.append(f"POST {url} with {what}: {response.status_code}")
     assert not errors, "\n".join(errors)

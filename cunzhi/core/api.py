@@ -28,6 +28,7 @@ from pydantic import ConfigDict, ValidationInfo, WithJsonSchema, field_validator
 from pydantic_core import PydanticCustomError
 
 from cunzhi.accounts.services import api_token_authenticate
+from cunzhi.core.forms import MAX_ID
 from cunzhi.core.writes import EditConflict
 
 if TYPE_CHECKING:
@@ -51,10 +52,8 @@ class ErrorOut(Schema):
     errors: list[ErrorItem] = []
 
 
-# The largest id a BigAutoField holds (a signed 64-bit column on SQLite and PostgreSQL alike).
-# A larger number in a path or a body once reached SQLite's driver, which cannot bind it
-# (OverflowError, a 500); bounded here, it is one more invalid input (422).
-MAX_ID = 2**63 - 1
+# A larger id than a BigAutoField holds (core.forms.MAX_ID) in a path or a body once reached
+# SQLite's driver, which cannot bind it (OverflowError, a 500); bounded, it is a 422.
 RecordId = Annotated[int, Field(ge=1, le=MAX_ID, description="A record's id.")]
 # Nobody pages past every person in China; a larger offset is not sent to the database, which
 # reads an offset past 64 bits as a float and fails (a 500 on every list).

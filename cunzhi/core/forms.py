@@ -9,6 +9,32 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
+# The largest id a BigAutoField holds (a signed 64-bit column on SQLite and PostgreSQL alike).
+MAX_ID = 2**63 - 1
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's, refusing an id no 64-bit column can hold before it reaches the database.
+
+    Django bounds one id looked up alone, not a list of them: ``pk__in=[10**20]`` reached
+    SQLite's driver, which cannot bind it (OverflowError), and a form of the register answered
+    a 500 where it should say the choice is not valid. Every app's forms use this one.
+    """
+
+    def _check_values(self, value: Any) -> Any:
+        for pk in value if isinstance(value, list | tuple) else ():
+            try:
+                too_large = abs(int(str(pk))) > MAX_ID
+            except ValueError:
+                too_large = False  # not a number at all: Django's own check says so
+            if too_large:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
 
 def apply_validation_error(form: forms.BaseForm, error: ValidationError) -> None:
     """Show a service's ValidationError on the form: on its field where the form has one."""

@@ -11,6 +11,7 @@ from django.db.models import Model, QuerySet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from cunzhi.core.forms import ModelMultipleChoiceField
 from cunzhi.regions.models import Region
 from cunzhi.registry.models import (
     HouseholdStatus,
@@ -150,7 +151,7 @@ def resident_initial(resident: Resident) -> dict[str, Any]:
 
 
 class TagsForm(forms.Form):
-    tags = forms.ModelMultipleChoiceField(
+    tags = ModelMultipleChoiceField(
         label=_("Tags"),
         queryset=Tag.objects.none(),
         required=False,

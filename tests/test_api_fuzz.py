@@ -24,29 +24,16 @@ import schemathesis
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
-from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis import APIOperation
 from schemathesis.checks import not_a_server_error, response_schema_conformance
 from schemathesis.specs.openapi.adapter.parameters import ParameterLocation
 
 from cunzhi.accounts.models import Role
 from cunzhi.accounts.services import api_token_create
-from cunzhi.api import api
 from cunzhi.core.testing import County, make_user
+from tests.sweep import FUZZ_SETTINGS, OPERATIONS, SCHEMA, valid_case
 
-APP = get_wsgi_application()
-SCHEMA = schemathesis.openapi.from_dict(api.get_openapi_schema(path_prefix="/api/v1"))
-SCHEMA.app = APP
-OPERATIONS = [result.ok() for result in SCHEMA.get_all_operations()]
-FUZZ_SETTINGS = settings(
-    max_examples=8,
-    derandomize=True,
-    database=None,
-    deadline=None,
-    suppress_health_check=list(HealthCheck),
-    # No shrinking: a failure is reported as found, which keeps a failing run bounded in time.
-    phases=[Phase.explicit, Phase.generate],
-)
+SCHEMA.app = get_wsgi_application()
 # Integers a 64-bit column cannot hold, and the edges it can: each reached the database once.
 HOSTILE_INTEGERS = [2**63, -(2**63) - 1, 10**20]
 
@@ -175,29 +162,6 @@ def test_the_api_answers_every_request_without_a_server_error_and_as_documented(
     case.call_and_validate(headers=caller.headers(), checks=CHECKS)
 
 
-def _integer_slots(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
-    """Where in a JSON value an integer sits, as a path of keys and indexes."""
-    if isinstance(value, bool):
-        return
-    if isinstance(value, int):
-        yield path
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _integer_slots(item, (*path, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _integer_slots(item, (*path, index))
-
-
-def _replaced(value: Any, path: tuple[Any, ...], new: int) -> Any:
-    if not path:
-        return new
-    head, *rest = path
-    copy = list(value) if isinstance(value, list) else dict(value)
-    copy[head] = _replaced(value[head], tuple(rest), new)
-    return copy
-
-
 @pytest.mark.parametrize("operation", OPERATIONS, ids=lambda op: op.label)
 def test_no_integer_is_too_large_for_the_api(
     operation: APIOperation, county: County, wsgi: None
@@ -220,19 +184,6 @@ def test_no_integer_is_too_large_for_the_api(
             parts[location] = _replaced(parts[location], path, huge)
             case = operation.Case(media_type=base.media_type, **parts)
             case.call_and_validate(headers=caller.headers(), checks=[not_a_server_error])
-
-
-def valid_case(operation: APIOperation) -> schemathesis.Case:
-    """The first valid request Hypothesis draws for ``operation`` (the same on every run)."""
-    drawn: list[schemathesis.Case] = []
-
-    @given(case=operation.as_strategy())
-    @settings(FUZZ_SETTINGS, max_examples=1, phases=[Phase.generate])
-    def draw(case: schemathesis.Case) -> None:
-        drawn.append(case)
-
-    draw()
-    return drawn[0]
 
 
 def _integer_slots(

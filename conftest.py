@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cunzhi.core.testing import County, ThreePeople, build_county, three_people
+from cunzhi.accounts.testing import County, ThreePeople, build_county, three_people
 
 
 @pytest.fixture(autouse=True)
@@ -16,6 +16,9 @@ def _test_settings(settings):  # type: ignore[no-untyped-def]
     }
     # Hashing a password properly takes ~0.3 s by design; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests sign people in with force_login; the two-factor tests turn this on themselves.
+    # Axes stays on: its lockouts are part of what the suite checks.
+    settings.OTP_REQUIRED = False
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 if TYPE_CHECKING:
     from cunzhi.accounts.models import User
-    from cunzhi.core.testing import County
+    from cunzhi.accounts.testing import County
 
 ROOT = Path(__file__).resolve().parent.parent
 # BENCH_DATABASE names another one, so that two runs on one server do not drop each other's.
@@ -166,7 +166,7 @@ def county() -> County:
     """The small county of the test suite, built once per run through the services."""
     global _county
     if _county is None:
-        from cunzhi.core.testing import build_county
+        from cunzhi.accounts.testing import build_county
 
         _county = build_county()
     return _county
@@ -177,7 +177,7 @@ def county_admin() -> User:
     global _county_admin
     if _county_admin is None:
         from cunzhi.accounts.models import Role
-        from cunzhi.core.testing import make_user
+        from cunzhi.accounts.testing import make_user
 
         place = county()
         _county_admin = make_user(place, "bench_county_admin", Role.COUNTY_ADMIN, place.county)

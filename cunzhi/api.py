@@ -8,8 +8,9 @@ first, so a device never needs a CSRF token.
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
+from cunzhi.accounts.api import BearerToken
 from cunzhi.accounts.api import router as accounts_router
-from cunzhi.core.api import BearerToken, install_error_handlers
+from cunzhi.core.api import install_error_handlers
 from cunzhi.regions.api import router as regions_router
 from cunzhi.registry.api import router as registry_router
 

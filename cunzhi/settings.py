@@ -4,6 +4,7 @@ Defaults give the embedded setup (SQLite under var/, tasks on the database, file
 production sets DATABASE_URL, SECRET_KEY, ALLOWED_HOSTS and DEBUG=0.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -175,3 +176,78 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# --- Deployment security: HTTPS, HSTS, session lifetime, Content-Security-Policy -----------------
+# docs/deploy.md lists the production environment; a test runs `check --deploy` with exactly that
+# environment. The defaults suit the embedded setup on plain HTTP at 127.0.0.1.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+# The proxy's or load balancer's health probe comes over plain HTTP from inside.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+if env_bool("SECURE_PROXY_SSL_HEADER", False):
+    # Only behind a proxy that sets this header itself and strips it from what clients send:
+    # otherwise anyone could claim their plain-HTTP request was HTTPS.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# A working day (8 hours) by default: a cadre signs in once in the morning at a shared village
+# office PC or on a phone, and a session left open there dies the same evening rather than
+# living for Django's default of two weeks.
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 60 * 60)))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", False)
+
+# No inline script, no inline event handler, no inline style anywhere in the UI: a name a user
+# typed that slips past escaping still cannot run. The API's Swagger UI (django-ninja's static
+# files) runs under the same policy; tests/test_content_security_policy.py checks every page.
+INSTALLED_APPS += ["csp"]
+MIDDLEWARE += ["csp.middleware.CSPMiddleware"]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # Pico draws its select arrows and check marks as data: SVG backgrounds.
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# --- Sign-in: throttling and lockout (django-axes), two-factor sign-in (django-otp), API tokens ---
+# One block for all of it; docs/deploy.md lists the variables and what an administrator does.
+INSTALLED_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp"]
+MIDDLEWARE += [
+    # After AuthenticationMiddleware. (django-otp's own middleware is left out: it would load the
+    # device on every request; the session says which step is due.)
+    "cunzhi.accounts.middleware.TwoFactorMiddleware",
+    # Last, so that it sees the answer each door gave to a locked-out attempt.
+    "axes.middleware.AxesMiddleware",
+]
+# Axes' backend goes first: it refuses a locked account or address before any password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", *AUTHENTICATION_BACKENDS]
+# Failures counted per account and, separately, per address; either reaching the limit locks.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
+# A wrong password during the lock does not restart it, so the page can say when it ends.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# The audit log records every sign-in (accounts.signals); Axes' own log of them would be a copy.
+AXES_DISABLE_ACCESS_LOG = True
+# Each door answers a lockout itself (the page's message, the API's 429); see accounts.signin.
+AXES_LOCKOUT_CALLABLE = "cunzhi.accounts.signin.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "cunzhi.accounts.signin.client_address"
+AXES_HANDLER = "cunzhi.accounts.signin.SignInHandler"  # writes nothing on a successful sign-in
+# Behind nginx every request comes from the proxy: count this many proxies from the right of
+# X-Forwarded-For to find the client, or every office would share one lock.
+CLIENT_ADDRESS_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+AXES_VERBOSE = False  # no banner on every manage.py command
+# Axes logs each attempt at INFO; its warnings (each failure, each lockout) are the useful part.
+LOGGING.setdefault("loggers", {})["axes"] = {"level": "WARNING"}  # type: ignore[index]
+# Two-factor sign-in (TOTP) for every role that may reveal personal numbers or manage people
+# (accounts.permissions.TWO_FACTOR_PERMISSIONS). Off only for the demo (`make run`) and tests.
+OTP_REQUIRED = env_bool("OTP_REQUIRED", True)
+OTP_TOTP_ISSUER = "Cunzhi"
+# An API token stops working this many days after it was made.
+API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "90"))

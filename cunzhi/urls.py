@@ -7,11 +7,21 @@ from django.urls import include, path
 from django.utils.translation import gettext
 from django.views.defaults import page_not_found
 
+from cunzhi import pages
+from cunzhi.accounts.views import SignInView
 from cunzhi.api import api
+from cunzhi.core import views as core_views
+
+# The site's own pages keep the "core" namespace: {% url 'core:home' %} and the like.
+site_patterns = [
+    path("", pages.home, name="home"),
+    path("rules/", pages.rules, name="rules"),
+    path("healthz", core_views.healthz, name="healthz"),
+]
 
 urlpatterns = [
-    path("", include("cunzhi.core.urls")),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("", include((site_patterns, "core"))),
+    path("login/", SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("cunzhi.accounts.urls")),
     path("regions/", include("cunzhi.regions.urls")),

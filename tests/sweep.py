@@ -1,6 +1,6 @@
 """What the tests that sweep every URL share: which record a URL names, and valid requests.
 
-``core.testing`` holds the three people, the record factories each app registers and the page
+``accounts.testing`` holds the three people, the record factories each app registers and the page
 patterns; this module knows the project as a whole (its API), which core may not import.
 """
 
@@ -19,8 +19,8 @@ from django.test import Client
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis import APIOperation
 
+from cunzhi.accounts.testing import page_patterns
 from cunzhi.api import api
-from cunzhi.core.testing import page_patterns
 
 SCHEMA = schemathesis.openapi.from_dict(api.get_openapi_schema(path_prefix="/api/v1"))
 OPERATIONS = [result.ok() for result in SCHEMA.get_all_operations()]

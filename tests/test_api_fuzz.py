@@ -30,7 +30,7 @@ from schemathesis.specs.openapi.adapter.parameters import ParameterLocation
 
 from cunzhi.accounts.models import Role
 from cunzhi.accounts.services import api_token_create
-from cunzhi.core.testing import County, make_user
+from cunzhi.accounts.testing import County, make_user
 from tests.sweep import FUZZ_SETTINGS, OPERATIONS, SCHEMA, valid_case
 
 SCHEMA.app = get_wsgi_application()

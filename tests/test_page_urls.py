@@ -1,6 +1,6 @@
 """Every page URL, with ids that are missing, malformed or too large: never a server error.
 
-The patterns come from the URL resolver (``core.testing.page_patterns``), so a page a new app
+The patterns come from the URL resolver (``accounts.testing.page_patterns``), so a page a new app
 adds is walked the day it is added. A refusal of any kind (404, 400, 403, a redirect) is fine;
 a 500 is not. ``99999999999999999999`` is what an ``<int:pk>`` converter once let through to
 SQLite's driver, which cannot bind it (OverflowError).
@@ -14,7 +14,7 @@ import pytest
 from django.test import Client
 
 from cunzhi.accounts.models import Role
-from cunzhi.core.testing import (
+from cunzhi.accounts.testing import (
     County,
     PagePattern,
     ThreePeople,

@@ -3,8 +3,8 @@
 The URLs come from the URL resolver and the OpenAPI description; which kind of record a URL
 names comes from its parameters (``pk`` after ``households/``, ``household_id``, ``code``), or,
 where they do not say, from ``tests.sweep.RECORD_OF_URL``. A record of each kind is made in
-village A by its app's ``testing.py`` (``core.testing.record_factory``). Then the three people
-of ``core.testing.three_people`` stand before it:
+village A by its app's ``testing.py`` (``accounts.testing.record_factory``). Then the three people
+of ``accounts.testing.three_people`` stand before it:
 
 - someone who keeps it (the village's secretary, or the county administrator for what only the
   county manages) reads it;
@@ -26,8 +26,7 @@ import pytest
 from django.test import Client
 
 from cunzhi.accounts.models import Role, User
-from cunzhi.audit.models import Event
-from cunzhi.core.testing import (
+from cunzhi.accounts.testing import (
     County,
     RecordKind,
     ThreePeople,
@@ -35,6 +34,7 @@ from cunzhi.core.testing import (
     make_user,
     record_kinds,
 )
+from cunzhi.audit.models import Event
 from tests.sweep import (
     READS_BY_POST,
     SCHEMA,

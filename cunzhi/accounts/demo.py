@@ -13,6 +13,8 @@ import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext
+
 from cunzhi.accounts.models import DISPATCHED_ROLES, Post, Role, SendingUnit, User
 from cunzhi.accounts.services import sending_unit_create, system_admin_create, user_create
 from cunzhi.core.demo import ADMIN_ROLE, ADMIN_USERNAME, DEMO_PASSWORD, Login
@@ -80,6 +82,15 @@ def seed_admin() -> User:
     )
 
 
+def setup(ctx: DemoContext) -> None:
+    """Before any app seeds: the administrator every seeder acts as."""
+    ctx.admin = seed_admin()
+
+
+def is_empty() -> bool:
+    return not User.objects.exists()
+
+
 def seed(ctx: DemoContext) -> None:
     """The sending units, then every demo user with their post, adding each to ctx.logins."""
     ctx.logins.append(_admin_login())
@@ -136,7 +147,7 @@ def _start_of(role: str) -> datetime.date:
 
 
 def _admin_login() -> Login:
-    return Login(ADMIN_USERNAME, DEMO_PASSWORD, ADMIN_ROLE, "", "")
+    return Login(ADMIN_USERNAME, DEMO_PASSWORD, ADMIN_ROLE, "", "", gettext("System administrator"))
 
 
 def _login(username: str, post: Post) -> Login:
@@ -144,4 +155,6 @@ def _login(username: str, post: Post) -> Login:
         where = post.sending_unit.name
     else:
         where = post.region.name
-    return Login(username, DEMO_PASSWORD, post.role, post.region_code, where)
+    return Login(
+        username, DEMO_PASSWORD, post.role, post.region_code, where, str(Role(post.role).label)
+    )

@@ -3,9 +3,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from cunzhi.accounts.models import Role, SendingUnit
+from cunzhi.accounts.signin import is_locked_out, lockout_message
 from cunzhi.regions.models import Region
 
 
@@ -50,5 +53,27 @@ class PostEndForm(forms.Form):
 
 class TokenCreateForm(forms.Form):
     name = forms.CharField(
-        label=_("Device name"), max_length=100, help_text=_("For example: Zhang's phone")
+        label=_("Device name"),
+        max_length=100,
+        required=False,
+        help_text=_("For example: Zhang's phone"),
+    )
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form, which says so when Axes refused the attempt as locked out."""
+
+    def get_invalid_login_error(self) -> ValidationError:
+        if self.request is not None and is_locked_out(self.request):
+            return ValidationError(lockout_message(), code="locked")
+        return super().get_invalid_login_error()
+
+
+class TwoFactorCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from your authenticator app"),
+        max_length=8,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True}
+        ),
     )

@@ -92,3 +92,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 
 def role_has(role: str, permission: str) -> bool:
     return permission in ROLE_PERMISSIONS.get(role, frozenset())
+
+
+# Holding any of these anywhere makes two-factor sign-in (TOTP) mandatory: whoever may see full
+# ID and phone numbers or give people posts is worth more to an attacker than a password.
+TWO_FACTOR_PERMISSIONS = frozenset(REVEAL_PERSONAL | {"accounts.add_user", "accounts.add_post"})
+
+
+def role_needs_two_factor(role: str) -> bool:
+    return not TWO_FACTOR_PERMISSIONS.isdisjoint(ROLE_PERMISSIONS.get(role, frozenset()))

@@ -75,3 +75,21 @@ def has_permission_at(user: Any, permission: str, region_code: str) -> bool:
 def has_permission_anywhere(user: Any, permission: str) -> bool:
     prefixes = scope_prefixes(user, permission)
     return isinstance(prefixes, Everywhere) or bool(prefixes)
+
+
+def home_region_code(user: Any) -> str:
+    """The region of the user's first active post, or "" for someone with none (a superuser).
+
+    Events about a person's sign-in and credentials go to this region's county chain, so that the
+    county's administrators see them in their audit log; with no post they go to the global chain.
+    """
+    if user is None or not getattr(user, "pk", None):
+        return ""
+    code = (
+        Post.objects.active()
+        .filter(user=user)
+        .order_by("starts_on", "pk")
+        .values_list("region_code", flat=True)
+        .first()
+    )
+    return code or ""

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cunzhi.accounts.models import ApiToken, Post, Role, User
@@ -88,6 +90,25 @@ def people_list(user: Any, query: str = "") -> QuerySet[User]:
 
 def token_list(user: User) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=user)
+
+
+@dataclass(frozen=True)
+class TokenRow:
+    token: ApiToken
+    expires_at: datetime.datetime
+    live: bool
+
+
+def token_rows(user: User) -> list[TokenRow]:
+    """The user's tokens with when each stops working and whether it still works."""
+    from cunzhi.accounts.services.tokens import token_expires_at
+
+    now = timezone.now()
+    rows = []
+    for token in token_list(user):
+        expires_at = token_expires_at(token)
+        rows.append(TokenRow(token, expires_at, token.revoked_at is None and expires_at > now))
+    return rows
 
 
 def role_choices_at(level: str | None) -> list[tuple[str, str]]:

@@ -1,10 +1,231 @@
-"""Accounts' records for the tests that sweep every URL (``core.testing.record_factory``)."""
+"""Test helpers every app uses: a small county, and the three-person scoping check.
+
+Each app's scoping test stands three people before the same record (STYLE.md, healthchecks):
+a cadre of the record's village who may change it, a supervision-committee member of the same
+village who may only read it, and the secretary of another village, for whom it does not exist.
+"""
 
 from __future__ import annotations
 
-from cunzhi.accounts.models import ApiToken, Post, User
-from cunzhi.accounts.services import api_token_create
-from cunzhi.core.testing import County, ThreePeople, record_factory
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+from django.db import models
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls.resolvers import RoutePattern
+
+from cunzhi.accounts.models import ApiToken, Post, Role, User
+from cunzhi.accounts.services import api_token_create, system_admin_create, user_create
+from cunzhi.regions.models import Region
+from cunzhi.regions.services import regions_import
+
+COUNTY_ROWS = [
+    ("530000000000", "云南省"),
+    ("530100000000", "昆明市"),
+    ("530199000000", "青山县"),
+    ("530199100000", "青龙镇"),
+    ("530199100201", "石板村"),
+    ("530199100202", "柳溪村"),
+    ("530199101000", "白马镇"),
+    ("530199101201", "大坪村"),
+    ("530199100201001", "石板村第一村民小组"),
+]
+PASSWORD = "village-road-2026"
+
+
+@dataclass
+class County:
+    admin: User
+    county: Region
+    township: Region
+    village: Region
+    neighbour: Region  # another village of the same township
+    far_village: Region  # a village of another township
+
+
+def build_county() -> County:
+    admin = system_admin_create(username="root", password=PASSWORD, full_name="系统管理员")
+    regions_import(actor=admin, rows=[(i + 1, c, n) for i, (c, n) in enumerate(COUNTY_ROWS)])
+    by_code = {r.code: r for r in Region.objects.all()}
+    return County(
+        admin=admin,
+        county=by_code["530199000000"],
+        township=by_code["530199100000"],
+        village=by_code["530199100201"],
+        neighbour=by_code["530199100202"],
+        far_village=by_code["530199101201"],
+    )
+
+
+def make_user(county: County, username: str, role: str, region: Region, **extra: Any) -> User:
+    return user_create(
+        actor=county.admin,
+        username=username,
+        password=PASSWORD,
+        full_name=username,
+        role=role,
+        region=region,
+        check_password=False,
+        **extra,
+    )
+
+
+@dataclass
+class ThreePeople:
+    in_scope: User
+    read_only: User
+    outsider: User
+
+    def clients(self) -> dict[str, Client]:
+        result = {}
+        for name in ("in_scope", "read_only", "outsider"):
+            client = Client()
+            client.force_login(getattr(self, name))
+            result[name] = client
+        return result
+
+
+def three_people(county: County) -> ThreePeople:
+    return ThreePeople(
+        in_scope=make_user(county, "secretary", Role.VILLAGE_PARTY_SECRETARY, county.village),
+        read_only=make_user(county, "supervisor", Role.SUPERVISION_MEMBER, county.village),
+        outsider=make_user(county, "neighbour", Role.VILLAGE_PARTY_SECRETARY, county.neighbour),
+    )
+
+
+def assert_three_people_scoping(
+    people: ThreePeople,
+    obj: models.Model,
+    *,
+    page_url: str | None = None,
+    edit_url: str | None = None,
+    edit_data: dict[str, Any] | None = None,
+    changed: Callable[[], bool] | None = None,
+) -> None:
+    """The record is readable and editable in scope, read-only for the reader, absent outside.
+
+    With ``page_url`` the page answers 200, 200 and 404. With ``edit_url`` a POST of ``edit_data``
+    succeeds for the cadre (``changed()`` becomes true), is refused for the reader (403) and is a
+    404 for the outsider, and neither of the last two changes anything.
+    """
+    manager: Any = type(obj)._default_manager
+    assert manager.for_user(people.in_scope, "view").filter(pk=obj.pk).exists()
+    assert manager.for_user(people.read_only, "view").filter(pk=obj.pk).exists()
+    assert not manager.for_user(people.read_only, "change").filter(pk=obj.pk).exists()
+    assert not manager.for_user(people.outsider, "view").filter(pk=obj.pk).exists()
+    clients = people.clients()
+    if page_url:
+        assert clients["in_scope"].get(page_url).status_code == 200
+        assert clients["read_only"].get(page_url).status_code == 200
+        assert clients["outsider"].get(page_url).status_code == 404
+    if edit_url:
+        assert edit_data is not None and changed is not None
+        assert clients["outsider"].post(edit_url, edit_data).status_code == 404
+        assert clients["read_only"].post(edit_url, edit_data).status_code == 403
+        assert not changed(), "a refused edit changed the record"
+        response = clients["in_scope"].post(edit_url, edit_data)
+        assert response.status_code in (200, 302), response.status_code
+        assert changed(), "the cadre's edit did not change the record"
+
+
+# Every page URL, discovered from the URL resolver, for the tests that sweep them all (bad ids,
+# scope): a new app's pages are covered the day it adds them, without anyone listing them.
+
+_PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
+# Not pages of ours: Django's admin, the JSON API (fuzzed from its schema), the language switch.
+NOT_PAGES = {"admin", "api"}
+
+
+@dataclass(frozen=True)
+class PagePattern:
+    """One page URL pattern: ``registry/households/<int:pk>/`` named ``registry:household``."""
+
+    route: str
+    name: str
+    params: dict[str, str]  # parameter name -> converter name ("int", "code", "str", ...)
+
+    def url(self, **values: Any) -> str:
+        """The URL with each parameter replaced by ``values[name]``, quoted as a browser would."""
+
+        def value(match: re.Match[str]) -> str:
+            return quote(str(values[match["name"]]), safe="")
+
+        return "/" + _PARAMETER.sub(value, self.route)
+
+
+def page_patterns() -> list[PagePattern]:
+    """Every page URL pattern of the project, in the resolver's order."""
+    found: list[PagePattern] = []
+
+    def walk(patterns: list[Any], prefix: str, namespace: str | None) -> None:
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                if entry.namespace in NOT_PAGES or not isinstance(entry.pattern, RoutePattern):
+                    continue
+                walk(entry.url_patterns, prefix + str(entry.pattern), entry.namespace or namespace)
+            elif isinstance(entry, URLPattern) and isinstance(entry.pattern, RoutePattern):
+                route = prefix + str(entry.pattern)
+                params = {m["name"]: m["converter"] or "str" for m in _PARAMETER.finditer(route)}
+                name = f"{namespace}:{entry.name}" if namespace else str(entry.name)
+                found.append(PagePattern(route=route, name=name, params=params))
+
+    walk(get_resolver().url_patterns, "", None)
+    return found
+
+
+# A record of each kind, for the tests that sweep every URL naming one. Each app registers its
+# kinds in its own ``testing.py`` (``@record_factory("app.model")``); the sweep finds them with
+# Django's autodiscovery, so core knows no app above it.
+
+RecordFactory = Callable[[County, ThreePeople], models.Model]
+
+
+@dataclass(frozen=True)
+class RecordKind:
+    factory: RecordFactory
+    # True for a record that belongs to nobody's region and whose existence is no secret (a tag
+    # of the shared dictionary): another village's secretary may be told "not allowed" (403).
+    # Every other record is someone's: for anyone outside, it does not exist (404).
+    public: bool = False
+
+
+RECORD_KINDS: dict[str, RecordKind] = {}
+
+
+def record_factory(label: str, *, public: bool = False) -> Callable[[RecordFactory], RecordFactory]:
+    """Register how to make a ``label`` record ("registry.household") in ``county.village``
+    (or, for a personal one, of ``people.in_scope``), through the services."""
+
+    def register(factory: RecordFactory) -> RecordFactory:
+        RECORD_KINDS[label.lower()] = RecordKind(factory=factory, public=public)
+        return factory
+
+    return register
+
+
+def record_kinds() -> dict[str, RecordKind]:
+    from django.utils.module_loading import autodiscover_modules
+
+    autodiscover_modules("testing")
+    return RECORD_KINDS
+
+
+def database_state() -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table of ours, to show that a refused write changed nothing."""
+    from django.apps import apps
+
+    return {
+        model._meta.label: list(model._default_manager.order_by("pk").values_list())
+        for model in apps.get_models()
+        if model.__module__.startswith("cunzhi.")
+    }
+
+
+# Accounts' own records, for the sweeps.
 
 
 @record_factory("accounts.user")

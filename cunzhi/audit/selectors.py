@@ -8,6 +8,7 @@ from django.apps import apps
 from django.db.models import QuerySet
 from django.http import Http404
 
+from cunzhi.audit.labels import action_label
 from cunzhi.audit.models import Event
 from cunzhi.core.privacy import masked
 from cunzhi.core.scoping import get_in_scope
@@ -20,7 +21,7 @@ def _present(events: list[Event]) -> list[Event]:
         event.changes = [  # type: ignore[attr-defined]
             (k, masked(k, v[0]), masked(k, v[1])) for k, v in (changes or {}).items()
         ]
-        event.action_label = event.action.rsplit(".", 1)[-1].replace("_", " ")  # type: ignore[attr-defined]
+        event.action_label = action_label(event.action)  # type: ignore[attr-defined]
     return events
 
 

@@ -11,7 +11,7 @@ from datetime import UTC
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError, models, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, models, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field
 from django.utils import timezone
@@ -110,11 +110,14 @@ def record(
     object_label: str = "",
     region_code: str | None = None,
     data: dict[str, Any] | None = None,
+    actor_label: str = "",
 ) -> Event:
     """Append one event to the chain of the record's county, in the caller's transaction.
 
     Call it last in the service: it locks the county's chain head until the transaction commits,
-    so the later it is taken, the shorter other writers in that county wait.
+    so the later it is taken, the shorter other writers in that county wait. ``actor_label``
+    names an actor who is no user (the username a failed sign-in tried); it defaults to the
+    actor's username, or "system" for no actor.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record must run inside the service's transaction")
@@ -134,7 +137,7 @@ def record(
         seq=last_seq + 1,
         occurred_at=timezone.now(),
         actor=actor if getattr(actor, "pk", None) else None,
-        actor_label=(getattr(actor, "username", "") or "system")[:150],
+        actor_label=(actor_label or getattr(actor, "username", "") or "system")[:150],
         action=action,
         object_type=object_type,
         object_id=str(object_id),
@@ -174,10 +177,12 @@ class Break:
         return f"chain {self.chain}, seq {self.seq} ({where}): {self.problem}"
 
 
-def verify_chain(chain: str) -> Iterator[Break]:
-    """Walk one chain in order and yield every place where it does not hold."""
+def verify_chain(chain: str, using: str = DEFAULT_DB_ALIAS) -> Iterator[Break]:
+    """Walk one chain in order and yield every place where it does not hold.
+
+    ``using`` names another database, such as a backup's copy (cunzhi/audit/backup.py)."""
     expected_seq, prev_hash = 1, GENESIS
-    events = Event.objects.filter(chain=chain).order_by("seq")
+    events = Event.objects.using(using).filter(chain=chain).order_by("seq")
     for event in events.iterator(chunk_size=2000):
         if event.seq != expected_seq:
             yield Break(chain, expected_seq, None, f"missing: next stored event is seq {event.seq}")
@@ -186,7 +191,7 @@ def verify_chain(chain: str) -> Iterator[Break]:
         if event_digest(event) != event.hash:
             yield Break(chain, event.seq, event.pk, "content differs from what was recorded")
         expected_seq, prev_hash = event.seq + 1, event.hash
-    head = ChainHead.objects.filter(chain=chain).first()
+    head = ChainHead.objects.using(using).filter(chain=chain).first()
     last_seq = expected_seq - 1
     if head is None:
         yield Break(chain, last_seq, None, "the chain head is missing")
@@ -196,8 +201,9 @@ def verify_chain(chain: str) -> Iterator[Break]:
         )
 
 
-def verify_all() -> Iterator[Break]:
-    chains = set(ChainHead.objects.values_list("chain", flat=True))
-    chains |= set(Event.objects.order_by().values_list("chain", flat=True).distinct())
+def verify_all(using: str = DEFAULT_DB_ALIAS) -> Iterator[Break]:
+    chains = set(ChainHead.objects.using(using).values_list("chain", flat=True))
+    events = Event.objects.using(using).order_by()
+    chains |= set(events.values_list("chain", flat=True).distinct())
     for chain in sorted(chains):
-        yield from verify_chain(chain)
+        yield from verify_chain(chain, using)

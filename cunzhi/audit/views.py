@@ -5,8 +5,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from cunzhi.accounts.scopes import has_permission_anywhere
 from cunzhi.audit.selectors import event_list, history_for
+from cunzhi.core.scoping import has_permission_anywhere
 
 
 @login_required

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar
 
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -23,16 +23,11 @@ from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import LimitOffsetPagination
-from ninja.security import HttpBearer
 from pydantic import ConfigDict, ValidationInfo, WithJsonSchema, field_validator
 from pydantic_core import PydanticCustomError
 
-from cunzhi.accounts.services import api_token_authenticate
 from cunzhi.core.forms import MAX_ID
 from cunzhi.core.writes import EditConflict
-
-if TYPE_CHECKING:
-    from cunzhi.accounts.models import User
 
 ALL_FIELDS = NON_FIELD_ERRORS  # "__all__": an error about the request as a whole
 
@@ -129,24 +124,9 @@ class PatchSchema(InputSchema):
         return value
 
 
-class BearerToken(HttpBearer):
-    """``Authorization: Bearer cz_...``: a device's token from ``POST /auth/token``.
-
-    A request that presents a token which does not resolve is refused with 401 here instead of
-    falling through to the session check: the client said who it is and was wrong, and letting it
-    fall through would turn a revoked token on a POST into a confusing CSRF 403.
-    """
-
-    def authenticate(self, request: HttpRequest, token: str) -> User:
-        user = api_token_authenticate(token.strip())
-        if user is None:
-            raise AuthenticationError(message=_("The API token is not valid or has been revoked."))
-        return user
-
-
-def actor(request: HttpRequest) -> User:
+def actor(request: HttpRequest) -> Any:
     """The authenticated user, whichever of the token or the session let the request in."""
-    return request.auth  # type: ignore[attr-defined,no-any-return]
+    return request.auth  # type: ignore[attr-defined]
 
 
 class Pagination(LimitOffsetPagination):

@@ -1,22 +1,26 @@
 """Region scoping (DESIGN rules 1 and 2): the one way to read regional records.
 
-Every regional manager has ``for_user(user, action)``. It asks the accounts app which code prefixes
-the user's current posts grant ``<app>.<action>_<model>`` on, and filters the codes to those ranges.
-Nothing outside the ranges is returned, so a view that looks an object up through it answers 404
-for an object in another region, exactly as for one that does not exist.
+Every regional manager has ``for_user(user, action)``. It asks which code prefixes the user's
+current posts grant ``<app>.<action>_<model>`` on, and filters the codes to those ranges. Nothing
+outside the ranges is returned, so a view that looks an object up through it answers 404 for an
+object in another region, exactly as for one that does not exist.
+
+Who holds which post is the accounts app's business, a layer above ``core``: accounts hands its
+answer in at start-up (``provide_scopes`` in ``AccountsConfig.ready``), so that ``core`` imports
+nothing above it (DESIGN: core → audit → regions → accounts → registry → domains).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Self, TypeVar
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.db.models import Q
 
 from cunzhi.core.regioncodes import SCOPE_END
-
-if TYPE_CHECKING:
-    from cunzhi.accounts.models import User
 
 M = TypeVar("M", bound=models.Model)
 
@@ -29,6 +33,48 @@ class Everywhere:
 
 
 EVERYWHERE = Everywhere()
+
+
+@dataclass(frozen=True)
+class ScopeSource:
+    """The answers ``core`` needs about a user's posts, handed in by the accounts app."""
+
+    # (user, permission) -> the code prefixes where the user holds it, or EVERYWHERE
+    prefixes: Callable[[Any, str], list[str] | Everywhere]
+    # (user, permission, region code) -> whether the user holds it over that region
+    permitted_at: Callable[[Any, str, str], bool]
+    # (user, permission) -> whether the user holds it over any region
+    permitted_anywhere: Callable[[Any, str], bool]
+
+
+_source: ScopeSource | None = None
+
+
+def provide_scopes(source: ScopeSource) -> None:
+    """Called once at start-up by the app that knows users' posts (accounts)."""
+    global _source
+    _source = source
+
+
+def _scopes() -> ScopeSource:
+    if _source is None:
+        raise ImproperlyConfigured(
+            "No scope source: add cunzhi.accounts to INSTALLED_APPS (its ready() provides it)."
+        )
+    return _source
+
+
+def scope_prefixes(user: Any, permission: str) -> list[str] | Everywhere:
+    """The code prefixes where ``user`` holds ``permission``; EVERYWHERE for a superuser."""
+    return _scopes().prefixes(user, permission)
+
+
+def has_permission_at(user: Any, permission: str, region_code: str) -> bool:
+    return _scopes().permitted_at(user, permission, region_code)
+
+
+def has_permission_anywhere(user: Any, permission: str) -> bool:
+    return _scopes().permitted_anywhere(user, permission)
 
 
 def code_in_prefixes(field: str, prefixes: list[str]) -> Q:
@@ -48,9 +94,7 @@ class ScopedQuerySet(models.QuerySet[M]):
 
     scope_field = "region_code"
 
-    def for_user(self, user: User | Any, action: str = "view") -> Self:
-        from cunzhi.accounts.scopes import scope_prefixes
-
+    def for_user(self, user: Any, action: str = "view") -> Self:
         prefixes = scope_prefixes(user, permission_name(self.model, action))
         if prefixes is EVERYWHERE:
             return self.all()

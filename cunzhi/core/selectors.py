@@ -10,7 +10,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from cunzhi.core import policy
-from cunzhi.regions.models import Region
+from cunzhi.core.models import PolicyParameter
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,7 @@ class RuleRow:
     source: str
     value: Any
     valid_from: datetime.date
-    set_by: Region | None  # None: the national default
+    set_by: Any | None  # the Region that set it; None: the national default
 
 
 # The domains a rule's key starts with, as the rules page heads them.
@@ -73,15 +73,18 @@ def show_value(value: Any) -> str:
     return str(value)
 
 
-def rules_for(region: Region, on: datetime.date) -> list[RuleRow]:
+def rules_for(region: Any, on: datetime.date) -> list[RuleRow]:
     """Every rule in force for ``region`` on ``on``, and who set it (the nation or a region).
 
     Rules are public law and local policy: anyone with a post reads the rules of their region.
     """
     in_force = policy.rules_in_force(region.code, on)
+    # The model a rule's region points at (regions.Region), found through core's own foreign key:
+    # core imports nothing above it.
+    region_model: Any = PolicyParameter._meta.get_field("region").related_model
     setters = {
         r.code: r
-        for r in Region.objects.filter(code__in={c for c, _d, _v in in_force.values() if c})
+        for r in region_model.objects.filter(code__in={c for c, _d, _v in in_force.values() if c})
     }
     rows = []
     for key, (code, valid_from, value) in sorted(in_force.items()):

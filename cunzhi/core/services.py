@@ -22,7 +22,6 @@ from cunzhi.core.models import CalendarDay, CalendarYear, PolicyParameter
 from cunzhi.core.policy_defaults import DEFAULTS
 from cunzhi.core.regioncodes import Level
 from cunzhi.core.writes import require_permission
-from cunzhi.regions.models import Region
 
 # Regions whose administrators may set a rule: a county sets it for all its townships and villages.
 OVERRIDE_LEVELS = frozenset({Level.PROVINCE, Level.CITY, Level.COUNTY})
@@ -91,7 +90,7 @@ def policy_override_set(
     *,
     actor: Any,
     key: str,
-    region: Region | None,
+    region: Any | None,  # a regions.Region (core imports nothing above it)
     valid_from: datetime.date,
     value: Any,
     note: str = "",

@@ -13,15 +13,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cunzhi.audit import services as audit
-from cunzhi.core.scoping import permission_name
+from cunzhi.core.scoping import has_permission_at, permission_name
 
 M = TypeVar("M", bound=models.Model)
 
 
 def require_permission(actor: Any, permission: str, region_code: str) -> None:
     """Raise PermissionDenied unless ``actor`` holds ``permission`` over ``region_code``."""
-    from cunzhi.accounts.scopes import has_permission_at
-
     if not has_permission_at(actor, permission, region_code):
         raise PermissionDenied(permission)
 

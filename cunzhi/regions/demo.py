@@ -241,6 +241,10 @@ ENTERPRISE_CONTACTS = (
 PHONE_PREFIXES = ("1387", "1398", "1590", "1878")
 
 
+def is_empty() -> bool:
+    return not Region.objects.exists()
+
+
 def seed(ctx: DemoContext) -> None:
     """The region tree from province to villager group, then every village's profile."""
     rng = ctx.rng

@@ -1,8 +1,8 @@
-"""Regions' records for the tests that sweep every URL (``core.testing.record_factory``)."""
+"""Regions' records for the tests that sweep every URL (``accounts.testing.record_factory``)."""
 
 from __future__ import annotations
 
-from cunzhi.core.testing import County, ThreePeople, record_factory
+from cunzhi.accounts.testing import County, ThreePeople, record_factory
 from cunzhi.regions.models import Clan, Contact, Facility, Region
 from cunzhi.regions.services import clan_create, contact_create, facility_create
 

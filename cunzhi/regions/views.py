@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
@@ -110,6 +112,19 @@ def profile_edit(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+M = TypeVar("M", bound=models.Model)
+
+
+def _unbound(obj: M) -> M:
+    """A copy of ``obj`` for a ModelForm to validate into.
+
+    A ModelForm writes the posted values onto its instance while it validates; given the record
+    itself, the service would then find nothing changed and leave no trace of the edit (DESIGN
+    rule 7). The registry's forms are plain forms for the same reason.
+    """
+    return copy.copy(obj)
+
+
 @dataclass(frozen=True)
 class VillageRecordViews:
     """Add, edit and delete pages for a record of the village profile (a clan, a facility).
@@ -163,7 +178,7 @@ class VillageRecordViews:
         obj = get_in_scope(
             self.model.objects.select_related("region"), request.user, "change", pk=pk
         )
-        form = self.form_class(request.POST or None, instance=obj)
+        form = self.form_class(request.POST or None, instance=_unbound(obj))
         save = partial(self.update, actor=request.user, **{str(self.model._meta.model_name): obj})
         return self._page(
             request, obj.region, form, lambda data: save(**data), self.edit_title, obj
@@ -237,7 +252,7 @@ def contacts(request: HttpRequest, code: str) -> HttpResponse:
 def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     contact = get_in_scope(Contact.objects.select_related("region"), request.user, "view", pk=pk)
     can_edit = has_permission_at(request.user, "regions.change_contact", contact.region_code)
-    form = ContactForm(request.POST or None, instance=contact)
+    form = ContactForm(request.POST or None, instance=_unbound(contact))
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied

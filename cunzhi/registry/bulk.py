@@ -12,12 +12,16 @@ known before they are sent; foreign keys are checked at commit (Django creates t
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 from django.db import connection, models
 from django.utils import timezone
+
+# The columns of a resident's tag link, as the import and the scale builder send them.
+LINK_COLUMNS = ("created_at", "updated_at", "region_id", "region_code", "resident_id", "tag_id")
 
 
 def table_layout(model: type[models.Model]) -> tuple[list[str], list[Any], dict[str, int]]:
@@ -42,6 +46,22 @@ def table_layout(model: type[models.Model]) -> tuple[list[str], list[Any], dict[
             default = default.value
         template.append(default)
     return columns, template, {name: i for i, name in enumerate(columns)}
+
+
+def fill_row(template: list[Any], at: dict[str, int], **values: Any) -> list[Any]:
+    """A copy of ``template`` (from table_layout) with ``values`` set by attname."""
+    row = template.copy()
+    for name, value in values.items():
+        row[at[name]] = value
+    return row
+
+
+def db_now() -> Any:
+    """Now, as a row sent by ``row_sink`` carries it in a timestamp column on this database."""
+    now = timezone.now()
+    return (
+        now if connection.vendor == "postgresql" else connection.ops.adapt_datetimefield_value(now)
+    )
 
 
 def _quoted(model: type[models.Model], columns: Sequence[str]) -> tuple[str, str]:
@@ -85,7 +105,12 @@ def row_sink(
     """
     table, names = _quoted(model, columns)
     if connection.vendor == "postgresql":
-        with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+        # Django's wrapper turns psycopg's errors into django.db's (IntegrityError and the like),
+        # as it does for execute(): callers catch those, on both databases.
+        with (
+            connection.wrap_database_errors,
+            cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
+        ):
             write_row = copy.write_row
 
             def send(rows: Iterable[Sequence[Any]]) -> None:
@@ -129,23 +154,35 @@ def update_rows(
 SQLITE_CACHE_MB = 512
 
 
-def _secondary_indexes(model: type[models.Model]) -> list[tuple[str, str]]:
-    """(name, CREATE statement) of the table's indexes that back no primary key or constraint."""
+def secondary_indexes(cursor: Any, model: type[models.Model]) -> list[tuple[str, str, set[str]]]:
+    """(name, CREATE statement, columns) of the table's indexes that back no key or constraint.
+
+    ``columns`` is known for a plain one-column index on PostgreSQL and for every index on
+    SQLite; empty when not known (an expression or a multi-column index on PostgreSQL).
+    """
     table = model._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s AND indexname "
-                "NOT IN (SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass)",
-                [table, table],
-            )
-        else:
-            cursor.execute(
-                "SELECT name, sql FROM sqlite_master "
-                "WHERE type = 'index' AND tbl_name = %s AND sql IS NOT NULL",
-                [table],
-            )
-        return [(name, sql) for name, sql in cursor.fetchall()]
+    qn = connection.ops.quote_name
+    found: list[tuple[str, str, set[str]]] = []
+    if connection.vendor == "postgresql":
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
+            "AND tablename = %s AND indexname NOT IN "
+            "(SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass)",
+            [table, table],
+        )
+        for name, sql in cursor.fetchall():
+            single = re.search(r"USING btree \((\w+)\)$", sql)
+            found.append((name, sql, {single.group(1)} if single else set()))
+        return found
+    cursor.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s "
+        "AND sql IS NOT NULL",
+        [table],
+    )
+    for name, sql in cursor.fetchall():
+        cursor.execute(f"PRAGMA index_info({qn(name)})")
+        found.append((name, sql, {row[2] for row in cursor.fetchall()}))
+    return found
 
 
 @contextmanager
@@ -157,8 +194,10 @@ def indexes_deferred(models_: list[type[models.Model]]) -> Iterator[None]:
     SQLite that took a million-resident build from about 200 s to a fraction of it. Unique
     indexes are rebuilt too, so a duplicate would still fail the build, only at the end.
     """
-    saved = [index for model in models_ for index in _secondary_indexes(model)]
     with connection.cursor() as cursor:
+        saved = [
+            (name, sql) for model in models_ for name, sql, _c in secondary_indexes(cursor, model)
+        ]
         _check_pending_constraints(cursor)
         for name, _sql in saved:
             cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")

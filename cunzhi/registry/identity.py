@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from pypinyin import Style
 from pypinyin.converter import UltimateConverter
 from pypinyin.core import Pinyin
+from stdnum.cn import ric
 
 from cunzhi.core.privacy import mask_id_number, mask_phone
 
@@ -179,3 +180,13 @@ def phone_digits(phone: str) -> str:
     if len(digits) == 13 and digits.startswith("86"):
         digits = digits[2:]
     return digits
+
+
+def make_id_number(
+    birth: datetime.date, *, sequence: int = 1, male: bool = True, area: str = "530199"
+) -> str:
+    """A valid 18-character ID number (for the demo, the scale builder and tests): the
+    sequence's last digit is odd for a man."""
+    seq = sequence * 2 + (1 if male else 0)
+    body = f"{area}{birth:%Y%m%d}{seq % 1000:03d}"
+    return body + ric.calc_check_digit(body + "0")  # stdnum ignores the last character

@@ -40,19 +40,26 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from django.core.management.color import no_style
 from django.db import connection, models, transaction
-from django.utils import timezone
 
 from cunzhi.core.regioncodes import Level
 from cunzhi.regions.demo import TOWNSHIPS
 from cunzhi.regions.models import Clan, Region
-from cunzhi.registry.bulk import indexes_deferred, large_sqlite_cache
+from cunzhi.registry.bulk import (
+    LINK_COLUMNS,
+    allocate_ids,
+    db_now,
+    fill_row,
+    indexes_deferred,
+    insert_rows,
+    large_sqlite_cache,
+    table_layout,
+    update_rows,
+)
 from cunzhi.registry.demo import GROUP_NUMERALS, Family, IdNumbers, VillageFacts, plan_village
-from cunzhi.registry.identity import search_keys
+from cunzhi.registry.identity import make_id_number, search_keys
 from cunzhi.registry.models import Household, Resident, ResidentTag, Tag
 from cunzhi.registry.services import sync_default_tags
-from cunzhi.registry.testing import make_id_number
 
 # Households the demo planner draws together; its tagging samples are quadratic in this.
 CHUNK = 100
@@ -207,116 +214,48 @@ def _families(
                 yield place, start + offset + 1, family
 
 
-class _Table:
-    """A model's columns in order, with a row of defaults to copy and fill in."""
-
-    def __init__(self, model: type[models.Model], *, with_pk: bool = True) -> None:
-        fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
-        self.model = model
-        self.table = str(model._meta.db_table)
-        self.columns = [str(f.column) for f in fields]
-        self.index = {f.attname: i for i, f in enumerate(fields)}
-        now = timezone.now()
-        template: list[Any] = []
-        for f in fields:
-            if isinstance(f, models.DateTimeField) and (f.auto_now or f.auto_now_add):
-                template.append(now)
-            elif f.has_default():
-                template.append(f.get_default())
-            elif f.null:
-                template.append(None)
-            else:
-                template.append("" if f.empty_strings_allowed else None)
-        if connection.vendor == "sqlite":
-            template = [_sqlite_value(value) for value in template]
-        self.template = template
-        self.dates = [i for i, f in enumerate(fields) if f.get_internal_type() == "DateField"]
-
-    def _for_sqlite(self, row: list[Any]) -> list[Any]:
-        for i in self.dates:
-            if row[i] is not None:
-                row[i] = row[i].isoformat()
-        return row
-
-    def row(self, **values: Any) -> list[Any]:
-        row = list(self.template)
-        for name, value in values.items():
-            row[self.index[name]] = value
-        return row
-
-    def insert(self, rows: list[list[Any]]) -> None:
-        if not rows:
-            return
-        table = connection.ops.quote_name(self.table)
-        columns = ", ".join(connection.ops.quote_name(c) for c in self.columns)
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                # COPY streams rows with no INSERT statement to parse for each: PostgreSQL's
-                # fastest way in.
-                # Django's wrapper turns psycopg's errors into django.db's, as for execute().
-                raw = cursor.cursor
-                with (
-                    connection.wrap_database_errors,
-                    raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
-                ):
-                    for row in rows:
-                        copy.write_row(row)
-            else:
-                marks = ", ".join(["%s"] * len(self.columns))
-                cursor.executemany(
-                    f"INSERT INTO {table} ({columns}) VALUES ({marks})",
-                    [self._for_sqlite(row) for row in rows],
-                )
-
-
-def _sqlite_value(value: Any) -> Any:
-    # Python 3.12 deprecates sqlite3's implicit date adapters; Django stores ISO strings anyway.
-    if isinstance(value, datetime.datetime):
-        return connection.ops.adapt_datetimefield_value(value)
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return value
-
-
 class _Writer:
-    """Writes batches of planned families, assigning primary keys itself, so that residents
-    and tags can point at their household and resident without reading any pk back."""
+    """Writes batches of planned families with the import's bulk writer (``registry.bulk``).
+
+    Ids are allocated up front, so residents and tags point at their household and resident
+    without reading any pk back. Parents go before children and the heads are set last: no
+    foreign key is ever left dangling, which SQLite would otherwise check against the child
+    table on every insert (the build may have set aside the indexes that check would use).
+    """
 
     def __init__(self, seed: int, tag_ids: dict[str, int]) -> None:
         self.seed = seed
         self.tag_ids = tag_ids
-        self.households_table = _Table(Household)
-        self.residents_table = _Table(Resident)
-        self.tags_table = _Table(ResidentTag, with_pk=False)
+        self.household_columns, self.household_template, self.household_at = table_layout(Household)
+        self.resident_columns, self.resident_template, self.resident_at = table_layout(Resident)
         self.households = self.residents = self.tags = 0
 
     def write(self, batch: list[tuple[_Place, int, Family]]) -> None:
-        with transaction.atomic():
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    # Nobody else may take ids from the sequences while this batch uses them.
-                    cursor.execute(
-                        f"LOCK TABLE {Household._meta.db_table}, {Resident._meta.db_table} "
-                        "IN SHARE ROW EXCLUSIVE MODE"
-                    )
-            next_household = (Household.objects.aggregate(m=models.Max("pk"))["m"] or 0) + 1
-            next_resident = (Resident.objects.aggregate(m=models.Max("pk"))["m"] or 0) + 1
+        stamp = db_now()
+        people = sum(len(family.people) for _place, _number, family in batch)
+        with transaction.atomic(), connection.cursor() as cursor:
+            next_resident = allocate_ids(cursor, Resident, people)
+            next_household = allocate_ids(cursor, Household, len(batch))
             household_rows: list[list[Any]] = []
             resident_rows: list[list[Any]] = []
-            tag_rows: list[list[Any]] = []
-            heads: list[tuple[int, int]] = []
+            tag_rows: list[tuple[Any, ...]] = []
+            heads: list[tuple[int, dict[str, Any]]] = []
             for place, number, family in batch:
                 household_id = next_household
                 next_household += 1
                 village = place.village
                 group = place.groups[family.group % len(place.groups)] if place.groups else None
                 phone = next((p.phone for p in family.living() if p.phone), "")
-                head_id = next_resident
+                heads.append((household_id, {"head_id": next_resident}))
                 for person in family.people:
                     keys = search_keys(person.name, person.id_number, person.phone)
                     resident_rows.append(
-                        self.residents_table.row(
+                        fill_row(
+                            self.resident_template,
+                            self.resident_at,
                             id=next_resident,
+                            created_at=stamp,
+                            updated_at=stamp,
                             region_id=village.pk,
                             region_code=village.code,
                             household_id=household_id,
@@ -327,7 +266,7 @@ class _Writer:
                             id_number=person.id_number,
                             id_reversed=keys.id_reversed,
                             sex=person.sex,
-                            birth_date=person.birth,
+                            birth_date=_day(person.birth),
                             relation=person.relation,
                             ethnicity=person.ethnicity,
                             education=person.education,
@@ -335,23 +274,18 @@ class _Writer:
                             disability=person.disability,
                             employment=person.employment,
                             work_place=person.work_place,
-                            away_since=person.away_since,
+                            away_since=_day(person.away_since),
                             phone=person.phone,
                             phone_reversed=keys.phone_reversed,
                             status=person.status,
-                            status_since=person.status_since,
+                            status_since=_day(person.status_since),
                         )
                     )
                     codes = person.tags | (family.tags if person.living else set())
-                    for code in sorted(codes):
-                        tag_rows.append(
-                            self.tags_table.row(
-                                region_id=village.pk,
-                                region_code=village.code,
-                                resident_id=next_resident,
-                                tag_id=self.tag_ids[code],
-                            )
-                        )
+                    tag_rows.extend(
+                        (stamp, stamp, village.pk, village.code, next_resident, self.tag_ids[code])
+                        for code in sorted(codes)
+                    )
                     next_resident += 1
                 if group is not None:
                     numeral = GROUP_NUMERALS[(int(group.code[-3:]) - 1) % len(GROUP_NUMERALS)]
@@ -359,8 +293,12 @@ class _Writer:
                 else:
                     address = f"{village.name}{number}号"
                 household_rows.append(
-                    self.households_table.row(
+                    fill_row(
+                        self.household_template,
+                        self.household_at,
                         id=household_id,
+                        created_at=stamp,
+                        updated_at=stamp,
                         region_id=village.pk,
                         region_code=village.code,
                         group_id=group.pk if group else None,
@@ -369,22 +307,15 @@ class _Writer:
                         phone=phone,
                     )
                 )
-                heads.append((head_id, household_id))
-            # Parents before children, the head last: no foreign key is ever left dangling,
-            # which SQLite would otherwise check against the child table on every insert.
-            self.households_table.insert(household_rows)
-            self.residents_table.insert(resident_rows)
-            self.tags_table.insert(tag_rows)
-            with connection.cursor() as cursor:
-                cursor.executemany(
-                    f"UPDATE {connection.ops.quote_name(Household._meta.db_table)} "
-                    "SET head_id = %s WHERE id = %s",
-                    heads,
-                )
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    for sql in connection.ops.sequence_reset_sql(no_style(), [Household, Resident]):
-                        cursor.execute(sql)
+            insert_rows(cursor, Household, self.household_columns, household_rows)
+            insert_rows(cursor, Resident, self.resident_columns, resident_rows)
+            insert_rows(cursor, ResidentTag, LINK_COLUMNS, tag_rows)
+            update_rows(cursor, Household, heads)
         self.households += len(household_rows)
         self.residents += len(resident_rows)
         self.tags += len(tag_rows)
+
+
+def _day(value: datetime.date | None) -> str | None:
+    """A date as the bulk writer sends it on both databases (COPY and SQLite take ISO text)."""
+    return value.isoformat() if value is not None else None

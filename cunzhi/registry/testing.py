@@ -1,4 +1,4 @@
-"""Building registry test and demo data: valid ID numbers and households through the services."""
+"""Building registry test data: households through the services (ID numbers from identity)."""
 
 from __future__ import annotations
 
@@ -6,25 +6,16 @@ import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.core.files.base import ContentFile
-from stdnum.cn import ric
 
 from cunzhi.accounts.models import Role
-from cunzhi.core.testing import County, ThreePeople, make_user, record_factory
+from cunzhi.accounts.testing import County, ThreePeople, make_user, record_factory
 from cunzhi.regions.models import Region
+from cunzhi.registry.identity import make_id_number
 from cunzhi.registry.models import Household, ImportJob, Resident, Tag, TenHouseholdGroup
 from cunzhi.registry.services import household_register, ten_group_save
 
 if TYPE_CHECKING:
     from cunzhi.accounts.models import User
-
-
-def make_id_number(
-    birth: datetime.date, *, sequence: int = 1, male: bool = True, area: str = "530199"
-) -> str:
-    """A valid 18-character ID number: the sequence's last digit is odd for a man."""
-    seq = sequence * 2 + (1 if male else 0)
-    body = f"{area}{birth:%Y%m%d}{seq % 1000:03d}"
-    return body + ric.calc_check_digit(body + "0")  # stdnum ignores the last character
 
 
 def register_family(
@@ -88,7 +79,7 @@ def township_staff(county: County) -> User:
     return make_user(county, "township_staff", Role.TOWNSHIP_STAFF, county.township)
 
 
-# The register's records for the tests that sweep every URL (``core.testing.record_factory``).
+# The register's records for the tests that sweep every URL (``accounts.testing.record_factory``).
 
 
 @record_factory("registry.household")

@@ -5,48 +5,14 @@ Drives Debian's chromium (no browser download) through Playwright against the li
 
 from __future__ import annotations
 
-import os
-import shutil
-from collections.abc import Iterator
-
 import pytest
 
-from cunzhi.core.testing import PASSWORD, County, ThreePeople
+from cunzhi.accounts.testing import PASSWORD, County, ThreePeople
 from cunzhi.regions.services import facility_create, village_profile_update
+from tests.browser.conftest import require_chromium
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+require_chromium()
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-if not os.path.exists(CHROMIUM):
-    # CI installs chromium and must run this test; elsewhere say plainly why it did not run.
-    if os.environ.get("CI"):
-        raise RuntimeError(f"chromium not found at {CHROMIUM}: apt-get install chromium")
-    pytest.skip("chromium is not installed (apt-get install chromium)", allow_module_level=True)
-
-
-@pytest.fixture
-def page() -> Iterator[object]:
-    # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
-    # around it are ordinary synchronous ones.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
-        yield context.new_page()
-        context.close()
-        browser.close()
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from pytest_django import DjangoAssertNumQueries
 
 from cunzhi.accounts.models import Post, Role, User
 from cunzhi.accounts.services import post_assign, post_end, sending_unit_create, user_create
-from cunzhi.core.testing import PASSWORD, County, ThreePeople, make_user
+from cunzhi.accounts.testing import PASSWORD, County, ThreePeople, make_user
 from cunzhi.regions.models import Region
 from cunzhi.regions.services import regions_import
 
@@ -179,7 +179,10 @@ def test_the_person_form_creates_a_user_who_can_sign_in(county: County, county_a
         },
     )
     assert response.status_code == 302
-    assert Client().login(username="liuxi_member", password="a-long-passphrase-2026")
+    signed_in = Client().post(
+        reverse("login"), {"username": "liuxi_member", "password": "a-long-passphrase-2026"}
+    )
+    assert signed_in.status_code == 302
 
 
 def test_a_user_with_two_posts_switches_between_them(county: County) -> None:

@@ -7,7 +7,7 @@ from django.test import Client
 
 from cunzhi.accounts.models import ApiToken, Role
 from cunzhi.accounts.services import api_token_create
-from cunzhi.core.testing import PASSWORD, County, ThreePeople, make_user
+from cunzhi.accounts.testing import PASSWORD, County, ThreePeople, make_user
 
 TOKEN_URL = "/api/v1/auth/token"
 TOKENS_URL = "/api/v1/auth/tokens"
@@ -83,15 +83,16 @@ def test_a_wrong_password_is_a_401_in_the_error_format(people: ThreePeople) -> N
     assert not ApiToken.objects.exists()
 
 
-def test_a_token_request_without_a_name_is_a_422_naming_the_field(people: ThreePeople) -> None:
+def test_a_device_signs_in_with_username_and_password_alone(people: ThreePeople) -> None:
     response = Client().post(
         TOKEN_URL,
         {"username": "secretary", "password": PASSWORD},
         content_type="application/json",
         headers={"Accept-Language": "en"},
     )
-    assert response.status_code == 422
-    assert response.json()["errors"] == [{"field": "name", "message": "This field is required."}]
+    assert response.status_code == 201, response.content
+    assert response.json()["name"] == "Unnamed device"
+    assert Client().get(ME_URL, headers=bearer(response.json()["token"])).status_code == 200
 
 
 def test_errors_speak_chinese_by_default(people: ThreePeople) -> None:

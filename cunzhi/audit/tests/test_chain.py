@@ -6,9 +6,9 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
 
+from cunzhi.accounts.testing import County
 from cunzhi.audit import services as audit
 from cunzhi.audit.models import AppendOnly, ChainHead, Event
-from cunzhi.core.testing import County
 from cunzhi.regions.services import contact_create
 
 pytestmark = pytest.mark.django_db

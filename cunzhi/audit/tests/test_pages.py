@@ -7,7 +7,7 @@ from pytest_django import DjangoAssertNumQueries
 
 from cunzhi.accounts.models import Role
 from cunzhi.accounts.services import sending_unit_create
-from cunzhi.core.testing import County, ThreePeople, make_user
+from cunzhi.accounts.testing import County, ThreePeople, make_user
 from cunzhi.regions.services import contact_create, contact_update
 
 pytestmark = pytest.mark.django_db

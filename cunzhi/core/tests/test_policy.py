@@ -11,13 +11,13 @@ from django.utils import translation
 from pytest_django import DjangoAssertNumQueries
 
 from cunzhi.accounts.models import Role, User
+from cunzhi.accounts.testing import County, make_user
 from cunzhi.audit.models import Event
 from cunzhi.core import policy
 from cunzhi.core.models import PolicyParameter
 from cunzhi.core.policy_defaults import DEFAULTS
 from cunzhi.core.regioncodes import Level
 from cunzhi.core.services import policy_override_set, sync_policy_defaults
-from cunzhi.core.testing import County, make_user
 from cunzhi.regions.models import Region
 from cunzhi.regions.services import regions_import
 

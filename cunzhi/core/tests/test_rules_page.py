@@ -9,9 +9,9 @@ from django.utils import timezone, translation
 from pytest_django import DjangoAssertNumQueries
 
 from cunzhi.accounts.models import Role
+from cunzhi.accounts.testing import County, ThreePeople, make_user
 from cunzhi.core import policy
 from cunzhi.core.selectors import show_value
-from cunzhi.core.testing import County, ThreePeople, make_user
 
 pytestmark = pytest.mark.django_db
 PUBLICITY = "openness.publicity_days"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from cunzhi.accounts.testing import County
 from cunzhi.audit.models import Event
-from cunzhi.core.testing import County
 from cunzhi.core.writes import EditConflict
 from cunzhi.regions.forms import ContactForm
 from cunzhi.regions.models import Contact

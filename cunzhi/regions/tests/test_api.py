@@ -9,7 +9,7 @@ from django.test import Client
 
 from cunzhi.accounts.models import User
 from cunzhi.accounts.services import api_token_create
-from cunzhi.core.testing import County, ThreePeople
+from cunzhi.accounts.testing import County, ThreePeople
 from cunzhi.regions.models import Contact, ContactLevel, Facility, FacilityKind, VillageProfile
 from cunzhi.regions.services import (
     contact_create,

@@ -8,8 +8,8 @@ from django.urls import reverse
 from pytest_django import DjangoAssertNumQueries
 
 from cunzhi.accounts.models import Role
+from cunzhi.accounts.testing import County, ThreePeople, assert_three_people_scoping, make_user
 from cunzhi.audit.models import Event
-from cunzhi.core.testing import County, ThreePeople, assert_three_people_scoping, make_user
 from cunzhi.regions.models import Clan, Contact, Facility, VillageProfile
 from cunzhi.regions.services import contact_create, facility_create, village_profile_update
 
@@ -275,3 +275,49 @@ def test_a_share_above_100_percent_is_refused(county: County, people: ThreePeopl
     assert response.status_code == 200
     assert "share_percent" in response.context["form"].errors
     assert not Clan.objects.filter(surname="李").exists()
+
+
+def test_a_clan_facility_and_contact_edit_from_the_page_leave_old_and_new_values(
+    county: County, people: ThreePeople
+) -> None:
+    from cunzhi.regions.services import clan_create, contact_create
+
+    clan = clan_create(
+        actor=county.admin, village=county.village, surname="杨", households=120, share_percent=30
+    )
+    facility = facility_create(
+        actor=county.admin, village=county.village, kind="school", name="石板小学"
+    )
+    contact = contact_create(
+        actor=county.admin,
+        region=county.village,
+        name="李会计",
+        organisation="石板村委会",
+        level="village",
+    )
+    client = Client()
+    client.force_login(people.in_scope)
+    posts = [
+        ("regions:clan_edit", clan, {"surname": "杨", "households": "125", "share_percent": "30"}),
+        ("regions:facility_edit", facility, {"kind": "school", "name": "石板完小"}),
+        (
+            "regions:contact_edit",
+            contact,
+            {
+                "name": "李会计",
+                "organisation": "石板村委会",
+                "level": "village",
+                "phone": "13800000000",
+            },
+        ),
+    ]
+    for name, obj, data in posts:
+        response = client.post(reverse(name, args=[obj.pk]), data)
+        assert response.status_code == 302, (name, response.content.decode()[:500])
+    changes = {
+        event.object_type: event.data["changes"]
+        for event in Event.objects.filter(action__endswith=".update", actor=people.in_scope)
+    }
+    assert changes["regions.clan"]["households"] == [120, 125]
+    assert changes["regions.facility"]["name"] == ["石板小学", "石板完小"]
+    assert changes["regions.contact"]["phone"] == ["", "13800000000"]

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from cunzhi.regions.demo import YI_SURNAMES
+from cunzhi.registry.identity import make_id_number
 from cunzhi.registry.models import Employment, ResidentStatus, Sex
-from cunzhi.registry.testing import make_id_number
 
 if TYPE_CHECKING:
     pass

@@ -20,12 +20,10 @@ keeps a million-row import to a few hundred events (docs/registry-import.md).
 
 from __future__ import annotations
 
-import re
 from array import array
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
-from django.utils import timezone
 
 from cunzhi.audit import services as audit
 from cunzhi.core.writes import require_permission
@@ -33,10 +31,16 @@ from cunzhi.registry.models import Household, Resident, ResidentTag
 
 if TYPE_CHECKING:
     from cunzhi.registry.importing.plan import Plan, Progress
-from cunzhi.registry.bulk import allocate_ids, insert_rows, row_sink, table_layout, update_rows
-
-LINK_COLUMNS = ("created_at", "updated_at", "region_id", "region_code", "resident_id", "tag_id")
-
+from cunzhi.registry.bulk import (
+    LINK_COLUMNS,
+    allocate_ids,
+    db_now,
+    insert_rows,
+    row_sink,
+    secondary_indexes,
+    table_layout,
+    update_rows,
+)
 
 # A load at least this large, into a table at most four times its size, builds the resident table's
 # search indexes after its rows instead of row by row (see _set_aside_indexes).
@@ -66,26 +70,7 @@ def _set_aside_indexes(cursor: Any, new_rows: int) -> list[str]:
     if (top or 0) > new_rows * 4:  # the rebuild would sort far more rows than it loads
         return []
     foreign_keys = {f.column for f in Resident._meta.concrete_fields if f.is_relation}
-    indexes: list[tuple[str, str, set[str]]] = []
-    if connection.vendor == "postgresql":
-        cursor.execute(
-            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
-            "AND tablename = %s AND indexname NOT IN "
-            "(SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass)",
-            [table, table],
-        )
-        for name, sql in cursor.fetchall():
-            single = re.search(r"USING btree \((\w+)\)$", sql)
-            indexes.append((name, sql, {single.group(1)} if single else set()))
-    else:
-        cursor.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s "
-            "AND sql IS NOT NULL",
-            [table],
-        )
-        for name, sql in cursor.fetchall():
-            cursor.execute(f"PRAGMA index_info({qn(name)})")
-            indexes.append((name, sql, {row[2] for row in cursor.fetchall()}))
+    indexes = secondary_indexes(cursor, Resident)
     creates = []
     for name, sql, columns in indexes:
         if columns and columns <= foreign_keys:
@@ -100,10 +85,7 @@ def write_plan(plan: Plan, *, reference: str = "", progress: Progress | None = N
 
     ``progress("writing", residents written, residents to write)`` is called as rows go out.
     """
-    now = timezone.now()
-    stamp = (
-        now if connection.vendor == "postgresql" else connection.ops.adapt_datetimefield_value(now)
-    )
+    stamp = db_now()
     with transaction.atomic():
         for village in plan.villages.values():
             for permission in ("registry.add_household", "registry.change_resident"):

@@ -9,8 +9,8 @@ from django.test import Client
 
 from cunzhi.accounts.models import Role, User
 from cunzhi.accounts.services import api_token_create
+from cunzhi.accounts.testing import County, ThreePeople, make_user
 from cunzhi.audit.models import Event
-from cunzhi.core.testing import County, ThreePeople, make_user
 from cunzhi.registry.identity import mask_id_number, mask_phone
 from cunzhi.registry.models import Household, Resident, Tag
 from cunzhi.registry.services import resident_set_tags, resident_update

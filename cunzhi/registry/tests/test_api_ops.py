@@ -14,8 +14,8 @@ from django.test import Client
 
 from cunzhi.accounts.models import Role, User
 from cunzhi.accounts.permissions import REVEAL_PERSONAL, ROLE_PERMISSIONS
+from cunzhi.accounts.testing import County, ThreePeople, make_user
 from cunzhi.audit.models import Event
-from cunzhi.core.testing import County, ThreePeople, make_user
 from cunzhi.registry.identity import mask_id_number
 from cunzhi.registry.models import Household, HouseholdStatus, Resident, ResidentStatus, Tag
 from cunzhi.registry.services import household_merge, resident_set_tags

@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from cunzhi.accounts.models import Role
+from cunzhi.accounts.testing import County, ThreePeople, make_user
 from cunzhi.audit.models import Event
-from cunzhi.core.testing import County, ThreePeople, make_user
 from cunzhi.registry.duplicates import duplicate_id_numbers, likely_duplicates, resident_merge
 from cunzhi.registry.models import Resident, Tag
 from cunzhi.registry.services import resident_add, resident_set_tags

@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import translation
 from pytest_django import DjangoAssertNumQueries
 
+from cunzhi.accounts.testing import County, ThreePeople, assert_three_people_scoping
 from cunzhi.audit.models import Event
-from cunzhi.core.testing import County, ThreePeople, assert_three_people_scoping
 from cunzhi.core.xlsx import CONTENT_TYPE
 from cunzhi.regions.models import Region
 from cunzhi.registry import exports

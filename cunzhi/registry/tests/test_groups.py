@@ -10,8 +10,8 @@ from django.test import Client
 from django.urls import reverse
 from pytest_django import DjangoAssertNumQueries
 
+from cunzhi.accounts.testing import County, ThreePeople, assert_three_people_scoping
 from cunzhi.audit.models import Event
-from cunzhi.core.testing import County, ThreePeople, assert_three_people_scoping
 from cunzhi.regions.models import Region
 from cunzhi.registry.models import GroupLeader, Household, TenHouseholdGroup
 from cunzhi.registry.selectors import villager_groups

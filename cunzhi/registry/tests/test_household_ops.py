@@ -16,8 +16,8 @@ from django.test import Client
 from django.urls import reverse
 
 from cunzhi.accounts.models import User
+from cunzhi.accounts.testing import County, ThreePeople, assert_three_people_scoping
 from cunzhi.audit.models import Event
-from cunzhi.core.testing import County, ThreePeople, assert_three_people_scoping
 from cunzhi.registry.models import Household, HouseholdStatus, Resident, TenHouseholdGroup
 from cunzhi.registry.services import (
     household_merge,

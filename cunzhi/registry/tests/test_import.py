@@ -13,9 +13,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 
 from cunzhi.accounts.models import Role
+from cunzhi.accounts.testing import County, ThreePeople, make_user
 from cunzhi.audit.models import Event
 from cunzhi.audit.services import verify_all
-from cunzhi.core.testing import County, ThreePeople, make_user
 from cunzhi.registry.identity import search_keys
 from cunzhi.registry.importing import ImportOutcome, ImportRejected, registry_import
 from cunzhi.registry.importing.reading import FileProblem

@@ -9,7 +9,7 @@ import pytest
 from django.db import IntegrityError
 from django.db.models import Count, Q
 
-from cunzhi.core.testing import County, ThreePeople
+from cunzhi.accounts.testing import County, ThreePeople
 from cunzhi.registry.identity import parse_id_number
 from cunzhi.registry.models import Household, Relation, Resident, ResidentTag
 from cunzhi.registry.scale import build_scale

@@ -11,7 +11,7 @@ from django.urls import reverse
 from pytest_django import DjangoAssertNumQueries
 
 from cunzhi.accounts.models import Role
-from cunzhi.core.testing import County, ThreePeople, make_user
+from cunzhi.accounts.testing import County, ThreePeople, make_user
 from cunzhi.registry.identity import mask_id_number, mask_phone
 from cunzhi.registry.models import Household, Resident
 from cunzhi.registry.search import branch_query, branches, normalise

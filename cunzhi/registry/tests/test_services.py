@@ -5,9 +5,9 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from cunzhi.accounts.testing import County, ThreePeople
 from cunzhi.audit.models import Event
 from cunzhi.audit.services import verify_all
-from cunzhi.core.testing import County, ThreePeople
 from cunzhi.registry.models import Household, HouseholdStatus, Resident, Tag
 from cunzhi.registry.services import (
     household_merge,

@@ -7,8 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
 
+from cunzhi.accounts.testing import County, ThreePeople
 from cunzhi.audit.models import Event
-from cunzhi.core.testing import County, ThreePeople
 from cunzhi.registry.models import Tag
 from cunzhi.registry.services import tag_save
 

@@ -8,8 +8,8 @@ from django.urls import reverse
 from pytest_django import DjangoAssertNumQueries
 
 from cunzhi.accounts.models import Role
+from cunzhi.accounts.testing import County, ThreePeople, assert_three_people_scoping, make_user
 from cunzhi.audit.models import Event
-from cunzhi.core.testing import County, ThreePeople, assert_three_people_scoping, make_user
 from cunzhi.registry.identity import mask_id_number
 from cunzhi.registry.models import Household, Resident, ResidentStatus, Tag
 from cunzhi.registry.selectors import register_counts

@@ -13,16 +13,17 @@ import time
 import unicodedata
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from cunzhi.accounts.models import Role
 from cunzhi.core.demo import (
     ADMIN_ROLE,
     DatabaseNotEmpty,
     Login,
     database_is_empty,
     existing_logins,
+    scale_builders,
     seed_demo,
 )
 
@@ -48,7 +49,7 @@ class Command(BaseCommand):
             metavar="N",
             default=0,
             help="Then add N households (about 4.2 residents each, 3.3 living) spread over the "
-            "villages, written in bulk for benchmarks (cunzhi.registry.scale). With --if-empty "
+            "villages, written in bulk for benchmarks (the registry's demo.scale). With --if-empty "
             "on a database that holds data, they are added to its villages.",
         )
         parser.add_argument(
@@ -76,30 +77,43 @@ class Command(BaseCommand):
                     "from a fresh database."
                 ) from None
             note(f"Seeded the demo county in {time.monotonic() - started:.1f} s.")
-        if options["scale"]:
-            from cunzhi.registry.scale import build_scale
-
+        for build in scale_builders() if options["scale"] else []:
             try:
-                report = build_scale(options["scale"], seed=options["scale_seed"])
+                note(build(options["scale"], seed=options["scale_seed"]))
             except ValueError as error:
                 raise CommandError(str(error)) from None
-            note(
-                f"Added {report.households:,} households, {report.residents:,} residents and "
-                f"{report.tags:,} tags in {report.villages} villages in {report.seconds:.1f} s."
-            )
         if as_json:
             self.stdout.write(json.dumps([login.as_json() for login in logins], ensure_ascii=False))
         elif logins:
             self.stdout.write(login_table(logins))
         else:
             note("No demo logins in this database.")
+        if logins:
+            note(two_factor_note())
+
+
+def two_factor_note() -> str:
+    if settings.OTP_REQUIRED:
+        return (
+            "Two-factor sign-in is on (OTP_REQUIRED=1): a demo user whose role may reveal ID "
+            "numbers sets up an authenticator app at the first sign-in."
+        )
+    return (
+        "Two-factor sign-in is off (OTP_REQUIRED=0, as make run sets it for the demo): every "
+        "demo user signs in with the password alone."
+    )
 
 
 def login_table(logins: list[Login]) -> str:
     """The logins as an aligned text table (Chinese characters count as two columns)."""
     header = ("username", "password", "role", "region")
     rows = [header] + [
-        (login.username, login.password, _role_text(login.role), _region_text(login))
+        (
+            login.username,
+            login.password,
+            _role_text(login),
+            _region_text(login),
+        )
         for login in logins
     ]
     widths = [max(_width(row[column]) for row in rows) for column in range(len(header))]
@@ -111,10 +125,11 @@ def login_table(logins: list[Login]) -> str:
     return "\n".join(lines)
 
 
-def _role_text(role: str) -> str:
+def _role_text(login: Login) -> str:
+    role, label = login.role, login.role_label
     if role == ADMIN_ROLE:
         return f"{_('System administrator')} ({ADMIN_ROLE})"
-    return f"{Role(role).label} ({role})"
+    return f"{label} ({role})"
 
 
 def _region_text(login: Login) -> str:

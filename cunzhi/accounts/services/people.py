@@ -1,10 +1,8 @@
-"""Writes to users, posts, sending units and API tokens (DESIGN rule 3)."""
+"""Writes to users, posts and sending units (DESIGN rule 3)."""
 
 from __future__ import annotations
 
 import datetime
-import hashlib
-import secrets
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
@@ -13,14 +11,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cunzhi.accounts.models import ROLE_LEVEL, ApiToken, Post, Role, SendingUnit, User
+from cunzhi.accounts.models import ROLE_LEVEL, Post, Role, SendingUnit, User
 from cunzhi.accounts.scopes import forget_scopes
 from cunzhi.audit import services as audit
 from cunzhi.core.regioncodes import Level
 from cunzhi.core.writes import require_permission
 from cunzhi.regions.models import Region
-
-TOKEN_PREFIX = "cz_"
 
 
 def _check_post(role: str, region: Region, sending_unit: SendingUnit | None) -> None:
@@ -157,63 +153,6 @@ def sending_unit_create(*, actor: Any, name: str, region: Region) -> SendingUnit
         unit.save()
         audit.record(actor=actor, action="accounts.sendingunit_create", obj=unit, data={})
     return unit
-
-
-def _hash_token(raw: str) -> str:
-    # Tokens carry 256 random bits, so a fast hash is enough; a slow one would tax every call.
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
-def api_token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
-    """Make a bearer token for the actor's device; the raw token is returned once, never stored."""
-    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    with transaction.atomic():
-        token = ApiToken(user=actor, name=name[:100] or "device", key_hash=_hash_token(raw))
-        token.prefix = raw[: len(TOKEN_PREFIX) + 6]
-        token.save()
-        audit.record(
-            actor=actor,
-            action="accounts.api_token_create",
-            obj=token,
-            region_code="",
-            data={"name": token.name, "prefix": token.prefix},
-        )
-    return token, raw
-
-
-def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
-    if token.user_id != actor.pk and not actor.is_superuser:
-        raise PermissionDenied(_("Only the token's owner revokes it."))
-    with transaction.atomic():
-        if token.revoked_at is None:
-            token.revoked_at = timezone.now()
-            token.save(update_fields=["revoked_at", "updated_at"])
-            audit.record(
-                actor=actor,
-                action="accounts.api_token_revoke",
-                obj=token,
-                region_code="",
-                data={"prefix": token.prefix},
-            )
-    return token
-
-
-def api_token_authenticate(raw: str) -> User | None:
-    """The active user a live token belongs to, or None."""
-    if not raw.startswith(TOKEN_PREFIX):
-        return None
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(key_hash=_hash_token(raw), revoked_at__isnull=True, user__is_active=True)
-        .first()
-    )
-    if token is None:
-        return None
-    now = timezone.now()
-    # Note the use at most once a minute, so a busy device does not write on every call.
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
 
 
 def system_admin_create(*, username: str, password: str, full_name: str = "") -> User:

@@ -48,9 +48,10 @@ def valid_case(operation: APIOperation) -> schemathesis.Case:
     return drawn[0]
 
 
+# Parameters that say by their name alone what they name.
+KIND_OF_PARAMETER = {"code": "regions.region", "username": "accounts.user"}
 # Where a URL's parameters do not say which kind of record it names.
 RECORD_OF_URL = {
-    "accounts:person": "accounts.user",
     "accounts:token_revoke": "accounts.apitoken",
     "registry:ten_group_edit": "registry.tenhouseholdgroup",
     "registry:import_job": "registry.importjob",
@@ -102,9 +103,9 @@ def _kind_of(name: str, route: str, params: dict[str, str], app_label: str | Non
     """The kind of record a URL names, from its parameters; None when they do not say."""
     if name in RECORD_OF_URL:
         return RECORD_OF_URL[name]
-    if set(params) == {"code"}:
-        return "regions.region"
     [param] = params if len(params) == 1 else [None]
+    if param in KIND_OF_PARAMETER:
+        return KIND_OF_PARAMETER[param]
     if param is None:
         return None
     if param.endswith("_id"):  # the API: household_id, resident_id, ...

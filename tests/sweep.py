@@ -14,6 +14,7 @@ from typing import Any
 
 import schemathesis
 from django.apps import apps
+from django.core.wsgi import get_wsgi_application
 from django.db import models
 from django.test import Client
 from hypothesis import HealthCheck, Phase, given, settings
@@ -23,6 +24,7 @@ from cunzhi.accounts.testing import page_patterns
 from cunzhi.api import api
 
 SCHEMA = schemathesis.openapi.from_dict(api.get_openapi_schema(path_prefix="/api/v1"))
+SCHEMA.app = get_wsgi_application()  # before the operations: each keeps the app it was made with
 OPERATIONS = [result.ok() for result in SCHEMA.get_all_operations()]
 FUZZ_SETTINGS = settings(
     max_examples=8,

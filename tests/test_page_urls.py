@@ -38,7 +38,13 @@ BAD_VALUES = [
     "x" * 2000,
 ]
 # A valid-looking value for the other parameters of a pattern while one is being broken.
-PLAIN = {"int": "1", "code": "530199100201", "str": "registry.household", "slug": "x"}
+PLAIN = {
+    "int": "1",
+    "code": "530199100201",
+    "username": "secretary",
+    "str": "registry.household",
+    "slug": "x",
+}
 WITH_PARAMETERS = [p for p in page_patterns() if p.params]
 
 

@@ -19,7 +19,7 @@ from cunzhi.accounts.services import api_token_authenticate, api_token_create, a
 from cunzhi.accounts.services.signin import two_factor_device
 from cunzhi.accounts.services.tokens import token_expires_at
 from cunzhi.accounts.signin import SETUP, is_locked_out, lockout_message, two_factor_step
-from cunzhi.core.api import READ_ERRORS, ErrorOut, InputSchema, actor, label_of
+from cunzhi.core.api import READ_ERRORS, ErrorOut, InputSchema, RecordId, actor, label_of
 
 
 class BearerToken(HttpBearer):
@@ -164,7 +164,7 @@ def token_list_endpoint(request: HttpRequest) -> list[ApiToken]:
     response={204: None, **READ_ERRORS},
     summary="Revoke one of my API tokens",
 )
-def token_revoke(request: HttpRequest, token_id: int) -> Status[None]:
+def token_revoke(request: HttpRequest, token_id: RecordId) -> Status[None]:
     """Someone else's token is a 404, as if it did not exist."""
     token = get_object_or_404(token_list(actor(request)), pk=token_id)
     api_token_revoke(actor=actor(request), token=token)

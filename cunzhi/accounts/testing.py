@@ -7,15 +7,19 @@ village who may only read it, and the secretary of another village, for whom it 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from django.db import models
 from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls.resolvers import RoutePattern
 
-from cunzhi.accounts.models import Role, User
-from cunzhi.accounts.services import system_admin_create, user_create
+from cunzhi.accounts.models import ApiToken, Post, Role, User
+from cunzhi.accounts.services import api_token_create, system_admin_create, user_create
 from cunzhi.regions.models import Region
 from cunzhi.regions.services import regions_import
 
@@ -151,3 +155,126 @@ def assert_attention_budget(user: User, post: Any) -> list[Any]:
             f"{entry.queries}: " + "; ".join(q["sql"][:120] for q in queries.captured_queries)
         )
     return items
+
+
+# Every page URL, discovered from the URL resolver, for the tests that sweep them all (bad ids,
+# scope): a new app's pages are covered the day it adds them, without anyone listing them.
+
+_PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
+# Not pages of ours: Django's admin, the JSON API (fuzzed from its schema), the language switch.
+NOT_PAGES = {"admin", "api"}
+
+
+@dataclass(frozen=True)
+class PagePattern:
+    """One page URL pattern: ``registry/households/<int:pk>/`` named ``registry:household``."""
+
+    route: str
+    name: str
+    params: dict[str, str]  # parameter name -> converter name ("int", "code", "str", ...)
+
+    def url(self, **values: Any) -> str:
+        """The URL with each parameter replaced by ``values[name]``, quoted as a browser would."""
+
+        def value(match: re.Match[str]) -> str:
+            return quote(str(values[match["name"]]), safe="")
+
+        return "/" + _PARAMETER.sub(value, self.route)
+
+
+def page_patterns() -> list[PagePattern]:
+    """Every page URL pattern of the project, in the resolver's order."""
+    found: list[PagePattern] = []
+
+    def walk(patterns: list[Any], prefix: str, namespace: str | None) -> None:
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                if entry.namespace in NOT_PAGES or not isinstance(entry.pattern, RoutePattern):
+                    continue
+                walk(entry.url_patterns, prefix + str(entry.pattern), entry.namespace or namespace)
+            elif isinstance(entry, URLPattern) and isinstance(entry.pattern, RoutePattern):
+                route = prefix + str(entry.pattern)
+                params = {m["name"]: m["converter"] or "str" for m in _PARAMETER.finditer(route)}
+                name = f"{namespace}:{entry.name}" if namespace else str(entry.name)
+                found.append(PagePattern(route=route, name=name, params=params))
+
+    walk(get_resolver().url_patterns, "", None)
+    return found
+
+
+# A record of each kind, for the tests that sweep every URL naming one. Each app registers its
+# kinds in its own ``testing.py`` (``@record_factory("app.model")``); the sweep finds them with
+# Django's autodiscovery, so core knows no app above it.
+
+RecordFactory = Callable[[County, ThreePeople], models.Model]
+
+
+@dataclass(frozen=True)
+class RecordKind:
+    factory: RecordFactory
+    # True for a record that belongs to nobody's region and whose existence is no secret (a tag
+    # of the shared dictionary): another village's secretary may be told "not allowed" (403).
+    # Every other record is someone's: for anyone outside, it does not exist (404).
+    public: bool = False
+
+
+RECORD_KINDS: dict[str, RecordKind] = {}
+
+
+def record_factory(label: str, *, public: bool = False) -> Callable[[RecordFactory], RecordFactory]:
+    """Register how to make a ``label`` record ("registry.household") in ``county.village``
+    (or, for a personal one, of ``people.in_scope``), through the services."""
+
+    def register(factory: RecordFactory) -> RecordFactory:
+        RECORD_KINDS[label.lower()] = RecordKind(factory=factory, public=public)
+        return factory
+
+    return register
+
+
+def record_kinds() -> dict[str, RecordKind]:
+    from django.utils.module_loading import autodiscover_modules
+
+    autodiscover_modules("testing")
+    return RECORD_KINDS
+
+
+def database_state() -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table of ours, to show that a refused write changed nothing."""
+    from django.apps import apps
+
+    return {
+        model._meta.label: list(model._default_manager.order_by("pk").values_list())
+        for model in apps.get_models()
+        if model.__module__.startswith("cunzhi.")
+    }
+
+
+# Accounts' own records, for the sweeps.
+
+
+@record_factory("accounts.user")
+def a_user(county: County, people: ThreePeople) -> User:
+    return people.in_scope
+
+
+@record_factory("accounts.post")
+def a_post(county: County, people: ThreePeople) -> Post:
+    return Post.objects.get(user=people.in_scope)
+
+
+@record_factory("accounts.apitoken")
+def a_token(county: County, people: ThreePeople) -> ApiToken:
+    return api_token_create(actor=people.in_scope, name="office phone")[0]
+
+
+@record_factory("core.notification")
+def a_notification(county: County, people: ThreePeople) -> Any:
+    from django.db import transaction
+
+    from cunzhi.core.inbox.models import Notification
+    from cunzhi.core.inbox.services import notify
+
+    with transaction.atomic():
+        notify(recipients=[people.in_scope], message="请核实一户的住址")
+    return Notification.objects.filter(recipient=people.in_scope).latest("pk")

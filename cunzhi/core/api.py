@@ -11,7 +11,8 @@ needs one parser for all of them.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, ClassVar, TypeVar
+from decimal import Decimal
+from typing import Annotated, Any, ClassVar, TypeVar
 
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -22,9 +23,10 @@ from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import LimitOffsetPagination
-from pydantic import ConfigDict, ValidationInfo, field_validator
+from pydantic import ConfigDict, ValidationInfo, WithJsonSchema, field_validator
 from pydantic_core import PydanticCustomError
 
+from cunzhi.core.forms import MAX_ID
 from cunzhi.core.versions import stored_version
 from cunzhi.core.writes import EditConflict
 
@@ -53,6 +55,21 @@ class ConflictOut(ErrorOut):
 
     current_version: int
 
+
+# A larger id than a BigAutoField holds (core.forms.MAX_ID) in a path or a body once reached
+# SQLite's driver, which cannot bind it (OverflowError, a 500); bounded, it is a 422.
+RecordId = Annotated[int, Field(ge=1, le=MAX_ID, description="A record's id.")]
+# Nobody pages past every person in China; a larger offset is not sent to the database, which
+# reads an offset past 64 bits as a float and fails (a 500 on every list).
+MAX_OFFSET = 2**31 - 1
+# A decimal as a number or as text (``"12.50"``, which keeps every digit). The schema says which
+# text: Pydantic's own says "any string", and a client sending "abc" learnt otherwise from a 422.
+DecimalIn = Annotated[
+    Decimal,
+    WithJsonSchema(
+        {"anyOf": [{"type": "number"}, {"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]+)?$"}]}
+    ),
+]
 
 # For the OpenAPI description of each operation; the handlers below produce these bodies.
 READ_ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
@@ -84,13 +101,35 @@ class InputSchema(Schema):
         return value
 
 
+def _null_only_where_allowed_in_schema(schema: dict[str, Any], cls: type) -> None:
+    """Make the OpenAPI description say what the validator does: null only where ``nullable``.
+
+    The fields are declared ``X | None = None`` so that a field left out is not a change, which
+    Pydantic describes as "X or null" for every field; a client that believed it got a 422.
+    """
+    nullable: frozenset[str] = getattr(cls, "nullable", frozenset())
+    for name, field_schema in schema.get("properties", {}).items():
+        if name in nullable or "anyOf" not in field_schema:
+            continue
+        kept = [s for s in field_schema["anyOf"] if s != {"type": "null"}]
+        del field_schema["anyOf"]
+        if len(kept) == 1:
+            field_schema.update(kept[0])
+        else:
+            field_schema["anyOf"] = kept
+        if field_schema.get("default", "") is None:
+            del field_schema["default"]
+
+
 class PatchSchema(InputSchema):
     """A PATCH body: any subset of the fields; a field not sent is left as it is.
 
     Null is refused except for the fields in ``nullable``. A null for a text column would pass
     Django's ``full_clean`` (it skips empty values of blank fields) and fail in the database.
+    The OpenAPI description says so too (``_null_only_where_allowed_in_schema``).
     """
 
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_null_only_where_allowed_in_schema)
     nullable: ClassVar[frozenset[str]] = frozenset()
 
     @field_validator("*", mode="before")
@@ -174,7 +213,7 @@ class Pagination(LimitOffsetPagination):
 
     class Input(Schema):
         limit: int = Field(50, ge=1, le=500, description="Items per page (at most 500).")
-        offset: int = Field(0, ge=0, description="How many items to skip.")
+        offset: int = Field(0, ge=0, le=MAX_OFFSET, description="How many items to skip.")
 
 
 def error_response(

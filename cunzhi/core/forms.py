@@ -17,6 +17,33 @@ from cunzhi.audit import services as audit
 from cunzhi.core.versions import ChangesSince, changes_since, values_seen
 from cunzhi.core.writes import EditConflict
 
+# The largest id a BigAutoField holds (a signed 64-bit column on SQLite and PostgreSQL alike).
+MAX_ID = 2**63 - 1
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's, refusing an id no 64-bit column can hold before it reaches the database.
+
+    Django bounds one id looked up alone, not a list of them: ``pk__in=[10**20]`` reached
+    SQLite's driver, which cannot bind it (OverflowError), and a form of the register answered
+    a 500 where it should say the choice is not valid. Every app's forms use this one.
+    """
+
+    def _check_values(self, value: Any) -> Any:
+        for pk in value if isinstance(value, list | tuple) else ():
+            try:
+                too_large = abs(int(str(pk))) > MAX_ID
+            except ValueError:
+                too_large = False  # not a number at all: Django's own check says so
+            if too_large:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)  # type: ignore[misc]  # private in the stubs
+
+
 VERSION_FIELD = "version"
 
 

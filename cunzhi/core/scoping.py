@@ -106,6 +106,33 @@ class ScopedQuerySet(models.QuerySet[M]):
         return self.filter(code_in_prefixes(self.scope_field, [code_prefix]))
 
 
+def _cleaned(model: type[models.Model], lookup: dict[str, Any]) -> dict[str, Any]:
+    """``lookup`` with each value as its field holds it; a value no record can have is a 404.
+
+    Ids often arrive as text from a URL (``/audit/history/<type>/<id>/`` takes any string): "abc"
+    for an integer key made the query itself fail (a 500), and a NUL character fails on
+    PostgreSQL. Such a value names nothing, which is what a 404 says.
+    """
+    from django.core.exceptions import FieldDoesNotExist, ValidationError
+    from django.http import Http404
+
+    cleaned = {}
+    for key, value in lookup.items():
+        try:
+            field = model._meta.pk if key == "pk" else model._meta.get_field(key)
+        except FieldDoesNotExist:
+            field = None  # a lookup across a relation or with a suffix: left to the caller
+        if field is not None and field.concrete and not field.is_relation:
+            try:
+                value = field.to_python(value)
+            except ValidationError:
+                raise Http404("No such record.") from None
+            if isinstance(value, str) and "\x00" in value:
+                raise Http404("No such record.")
+        cleaned[key] = value
+    return cleaned
+
+
 def get_in_scope(queryset: models.QuerySet[M], user: Any, action: str = "view", **lookup: Any) -> M:
     """The object ``user`` may ``action``: Http404 outside their scope, PermissionDenied inside it.
 
@@ -116,7 +143,7 @@ def get_in_scope(queryset: models.QuerySet[M], user: Any, action: str = "view", 
     from django.http import Http404
 
     scoped: Any = queryset
-    obj = scoped.for_user(user, "view").filter(**lookup).first()
+    obj = scoped.for_user(user, "view").filter(**_cleaned(queryset.model, lookup)).first()
     if obj is None:
         raise Http404("No such record.")
     if action != "view" and not scoped.for_user(user, action).filter(pk=obj.pk).exists():

@@ -20,8 +20,10 @@ from cunzhi.core.api import (
     EDIT_ERRORS,
     READ_ERRORS,
     WRITE_ERRORS,
+    DecimalIn,
     InputSchema,
     Pagination,
+    RecordId,
     VersionedPatch,
     actor,
     edit_of,
@@ -202,8 +204,8 @@ class ProfilePatch(VersionedPatch):
     population: int | None = None
     resident_population: int | None = None
     households: int | None = None
-    area_km2: Decimal | None = None
-    arable_land_mu: Decimal | None = None
+    area_km2: DecimalIn | None = None
+    arable_land_mu: DecimalIn | None = None
     geography: str | None = None
     economy: str | None = None
     history: str | None = None
@@ -248,8 +250,8 @@ def profile_update(
 class FacilityIn(InputSchema):
     kind: FacilityKind
     name: str = Field(..., min_length=1, max_length=100)
-    latitude: Decimal | None = None
-    longitude: Decimal | None = None
+    latitude: DecimalIn | None = None
+    longitude: DecimalIn | None = None
     notes: str = Field("", max_length=200)
 
 
@@ -258,8 +260,8 @@ class FacilityPatch(VersionedPatch):
 
     kind: FacilityKind | None = None
     name: str | None = Field(None, min_length=1, max_length=100)
-    latitude: Decimal | None = None
-    longitude: Decimal | None = None
+    latitude: DecimalIn | None = None
+    longitude: DecimalIn | None = None
     notes: str | None = Field(None, max_length=200)
 
 
@@ -295,7 +297,7 @@ def facility_detail(request: HttpRequest, facility_id: int, response: HttpRespon
     summary="Change a facility",
 )
 def facility_update_endpoint(
-    request: HttpRequest, facility_id: int, payload: FacilityPatch, response: HttpResponse
+    request: HttpRequest, facility_id: RecordId, payload: FacilityPatch, response: HttpResponse
 ) -> Facility:
     facility = get_in_scope(Facility.objects.all(), actor(request), "change", pk=facility_id)
     changes, version = edit_of(request, payload)
@@ -311,7 +313,7 @@ def facility_update_endpoint(
     tags=["villages"],
     summary="Remove a facility",
 )
-def facility_delete_endpoint(request: HttpRequest, facility_id: int) -> Status[None]:
+def facility_delete_endpoint(request: HttpRequest, facility_id: RecordId) -> Status[None]:
     facility = get_in_scope(Facility.objects.all(), actor(request), "delete", pk=facility_id)
     facility_delete(actor=actor(request), facility=facility)
     return Status(204, None)
@@ -415,7 +417,7 @@ def contact_detail(request: HttpRequest, contact_id: int, response: HttpResponse
     summary="Change a contact",
 )
 def contact_update_endpoint(
-    request: HttpRequest, contact_id: int, payload: ContactPatch, response: HttpResponse
+    request: HttpRequest, contact_id: RecordId, payload: ContactPatch, response: HttpResponse
 ) -> Contact:
     contact = get_in_scope(_contacts(), actor(request), "change", pk=contact_id)
     changes, version = edit_of(request, payload)
@@ -431,7 +433,7 @@ def contact_update_endpoint(
     tags=["contacts"],
     summary="Remove a contact",
 )
-def contact_delete_endpoint(request: HttpRequest, contact_id: int) -> Status[None]:
+def contact_delete_endpoint(request: HttpRequest, contact_id: RecordId) -> Status[None]:
     contact = get_in_scope(_contacts(), actor(request), "delete", pk=contact_id)
     contact_delete(actor=actor(request), contact=contact)
     return Status(204, None)

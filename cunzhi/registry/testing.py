@@ -8,16 +8,17 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 from unittest import mock
 
+from django.core.files.base import ContentFile
+
 from cunzhi.accounts.models import Role
-from cunzhi.accounts.testing import make_user
+from cunzhi.accounts.testing import County, ThreePeople, make_user, record_factory
 from cunzhi.regions.models import Region
 from cunzhi.registry.identity import make_id_number
-from cunzhi.registry.models import Household, Resident
-from cunzhi.registry.services import household_register
+from cunzhi.registry.models import Household, ImportJob, Resident, Tag, TenHouseholdGroup
+from cunzhi.registry.services import household_register, ten_group_save
 
 if TYPE_CHECKING:
     from cunzhi.accounts.models import User
-    from cunzhi.accounts.testing import County
 
 
 def register_family(
@@ -87,3 +88,42 @@ def head_of(household: Household) -> Resident:
 def township_staff(county: County) -> User:
     """Keeps the register of every village of 青龙镇 (石板村 and 柳溪村), not 白马镇's 大坪村."""
     return make_user(county, "township_staff", Role.TOWNSHIP_STAFF, county.township)
+
+
+# The register's records for the tests that sweep every URL (``accounts.testing.record_factory``).
+
+
+@record_factory("registry.household")
+def a_household(county: County, people: ThreePeople) -> Household:
+    return family(county, 1)
+
+
+@record_factory("registry.resident")
+def a_resident(county: County, people: ThreePeople) -> Resident:
+    return member(family(county, 1), "spouse")
+
+
+@record_factory("registry.tag", public=True)
+def a_tag(county: County, people: ThreePeople) -> Tag:
+    return Tag.objects.get_or_create(code="veteran", defaults={"name": "退役军人"})[0]
+
+
+@record_factory("registry.tenhouseholdgroup")
+def a_ten_household_group(county: County, people: ThreePeople) -> TenHouseholdGroup:
+    first, second = family(county, 1), family(county, 2)
+    return ten_group_save(
+        actor=county.admin,
+        expected_version=None,
+        village=county.village,
+        name="第一联户组",
+        households=[first, second],
+        lead_household=first,
+    )
+
+
+@record_factory("registry.importjob")
+def an_import_job(county: County, people: ThreePeople) -> ImportJob:
+    # A finished check with rows refused; only its uploader may see it or its error copy.
+    job = ImportJob.objects.create(created_by=people.in_scope, file_name="石板村.xlsx")
+    job.error_file.save("石板村-errors.xlsx", ContentFile(b"PK"))
+    return job

@@ -14,6 +14,7 @@ from django.db import models
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
@@ -58,11 +59,20 @@ def download(request: HttpRequest, attachment_id: int) -> FileResponse:
     return file_response(request.user, attachment, obj)
 
 
+def _record_url(obj: models.Model) -> str:
+    """The record's page, or the home page for a record without one in this site's URLs (a
+    record kind whose pages another URLconf serves, as the test-only domain's are)."""
+    get_url = getattr(obj, "get_absolute_url", None)
+    try:
+        return str(get_url()) if get_url else "/"
+    except NoReverseMatch:
+        return "/"
+
+
 def _back(request: HttpRequest, obj: models.Model) -> HttpResponse:
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        get_url = getattr(obj, "get_absolute_url", None)
-        target = get_url() if get_url else "/"
+        target = _record_url(obj)
     return redirect(target)
 
 
@@ -76,8 +86,7 @@ def _list(
         name = "core/attachments/list.html#attachments"
     else:
         name = "core/attachments/page.html"
-        get_url = getattr(obj, "get_absolute_url", None)
-        context["back_url"] = get_url() if get_url else "/"
+        context["back_url"] = _record_url(obj)
     return TemplateResponse(request, name, context, status=status)
 
 

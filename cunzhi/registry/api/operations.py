@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Status
 
 from cunzhi.accounts.scopes import has_permission_at
-from cunzhi.core.api import EDIT_ERRORS, WRITE_ERRORS, actor, edit_of, with_etag
+from cunzhi.core.api import EDIT_ERRORS, WRITE_ERRORS, RecordId, actor, edit_of, with_etag
 from cunzhi.core.scoping import get_in_scope
 from cunzhi.registry import services
 from cunzhi.registry.api.common import router
@@ -66,7 +66,7 @@ def _household_for_change(request: HttpRequest, household_id: int) -> Household:
     summary="Make another member the head of the household (变更户主)",
 )
 def household_set_head_endpoint(
-    request: HttpRequest, household_id: int, payload: SetHeadIn
+    request: HttpRequest, household_id: RecordId, payload: SetHeadIn
 ) -> Household:
     user = actor(request)
     household = _household_for_change(request, household_id)
@@ -86,7 +86,9 @@ def household_set_head_endpoint(
     tags=["registry"],
     summary="Move a person to another household, of this village or another (迁户)",
 )
-def resident_move_endpoint(request: HttpRequest, resident_id: int, payload: MoveIn) -> Resident:
+def resident_move_endpoint(
+    request: HttpRequest, resident_id: RecordId, payload: MoveIn
+) -> Resident:
     user = actor(request)
     resident = resident_get(user, resident_id, "change")
     target = target_household(user, "to", pk=payload.to)
@@ -103,7 +105,7 @@ def resident_move_endpoint(request: HttpRequest, resident_id: int, payload: Move
     summary="Split members off into a new household of the village (分户)",
 )
 def household_split_endpoint(
-    request: HttpRequest, household_id: int, payload: SplitIn
+    request: HttpRequest, household_id: RecordId, payload: SplitIn
 ) -> Status[Household]:
     """Answers the new household."""
     user = actor(request)
@@ -132,7 +134,7 @@ def household_split_endpoint(
     summary="Merge every member into another household of the village (合户)",
 )
 def household_merge_endpoint(
-    request: HttpRequest, household_id: int, payload: MergeIn
+    request: HttpRequest, household_id: RecordId, payload: MergeIn
 ) -> Household:
     """Answers the household merged into; this one stays in the register as merged."""
     user = actor(request)
@@ -149,7 +151,7 @@ def household_merge_endpoint(
     summary="Move the whole household to another village (迁移)",
 )
 def household_transfer_endpoint(
-    request: HttpRequest, household_id: int, payload: TransferIn
+    request: HttpRequest, household_id: RecordId, payload: TransferIn
 ) -> Household:
     user = actor(request)
     household = _household_for_change(request, household_id)
@@ -167,7 +169,7 @@ def household_transfer_endpoint(
     summary="Replace a resident's tags",
 )
 def resident_tags_endpoint(
-    request: HttpRequest, resident_id: int, payload: TagsIn, response: HttpResponse
+    request: HttpRequest, resident_id: RecordId, payload: TagsIn, response: HttpResponse
 ) -> Resident:
     """The tags the caller may see become exactly ``tags``; those they may not see (sensitive
     ones without the reveal permission, retired ones) stay as they are, as on the page. A code
@@ -198,7 +200,7 @@ def resident_tags_endpoint(
     summary="Moved out, deceased or back to living here, from a date",
 )
 def resident_status_endpoint(
-    request: HttpRequest, resident_id: int, payload: StatusIn, response: HttpResponse
+    request: HttpRequest, resident_id: RecordId, payload: StatusIn, response: HttpResponse
 ) -> Resident:
     """The status is a field of the resident's record: the edit names its version."""
     user = actor(request)

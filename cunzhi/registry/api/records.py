@@ -8,7 +8,15 @@ from ninja import Query, Status
 from ninja.pagination import paginate
 
 from cunzhi.accounts.scopes import has_permission_at
-from cunzhi.core.api import EDIT_ERRORS, READ_ERRORS, WRITE_ERRORS, actor, edit_of, with_etag
+from cunzhi.core.api import (
+    EDIT_ERRORS,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    RecordId,
+    actor,
+    edit_of,
+    with_etag,
+)
 from cunzhi.core.scoping import get_in_scope
 from cunzhi.regions.selectors import region_get
 from cunzhi.registry import services
@@ -100,7 +108,7 @@ def household_create_endpoint(
     summary="One household with its members",
 )
 def household_detail_endpoint(
-    request: HttpRequest, household_id: int, response: HttpResponse
+    request: HttpRequest, household_id: RecordId, response: HttpResponse
 ) -> Household:
     return with_etag(response, household_detail(actor(request), household_id))
 
@@ -112,7 +120,7 @@ def household_detail_endpoint(
     summary="Change a household's number, group, address or phone",
 )
 def household_update_endpoint(
-    request: HttpRequest, household_id: int, payload: HouseholdPatch, response: HttpResponse
+    request: HttpRequest, household_id: RecordId, payload: HouseholdPatch, response: HttpResponse
 ) -> Household:
     user = actor(request)
     household = get_in_scope(
@@ -132,7 +140,7 @@ def household_update_endpoint(
     summary="Add a member to a household",
 )
 def resident_add_endpoint(
-    request: HttpRequest, household_id: int, payload: MemberIn
+    request: HttpRequest, household_id: RecordId, payload: MemberIn
 ) -> Status[Resident]:
     user = actor(request)
     household = get_in_scope(Household.objects.all(), user, "view", pk=household_id)
@@ -180,7 +188,7 @@ def resident_search_endpoint(request: HttpRequest, filters: Query[SearchFilter])
     summary="One resident, numbers masked",
 )
 def resident_detail_endpoint(
-    request: HttpRequest, resident_id: int, response: HttpResponse
+    request: HttpRequest, resident_id: RecordId, response: HttpResponse
 ) -> Resident:
     return with_etag(response, resident_detail(actor(request), resident_id))
 
@@ -192,7 +200,7 @@ def resident_detail_endpoint(
     summary="Change a resident",
 )
 def resident_update_endpoint(
-    request: HttpRequest, resident_id: int, payload: ResidentPatch, response: HttpResponse
+    request: HttpRequest, resident_id: RecordId, payload: ResidentPatch, response: HttpResponse
 ) -> Resident:
     user = actor(request)
     resident = resident_get(user, resident_id, "change")
@@ -207,7 +215,9 @@ def resident_update_endpoint(
     tags=["registry"],
     summary="Show a resident's ID and phone numbers in full (recorded in the audit log)",
 )
-def resident_reveal_endpoint(request: HttpRequest, resident_id: int, payload: RevealIn) -> Resident:
+def resident_reveal_endpoint(
+    request: HttpRequest, resident_id: RecordId, payload: RevealIn
+) -> Resident:
     """A POST, not a GET flag: it writes an audit event, so a link or a prefetch must not do it,
     and a browser session needs its CSRF token for it."""
     user = actor(request)

@@ -12,7 +12,14 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from cunzhi.core.api import InputSchema, VersionedInput, VersionedPatch, label_of
+from cunzhi.core.api import (
+    MAX_ID,
+    InputSchema,
+    RecordId,
+    VersionedInput,
+    VersionedPatch,
+    label_of,
+)
 from cunzhi.registry.models import (
     Education,
     Employment,
@@ -309,28 +316,34 @@ class RevealIn(InputSchema):
 
 
 class SetHeadIn(InputSchema):
-    head: int = Field(..., description="The id of a living member who becomes the head.")
+    head: int = Field(
+        ..., ge=1, le=MAX_ID, description="The id of a living member who becomes the head."
+    )
     old_head_relation: Relation = Field(
         Relation.OTHER, description="The old head's relation to the new head; not head."
     )
 
 
 class MoveIn(InputSchema):
-    to: int = Field(..., description="The id of the household the person joins.")
+    to: int = Field(..., ge=1, le=MAX_ID, description="The id of the household the person joins.")
     relation: Relation = Field(..., description="Relation to that household's head; not head.")
 
 
 class SplitIn(InputSchema):
-    members: list[int] = Field(
+    members: list[RecordId] = Field(
         ..., min_length=1, max_length=30, description="Ids of the members who leave."
     )
-    head: int = Field(..., description="The id of the new household's head, one of them.")
+    head: int = Field(
+        ..., ge=1, le=MAX_ID, description="The id of the new household's head, one of them."
+    )
     household_no: str = Field(..., min_length=1, max_length=30)
     address: str = Field("", max_length=200, description="Empty: this household's address.")
 
 
 class MergeIn(InputSchema):
-    into: int = Field(..., description="The id of a household of the same village.")
+    into: int = Field(
+        ..., ge=1, le=MAX_ID, description="The id of a household of the same village."
+    )
 
 
 class TransferIn(InputSchema):

@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from cunzhi.core.forms import VersionedForm
+from cunzhi.core.forms import ModelMultipleChoiceField, VersionedForm
 from cunzhi.regions.models import Region
 from cunzhi.registry.forms.records import DATE, member_relations
 from cunzhi.registry.models import (
@@ -32,7 +32,7 @@ class HouseholdChoiceField(forms.ModelChoiceField):
         return household_label(obj)
 
 
-class HouseholdMultipleChoiceField(forms.ModelMultipleChoiceField):
+class HouseholdMultipleChoiceField(ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return household_label(obj)
 
@@ -100,7 +100,7 @@ class MemberChoiceField(forms.ModelChoiceField):
         return f"{obj.name} · {obj.get_relation_display()}"
 
 
-class MemberMultipleChoiceField(forms.ModelMultipleChoiceField):
+class MemberMultipleChoiceField(ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return MemberChoiceField.label_from_instance(self, obj)  # type: ignore[arg-type]
 

@@ -11,7 +11,7 @@ from django.db.models import Model, QuerySet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from cunzhi.core.forms import MaskedNumberField, VersionedForm
+from cunzhi.core.forms import MaskedNumberField, ModelMultipleChoiceField, VersionedForm
 from cunzhi.core.privacy import mask_id_number, mask_phone
 from cunzhi.regions.models import Region
 from cunzhi.registry.models import (
@@ -159,7 +159,7 @@ def resident_initial(resident: Resident) -> dict[str, Any]:
 
 
 class TagsForm(VersionedForm, forms.Form):
-    tags = forms.ModelMultipleChoiceField(
+    tags = ModelMultipleChoiceField(
         label=_("Tags"),
         queryset=Tag.objects.none(),
         required=False,

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -131,7 +131,8 @@ def resident_call_view(request: HttpRequest, pk: int) -> HttpResponse:
     """
     record = resident_get(request.user, pk, "reveal")
     if not record.phone:
-        raise Http404("No phone number.")
+        messages.error(request, _("No phone number is registered for this person."))
+        return redirect("registry:resident", pk=record.pk)
     return TelRedirect(resident_call(actor=request.user, resident=record))
 
 

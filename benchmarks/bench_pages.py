@@ -99,7 +99,8 @@ def _session_cookie(user: object) -> str:
 
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)  # type: ignore[attr-defined]
-    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    # The backend that knows users (the first one is Axes', which only refuses locked sign-ins).
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()  # type: ignore[attr-defined]
     session.create()
     return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"

@@ -105,6 +105,9 @@ def prepare() -> Environment:
         "LOG_LEVEL": "WARNING",
         # The test-only domain (tests/kitdomain) is what bench_workflow measures the workflow on.
         "CUNZHI_TEST_APPS": "1",
+        # The benchmarks sign their people in without a second factor (force_login, sessions made
+        # in the database): they measure pages and exports, not the authenticator step.
+        "OTP_REQUIRED": "0",
     }
     url = os.environ.get("DATABASE_URL", "")
     admin_url = ""
@@ -149,7 +152,8 @@ def teardown() -> None:
     connections.close_all()
     if _environment.postgres_admin_url:
         _postgres_drop(_environment.postgres_admin_url)
-    shutil.rmtree(_environment.var_dir, ignore_errors=True)
+    if not os.environ.get("BENCH_KEEP_VAR"):
+        shutil.rmtree(_environment.var_dir, ignore_errors=True)
     _environment = None
 
 

@@ -25,11 +25,12 @@ from cunzhi.core.api import (
     actor,
     label_of,
 )
+from cunzhi.core.lists import api_rows, filter_schema
 from cunzhi.core.regioncodes import Level
 from cunzhi.core.scoping import get_in_scope
+from cunzhi.regions.lists import CONTACTS
 from cunzhi.regions.models import Contact, ContactLevel, Facility, FacilityKind, Region
 from cunzhi.regions.selectors import (
-    contact_list,
     region_ancestors,
     region_get,
     region_list,
@@ -326,8 +327,8 @@ class ContactPatch(PatchSchema):
     notes: str | None = None
 
 
-class ContactFilter(InputSchema):
-    q: str | None = Field(None, max_length=50, description="Part of the name, unit or position.")
+# The directory page's FilterSet and sort keys (regions.lists.CONTACTS), as query parameters.
+ContactFilter = filter_schema(CONTACTS)
 
 
 @router.get(
@@ -341,7 +342,7 @@ def contact_list_endpoint(
     request: HttpRequest, code: str, filters: Query[ContactFilter]
 ) -> QuerySet[Contact]:
     region = _region(request, code)
-    return contact_list(actor(request), region, query=filters.q or "")
+    return api_rows(CONTACTS, actor(request), filters, region=region)
 
 
 @router.post(

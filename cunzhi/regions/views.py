@@ -23,13 +23,14 @@ from django.views.decorators.http import require_POST
 
 from cunzhi.accounts.scopes import has_permission_at
 from cunzhi.core.forms import submit
+from cunzhi.core.lists import render_list
 from cunzhi.core.regioncodes import Level
 from cunzhi.core.scoping import get_in_scope
 from cunzhi.regions import services
 from cunzhi.regions.forms import ClanForm, ContactForm, FacilityForm, VillageProfileForm
+from cunzhi.regions.lists import CONTACTS
 from cunzhi.regions.models import Clan, Contact, Facility, Region
 from cunzhi.regions.selectors import (
-    contact_list,
     region_ancestors,
     region_get,
     region_list,
@@ -238,14 +239,12 @@ def contacts(request: HttpRequest, code: str) -> HttpResponse:
             return redirect("regions:contacts", code=region.code)
     context = {
         "region": region,
-        "contacts": contact_list(request.user, region, query)[:500],
         "query": query,
         "form": form if can_add else None,
         "breadcrumbs": _crumbs(region, link_self=True),
         "nav_active": "contacts",
     }
-    template = "regions/contacts.html#contact-table" if request.htmx else "regions/contacts.html"  # type: ignore[attr-defined]
-    return render(request, template, context)
+    return render_list(request, CONTACTS, "regions/contacts.html", context, region=region)
 
 
 @login_required

@@ -11,6 +11,7 @@ from django.db.models import Model, QuerySet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from cunzhi.core.exports import REASON_LENGTH, ExportForm  # noqa: F401  (re-exported)
 from cunzhi.regions.models import Region
 from cunzhi.registry.models import (
     HouseholdStatus,
@@ -170,19 +171,9 @@ class StatusForm(forms.Form):
 
 
 # The reason given for seeing full numbers (a reveal, an export), kept in the trace.
-REASON_LENGTH = 200
 
 
 class RevealForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Why you need the full numbers"), max_length=REASON_LENGTH, required=False
-    )
-
-
-class ExportForm(forms.Form):
-    """The register export's own field; its filters come in a RegisterFilterForm."""
-
-    full_numbers = forms.BooleanField(label=_("Include full ID and phone numbers"), required=False)
     reason = forms.CharField(
         label=_("Why you need the full numbers"), max_length=REASON_LENGTH, required=False
     )

@@ -47,7 +47,7 @@ def tag_save(*, actor: Any, tag: Tag | None = None, **fields: Any) -> Tag:
         if changes:
             audit.record(
                 actor=actor,
-                action=f"registry.tag_{'create' if creating else 'update'}",
+                action="registry.tag_save",
                 obj=tag,
                 region_code="",
                 data={"changes": changes},

@@ -64,22 +64,19 @@ def run() -> list[Result]:
     api_path = "/api/v1/regions?" + urlencode({"limit": LIMIT})
     bare_path = f"/{BARE_REGION_LIST}?" + urlencode({"within": prefix, "limit": LIMIT})
     with serve(environment) as port:
-        api = Client(port, {"Authorization": f"Bearer {raw_token}"})
-        bare = Client(port, {})
-        api_body, bare_body = api.get(api_path)[1], bare.get(bare_path)[1]
+        json_headers = {"Accept": "application/json"}
+        api = Connection(port, {**json_headers, "Authorization": f"Bearer {raw_token}"})
+        bare = Connection(port, json_headers)
+        api_body = json.loads(api.fetch(api_path)[1])
+        bare_body = json.loads(bare.fetch(bare_path)[1])
         if api_body != bare_body:
             raise RuntimeError(
                 "the bare view no longer answers the API's JSON; update benchmarks/bench_urls.py "
                 f"to match. API: {json.dumps(api_body)[:300]} bare: {json.dumps(bare_body)[:300]}"
             )
-        for _ in range(WARMUP):
-            api.get(api_path)
-            bare.get(bare_path)
-        api_seconds: list[float] = []
-        bare_seconds: list[float] = []
-        for _ in range(REQUESTS):
-            api_seconds.append(api.get(api_path)[0])
-            bare_seconds.append(bare.get(bare_path)[0])
+        api_seconds, bare_seconds = alternate(
+            api, api_path, bare, bare_path, warmup=WARMUP, requests=REQUESTS
+        )
         api.close()
         bare.close()
 
@@ -122,15 +119,18 @@ def seed_regions(superuser: object, *, county_code: str) -> None:
     )
 
 
-class Client:
-    """One keep-alive HTTP/1.1 connection to the server, with the headers of one caller."""
+class Connection:
+    """One keep-alive HTTP/1.1 connection to the server, with the headers of one caller.
+
+    The API, attention and pages benchmarks all time requests through it.
+    """
 
     def __init__(self, port: int, headers: dict[str, str]) -> None:
-        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        self.headers = {"Accept": "application/json", **headers}
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.headers = headers
 
-    def get(self, path: str) -> tuple[float, object]:
-        """(seconds from sending the request to the last byte of the answer, the parsed JSON)."""
+    def fetch(self, path: str) -> tuple[float, bytes, http.client.HTTPResponse]:
+        """(seconds from sending the request to the answer's last byte, the body, the answer)."""
         for attempt in (1, 2):
             start = time.perf_counter()
             try:
@@ -146,11 +146,35 @@ class Client:
             elapsed = time.perf_counter() - start
             if response.status != 200:
                 raise RuntimeError(f"GET {path} answered {response.status}: {body[:300]!r}")
-            return elapsed, json.loads(body)
+            return elapsed, body, response
         raise AssertionError("unreachable")
+
+    def seconds(self, path: str) -> float:
+        return self.fetch(path)[0]
 
     def close(self) -> None:
         self.connection.close()
+
+
+def alternate(
+    subject: Connection,
+    subject_path: str,
+    bare: Connection,
+    bare_path: str,
+    *,
+    warmup: int,
+    requests: int,
+) -> tuple[list[float], list[float]]:
+    """Each side's request times, taken turn about so that the machine's drift hits both alike."""
+    for _ in range(warmup):
+        subject.seconds(subject_path)
+        bare.seconds(bare_path)
+    subject_seconds: list[float] = []
+    bare_seconds: list[float] = []
+    for _ in range(requests):
+        subject_seconds.append(subject.seconds(subject_path))
+        bare_seconds.append(bare.seconds(bare_path))
+    return subject_seconds, bare_seconds
 
 
 def free_port() -> int:

@@ -18,11 +18,9 @@ Before timing, the benchmark checks that both give the same three counts.
 
 from __future__ import annotations
 
-import http.client
 import os
 import re
 import statistics
-import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -31,7 +29,7 @@ from django.test import Client as DjangoClient
 from django.test.utils import CaptureQueriesContext
 
 from benchmarks.attention_urls import BARE_ATTENTION
-from benchmarks.bench_api import serve
+from benchmarks.bench_api import Connection, alternate, serve
 from benchmarks.common import Result, county, county_admin, percentile, prepare
 from cunzhi.core.tests.kit.models import Errand, create_tables
 
@@ -74,21 +72,16 @@ def run() -> list[Result]:
     with serve(environment, "benchmarks.attention_settings") as port:
         subject = Connection(port, {"Cookie": f"sessionid={session}"})
         bare = Connection(port, {})
-        subject_counts = COUNT_PATTERN.findall(subject.get(subject_path)[1])
-        bare_counts = COUNT_PATTERN.findall(bare.get(bare_path)[1])
+        subject_counts = COUNT_PATTERN.findall(subject.fetch(subject_path)[1].decode())
+        bare_counts = COUNT_PATTERN.findall(bare.fetch(bare_path)[1].decode())
         if subject_counts != bare_counts or len(subject_counts) != 3:
             raise RuntimeError(
                 f"the block and the bare view disagree: {subject_counts} vs {bare_counts}; "
                 "update benchmarks/attention_urls.py to match the kit's provider"
             )
-        for _ in range(WARMUP):
-            subject.get(subject_path)
-            bare.get(bare_path)
-        subject_seconds: list[float] = []
-        bare_seconds: list[float] = []
-        for _ in range(REQUESTS):
-            subject_seconds.append(subject.get(subject_path)[0])
-            bare_seconds.append(bare.get(bare_path)[0])
+        subject_seconds, bare_seconds = alternate(
+            subject, subject_path, bare, bare_path, warmup=WARMUP, requests=REQUESTS
+        )
         subject.close()
         bare.close()
 
@@ -164,32 +157,3 @@ def queries_of(client: DjangoClient) -> int:
             f"/attention/ answered {response.status_code}: {response.content[:300]!r}"
         )
     return len(queries)
-
-
-class Connection:
-    """One keep-alive HTTP/1.1 connection to the server, with the headers of one caller."""
-
-    def __init__(self, port: int, headers: dict[str, str]) -> None:
-        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        self.headers = headers
-
-    def get(self, path: str) -> tuple[float, str]:
-        for attempt in (1, 2):
-            start = time.perf_counter()
-            try:
-                self.connection.request("GET", path, headers=self.headers)
-                response = self.connection.getresponse()
-                body = response.read()
-            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
-                self.connection.close()  # an idle keep-alive connection closed: reconnect, untimed
-                if attempt == 2:
-                    raise
-                continue
-            elapsed = time.perf_counter() - start
-            if response.status != 200:
-                raise RuntimeError(f"GET {path} answered {response.status}: {body[:300]!r}")
-            return elapsed, body.decode()
-        raise AssertionError("unreachable")
-
-    def close(self) -> None:
-        self.connection.close()

@@ -18,12 +18,11 @@ The requests alternate between a subject and the baseline over one keep-alive co
 
 from __future__ import annotations
 
-import http.client
+import gzip
 import statistics
-import time
 from urllib.parse import quote
 
-from benchmarks.bench_api import serve
+from benchmarks.bench_api import Connection, alternate, serve
 from benchmarks.bench_urls import BARE_PAGE
 from benchmarks.common import Result, county, percentile, prepare
 
@@ -56,17 +55,12 @@ def run() -> list[Result]:
     }
     results = []
     with serve(environment) as port:
-        page_client, bare_client = PageClient(port, cookie), PageClient(port, cookie)
+        page_client, bare_client = page_connection(port, cookie), page_connection(port, cookie)
         for name, path in pages.items():
-            size = page_client.check(path, must_contain=place.village.name)
-            for _ in range(WARMUP):
-                page_client.get(path)
-                bare_client.get(f"/{BARE_PAGE}")
-            subject: list[float] = []
-            baseline: list[float] = []
-            for _ in range(REQUESTS):
-                subject.append(page_client.get(path))
-                baseline.append(bare_client.get(f"/{BARE_PAGE}"))
+            size = check(page_client, path, must_contain=place.village.name)
+            subject, baseline = alternate(
+                page_client, path, bare_client, f"/{BARE_PAGE}", warmup=WARMUP, requests=REQUESTS
+            )
             results.append(_result(name, path, subject, baseline, size))
         page_client.close()
         bare_client.close()
@@ -106,50 +100,22 @@ def _session_cookie(user: object) -> str:
     return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
 
 
-class PageClient:
-    """One keep-alive connection of a signed-in browser that accepts gzip."""
+def page_connection(port: int, cookie: str) -> Connection:
+    """A signed-in browser's keep-alive connection that accepts gzip, as a phone asks."""
+    headers = {
+        "Cookie": cookie,
+        "Accept": "text/html",
+        "Accept-Encoding": "gzip",
+        "Accept-Language": "zh-CN",
+    }
+    return Connection(port, headers)
 
-    def __init__(self, port: int, cookie: str) -> None:
-        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        self.headers = {
-            "Cookie": cookie,
-            "Accept": "text/html",
-            "Accept-Encoding": "gzip",
-            "Accept-Language": "zh-CN",
-        }
 
-    def fetch(self, path: str) -> tuple[float, bytes, http.client.HTTPResponse]:
-        for attempt in (1, 2):
-            start = time.perf_counter()
-            try:
-                self.connection.request("GET", path, headers=self.headers)
-                response = self.connection.getresponse()
-                body = response.read()
-            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
-                # The server closed an idle keep-alive connection: reconnect once, untimed.
-                self.connection.close()
-                if attempt == 2:
-                    raise
-                continue
-            elapsed = time.perf_counter() - start
-            if response.status != 200:
-                raise RuntimeError(f"GET {path} answered {response.status}: {body[:300]!r}")
-            return elapsed, body, response
-        raise AssertionError("unreachable")
-
-    def get(self, path: str) -> float:
-        return self.fetch(path)[0]
-
-    def check(self, path: str, *, must_contain: str) -> int:
-        """The page is the signed-in page, compressed; its compressed size."""
-        import gzip
-
-        _elapsed, body, response = self.fetch(path)
-        if response.getheader("Content-Encoding") != "gzip":
-            raise RuntimeError(f"GET {path} was not compressed")
-        if must_contain not in gzip.decompress(body).decode():
-            raise RuntimeError(f"GET {path} is not the page it should be (signed out?)")
-        return len(body)
-
-    def close(self) -> None:
-        self.connection.close()
+def check(client: Connection, path: str, *, must_contain: str) -> int:
+    """The page is the signed-in page, compressed; its compressed size."""
+    _elapsed, body, response = client.fetch(path)
+    if response.getheader("Content-Encoding") != "gzip":
+        raise RuntimeError(f"GET {path} was not compressed")
+    if must_contain not in gzip.decompress(body).decode():
+        raise RuntimeError(f"GET {path} is not the page it should be (signed out?)")
+    return len(body)

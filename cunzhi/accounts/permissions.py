@@ -90,6 +90,28 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 }
 
 
+# Villagers' demands (issue 11): the village's cadres and the township keep them; the township and
+# the county take over escalated ones; the supervision committee reads them.
+SEE_DEMANDS = {"demands.view_demand"}
+KEEP_DEMANDS = SEE_DEMANDS | {
+    "demands.add_demand",
+    "demands.change_demand",
+    "demands.escalate_demand",
+}
+TAKE_OVER_DEMANDS = {"demands.take_over_demand"}
+for _role, _granted in {
+    Role.COUNTY_ADMIN: KEEP_DEMANDS | TAKE_OVER_DEMANDS,
+    Role.TOWNSHIP_LEADER: KEEP_DEMANDS | TAKE_OVER_DEMANDS,
+    Role.TOWNSHIP_STAFF: KEEP_DEMANDS | TAKE_OVER_DEMANDS,
+    Role.FIRST_SECRETARY: KEEP_DEMANDS,
+    Role.WORK_TEAM_MEMBER: KEEP_DEMANDS,
+    Role.VILLAGE_PARTY_SECRETARY: KEEP_DEMANDS,
+    Role.VILLAGE_COMMITTEE_MEMBER: KEEP_DEMANDS,
+    Role.SUPERVISION_MEMBER: SEE_DEMANDS,
+}.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _granted
+
+
 def role_has(role: str, permission: str) -> bool:
     return permission in ROLE_PERMISSIONS.get(role, frozenset())
 

@@ -66,6 +66,18 @@ def navigation_for(user: Any, post: Post | None) -> list[NavItem]:
                 str(_("Contacts")), reverse("regions:contacts", args=[post.region_code]), "contacts"
             )
         )
+    if post is not None and has_permission_anywhere(user, "demands.view_demand"):
+        items.append(
+            NavItem(
+                str(_("Demands")), reverse("demands:list", args=[post.region_code]), "demands"
+            )
+        )
+    if post is not None and has_permission_anywhere(user, "demands.change_demand"):
+        items.append(NavItem(str(_("My demands")), reverse("demands:mine"), "mine"))
+    if has_permission_anywhere(user, "demands.take_over_demand"):
+        items.append(
+            NavItem(str(_("Escalated demands")), reverse("demands:escalated"), "escalated")
+        )
     if post is not None:
         items.append(NavItem(str(_("Rules")), reverse("core:rules"), "rules"))
     if has_permission_anywhere(user, "accounts.view_user"):

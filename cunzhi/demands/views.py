@@ -173,7 +173,9 @@ def demand_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def demand_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
     demand = _for_change(request, pk)
-    form = AssignForm(request.POST, cadres=selectors.cadres_for(demand.region))
+    form = AssignForm(
+        request.POST, version=demand.version, cadres=selectors.cadres_for(demand.region)
+    )
     if submit(form, lambda data: services.demand_assign(actor=request.user, demand=demand, **data)):
         messages.success(request, _("Assigned."))
     else:
@@ -185,7 +187,7 @@ def demand_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def demand_merge_view(request: HttpRequest, pk: int) -> HttpResponse:
     demand = _for_change(request, pk)
-    form = MergeForm(request.POST)
+    form = MergeForm(request.POST, version=demand.version)
 
     def merge(data: dict[str, Any]) -> Demand:
         into = (

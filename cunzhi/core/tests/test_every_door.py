@@ -455,6 +455,158 @@ REGISTRY_API_DOORS: dict[str, str | Callable[[World], Door]] = {
 }
 
 
+def _demand(w: World, **extra: Any) -> Any:
+    """A road demand of 石板村, registered by the county administrator (issue 11)."""
+    from cunzhi.demands.testing import make_demand
+
+    return make_demand(w.county.admin, w.county.village, **extra)
+
+
+def _resolved_demand(w: World) -> Any:
+    from cunzhi.demands.services import demand_transition
+    from cunzhi.demands.testing import photo
+
+    demand = _demand(w)
+    for step in ("accept", "start"):
+        demand_transition(actor=w.county.admin, demand=demand, name=step, expected_version=None)
+    demand_transition(
+        actor=w.county.admin,
+        demand=demand,
+        name="resolve",
+        expected_version=None,
+        resolution="已修复",
+        attachment=photo(),
+    )
+    return demand
+
+
+DEMANDS_PAGE_DOORS: dict[str, str | Callable[[World], Door]] = {
+    "demands:mine": READS,
+    "demands:escalated": READS,
+    "demands:list": READS,
+    "demands:statistics": READS,
+    "demands:demand": READS,
+    "demands:public_lookup": READS,
+    "demands:create": lambda w: Door(
+        reverse("demands:create", args=[w.county.village.code]),
+        data={
+            "source": "visit",
+            "category": _category_id("drinking_water"),
+            "title": "自来水停水三天",
+            "description": "下寨自来水停水三天，老人挑水困难。",
+            "priority": "high",
+        },
+        events={"demands.demand_create": {"fields": {"title": "自来水停水三天"}}},
+    ),
+    "demands:edit": lambda w: (
+        (d := _demand(w))
+        and Door(
+            reverse("demands:edit", args=[d.pk]),
+            form="form",
+            data={"priority": "urgent"},
+            events={
+                "demands.demand_update": {
+                    "changes": {"priority": ["normal", "urgent"]},
+                    "version": 2,
+                }
+            },
+        )
+    ),
+    "demands:assign": lambda w: (
+        (d := _demand(w))
+        and Door(
+            reverse("demands:assign", args=[d.pk]),
+            data={"assignee": w.people.in_scope.pk, "version": 1},
+            events={
+                "demands.demand_assign": {"changes": {"assignee_id": [None, w.people.in_scope.pk]}}
+            },
+        )
+    ),
+    "demands:merge": lambda w: (
+        (d := _demand(w))
+        and Door(
+            reverse("demands:merge", args=[d.pk]),
+            data={"into": _demand(w, title="路断了").code, "version": 1},
+            events=[("demands.demand_merge", {}), ("demands.demand_absorb", {})],
+        )
+    ),
+    "demands:demand_transition": lambda w: (
+        (d := _demand(w))
+        and Door(
+            reverse("demands:demand_transition", args=[d.pk, "accept"]),
+            data={"expected_version": 1, "accept-comment": "已受理"},
+            events={"demands.demand_transition": {"transition": "accept", "to": "accepted"}},
+        )
+    ),
+    "demands:demand_extension": "demands' time limits are not extended: an escalation gives "
+    "the next level its own period (demands/workflows.py)",
+    "demands:public": lambda w: (
+        (d := _resolved_demand(w))
+        and Door(
+            reverse("demands:public", args=[d.code]),
+            data={"name": "confirm", "satisfaction": "4"},
+            events={"demands.demand_transition": {"transition": "confirm", "to": "confirmed"}},
+        )
+    ),
+}
+
+
+def _category_id(code: str) -> int:
+    from cunzhi.demands.models import DemandCategory
+
+    return DemandCategory.objects.get(code=code).pk
+
+
+DEMANDS_API_DOORS: dict[str, str | Callable[[World], Door]] = {
+    "POST /api/v1/villages/{code}/demands": lambda w: Door(
+        f"/api/v1/villages/{w.county.village.code}/demands",
+        body={
+            "category": "roads",
+            "title": "村道塌方",
+            "description": "上寨村道塌方",
+            "source": "phone",
+        },
+        events={"demands.demand_create": {"fields": {"source": "phone"}}},
+    ),
+    "PATCH /api/v1/demands/{demand_id}": lambda w: (
+        (d := _demand(w))
+        and Door(
+            f"/api/v1/demands/{d.pk}",
+            body={"version": 1, "cause_objective": "连日暴雨"},
+            events={"demands.demand_update": {"changes": {"cause_objective": ["", "连日暴雨"]}}},
+        )
+    ),
+    "POST /api/v1/demands/{demand_id}/assign": lambda w: (
+        (d := _demand(w))
+        and Door(
+            f"/api/v1/demands/{d.pk}/assign",
+            body={"version": 1, "assignee": w.people.in_scope.username},
+            events={"demands.demand_assign": {}},
+        )
+    ),
+    "POST /api/v1/demands/{demand_id}/merge": lambda w: (
+        (d := _demand(w))
+        and Door(
+            f"/api/v1/demands/{d.pk}/merge",
+            body={"version": 1, "into": _demand(w, title="路断了").code},
+            events=[("demands.demand_merge", {}), ("demands.demand_absorb", {})],
+        )
+    ),
+    "POST /api/v1/demands/{id}/transitions/{name}": lambda w: (
+        (d := _demand(w))
+        and Door(
+            f"/api/v1/demands/{d.pk}/transitions/reject",
+            body={"expected_version": 1, "reason": "重复反映"},
+            events={"demands.demand_transition": {"transition": "reject"}},
+        )
+    ),
+    "POST /api/v1/demands/{id}/deadline/extension": "refused for demands (no extension): "
+    "demands/workflows.py",
+    "POST /api/v1/public/demands/{code}/reply": "the villager's reply by follow-up code: "
+    "cunzhi/demands/tests/test_demands.py (it needs a resolved demand with its evidence photo)",
+}
+
+
 PAGE_DOORS: dict[str, str | Callable[[World], Door]] = {
     "login": SIGN_IN,
     "logout": SIGN_IN,
@@ -612,6 +764,7 @@ PAGE_DOORS: dict[str, str | Callable[[World], Door]] = {
         events={"accounts.api_token_revoke": {"prefix": w.extra["token"].prefix}},
     ),
     **REGISTRY_PAGE_DOORS,
+    **DEMANDS_PAGE_DOORS,
 }
 
 
@@ -656,6 +809,7 @@ API_DOORS: dict[str, str | Callable[[World], Door]] = {
         events={"regions.contact.delete": {"fields": {"name": "李医生"}}},
     ),
     **REGISTRY_API_DOORS,
+    **DEMANDS_API_DOORS,
 }
 
 

@@ -538,3 +538,21 @@ def test_the_attention_block_counts_overdue_and_mine_in_one_query(
     assert counts["mine"] == 6  # all six assigned to the secretary
     assert counts["overdue"] == 5  # the five registered in January 2025 (30 days for a road)
     assert {item.url for item in few} <= {item.url for item in many}
+
+
+def test_the_demo_has_demands_in_every_state_some_escalated_and_some_reopened(
+    settings: Any,
+) -> None:
+    from cunzhi.core.demo import seed_demo
+
+    seed_demo()
+    states = set(Demand.objects.values_list("state", flat=True))
+    assert states == {s.value for s in DemandState}
+    assert Demand.objects.filter(level=DemandLevel.TOWNSHIP).exists()
+    assert Demand.objects.filter(times_reopened__gt=0).exists()
+    from django.utils import timezone
+
+    from cunzhi.core.workflow import deadline_q
+
+    overdue = deadline_q("overdue", timezone.localdate())
+    assert Demand.objects.filter(overdue, state__in=["accepted", "in_progress"]).exists()

@@ -17,6 +17,12 @@ class DemandsConfig(AppConfig):
         )
         register(ACTION_LABELS)
 
+        from cunzhi.core.workflow.sweep import deadline_reached
+        from cunzhi.demands.models import Demand
+        from cunzhi.demands.services import on_overdue
+
+        deadline_reached.connect(on_overdue, sender=Demand, dispatch_uid="demands_overdue")
+
 
 # What a person reads in a history or the audit log (audit/labels.py).
 ACTION_LABELS = {

@@ -191,6 +191,9 @@ class DemandRollup(models.Model):
     """Figures of one village, category and year, kept by the services (DESIGN "Scale").
 
     Township and county statistics sum these rows instead of counting raw demands per request.
+    ``overdue`` counts the open demands the deadline sweep has marked overdue: it goes up with
+    the sweep's mark (``deadline_reached``) and down when an overdue demand is escalated (a new
+    period), resolved, rejected or merged.
     ``resolve_days`` is a histogram {days: count} of the days from registration to resolution of
     the demands currently resolved or confirmed, from which the median is exact.
     """
@@ -205,6 +208,8 @@ class DemandRollup(models.Model):
     resolved = models.PositiveIntegerField(default=0)
     confirmed = models.PositiveIntegerField(default=0)
     reopened = models.PositiveIntegerField(default=0)
+    # Open demands the sweep marked overdue (it marks them the day after their deadline).
+    overdue = models.IntegerField(default=0)
     satisfaction_sum = models.PositiveIntegerField(default=0)
     resolve_days = models.JSONField(default=dict)
 

@@ -19,7 +19,7 @@ from cunzhi.audit import services as audit
 from cunzhi.core import policy
 from cunzhi.core.inbox.services import notify
 from cunzhi.core.scoping import has_permission_at
-from cunzhi.core.workflow import deadlines, engine
+from cunzhi.core.workflow import DeadlineStatus, deadlines, engine
 from cunzhi.core.writes import create_audited, lock_current, update_audited
 from cunzhi.demands import workflows
 from cunzhi.demands.defaults import DEFAULT_CATEGORIES
@@ -248,6 +248,7 @@ def demand_transition(
             today=today,
         )
         _rollup_step(saved, stored, name)
+        _rollup_overdue(stored, saved)
         return saved
 
 
@@ -261,6 +262,26 @@ def _rollup_step(demand: Demand, before: Demand, name: str) -> None:
         _rollup(demand, resolved=-1, reopened=1, days=(days, -1))
     elif name == "reject":
         _rollup(demand, rejected=1)
+
+
+def _rollup_overdue(before: Demand, after: Demand) -> None:
+    """An overdue demand that stopped being overdue (resolved, rejected, merged) leaves the
+    count; an escalation, which gives a new period, already took it out (``on_escalation``)."""
+    was = before.deadline_status == DeadlineStatus.OVERDUE
+    if was and after.deadline_status != DeadlineStatus.OVERDUE and after.state != "escalated":
+        _rollup(after, overdue=-1)
+
+
+def on_overdue(*, obj: Any, kind: str, **_kwargs: Any) -> None:
+    """The sweep marked a demand overdue (in its transaction): count it."""
+    if kind == "overdue" and obj.state in OPEN_STATES:
+        _rollup(obj, overdue=1)
+
+
+def on_escalation(demand: Demand) -> None:
+    """An overdue demand escalated (by hand or by the sweep) runs a new period: uncount it."""
+    if demand.deadline_status == DeadlineStatus.OVERDUE:
+        _rollup(demand, overdue=-1)
 
 
 def demand_merge(
@@ -278,7 +299,8 @@ def demand_merge(
             raise ValidationError({"into": [_("Merge into a demand that is still open.")]})
         today = timezone.localdate()
 
-        if not lock_current(demand).is_open:
+        stored = lock_current(demand)
+        if not stored.is_open:
             raise ValidationError(_("Only an open demand can be merged into another."))
 
         def check(current: Demand) -> None:
@@ -299,6 +321,7 @@ def demand_merge(
             data={"absorbed": saved.code, "absorbed_id": saved.pk},
         )
         _rollup(saved, merged=1)
+        _rollup_overdue(stored, saved)
         return saved
 
 
@@ -431,7 +454,7 @@ def rollup_rebuild(*, actor: Any, region_code: str) -> int:
         histograms: dict[tuple[str, int, int], dict[str, int]] = defaultdict(dict)
         demands = Demand.objects.filter(region_code__startswith=region_code).only(
             "region_id", "region_code", "category_id", "registered_on", "state",
-            "resolved_on", "satisfaction", "times_reopened",
+            "resolved_on", "satisfaction", "times_reopened", "deadline_status",
         )  # fmt: skip
         for d in demands.iterator():
             key = (d.region_code, d.category_id, d.registered_on.year)
@@ -446,6 +469,8 @@ def rollup_rebuild(*, actor: Any, region_code: str) -> int:
             )
             row.registered += 1
             row.reopened += d.times_reopened
+            if d.state in OPEN_STATES and d.deadline_status == DeadlineStatus.OVERDUE:
+                row.overdue += 1
             if d.state == DemandState.REJECTED:
                 row.rejected += 1
             elif d.state == DemandState.MERGED:

@@ -67,8 +67,9 @@ def _top_level(demand: Demand, actor: Any) -> Any:
 
 
 def _raise_level(demand: Demand, cleaned: dict[str, Any], actor: Any) -> None:
-    from cunzhi.demands.services import notify_escalation
+    from cunzhi.demands.services import notify_escalation, on_escalation
 
+    on_escalation(demand)  # before the new period replaces the overdue one
     demand.level = NEXT_LEVEL[DemandLevel(demand.level)]
     demand.assignee = None
     demand.resolve_by = fresh_period(demand, today())

@@ -226,6 +226,7 @@ def test_an_overdue_demand_escalates_itself_to_the_township_and_on_to_the_county
     demand.refresh_from_db()
     assert demand.state == DemandState.ESCALATED and demand.level == DemandLevel.TOWNSHIP
     assert demand.assignee is None
+    assert _overdue_figure() == 0  # marked overdue, then a new period at the township
     told = Notification.objects.get(recipient=township, verb="escalated")
     assert demand.code in told.message
     actions = _events(demand)
@@ -240,6 +241,23 @@ def test_an_overdue_demand_escalates_itself_to_the_township_and_on_to_the_county
     assert last.escalated == 0 and len(last.refused) == 1
     demand.refresh_from_db()
     assert demand.level == DemandLevel.COUNTY and demand.deadline_status == "overdue"
+    assert _overdue_figure() == 1  # the county's statistics show it overdue
+    demand_transition(
+        actor=county_admin, demand=demand, name="take_over", expected_version=demand.version
+    )
+    demand_transition(
+        actor=county_admin,
+        demand=demand,
+        name="resolve",
+        expected_version=demand.version,
+        resolution="县水务局已修复管道",
+        attachment=photo(),
+    )
+    assert _overdue_figure() == 0
+
+
+def _overdue_figure() -> int:
+    return sum(DemandRollup.objects.values_list("overdue", flat=True))
 
 
 def test_the_township_takes_over_an_escalated_demand_and_the_village_may_not(

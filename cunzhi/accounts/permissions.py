@@ -111,6 +111,15 @@ for _role, _granted in {
 }.items():
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _granted
 
+# Home visits (issue 11): whoever keeps the village's demands records its visits.
+SEE_VISITS = {"visits.view_visit"}
+KEEP_VISITS = SEE_VISITS | {"visits.add_visit", "visits.change_visit"}
+for _role, _granted in list(ROLE_PERMISSIONS.items()):
+    if "demands.change_demand" in _granted:
+        ROLE_PERMISSIONS[_role] = _granted | KEEP_VISITS
+    elif "demands.view_demand" in _granted:
+        ROLE_PERMISSIONS[_role] = _granted | SEE_VISITS
+
 
 def role_has(role: str, permission: str) -> bool:
     return permission in ROLE_PERMISSIONS.get(role, frozenset())

@@ -72,6 +72,11 @@ def navigation_for(user: Any, post: Post | None) -> list[NavItem]:
                 str(_("Demands")), reverse("demands:list", args=[post.region_code]), "demands"
             )
         )
+    if post is not None and has_permission_anywhere(user, "visits.view_visit"):
+        items.append(NavItem(str(_("My day")), reverse("visits:today"), "today"))
+        items.append(
+            NavItem(str(_("Visits")), reverse("visits:list", args=[post.region_code]), "visits")
+        )
     if post is not None and has_permission_anywhere(user, "demands.change_demand"):
         items.append(NavItem(str(_("My demands")), reverse("demands:mine"), "mine"))
     if has_permission_anywhere(user, "demands.take_over_demand"):

@@ -607,6 +607,89 @@ DEMANDS_API_DOORS: dict[str, str | Callable[[World], Door]] = {
 }
 
 
+def _visit(w: World) -> Any:
+    """A visit of the secretary to household 001 of 石板村 (issue 11)."""
+    from cunzhi.visits.testing import make_visit
+
+    return make_visit(w.people.in_scope, w.extra["household"])
+
+
+VISITS_PAGE_DOORS: dict[str, str | Callable[[World], Door]] = {
+    "visits:today": READS,
+    "visits:list": READS,
+    "visits:coverage": READS,
+    "visits:visit": READS,
+    "visits:create": lambda w: Door(
+        reverse("visits:create", args=[w.county.village.code]),
+        data={
+            "household": w.extra["household"].pk,
+            "visited_on": "2026-03-02",
+            "cadres": [w.people.in_scope.pk],
+            "purpose": "policy",
+            "findings": "宣讲了医保缴费政策。",
+        },
+        events={"visits.visit_record": {"fields": {"purpose": "policy"}}},
+    ),
+    "visits:edit": lambda w: (
+        (v := _visit(w))
+        and Door(
+            reverse("visits:edit", args=[v.pk]),
+            form="form",
+            data={"others_met": "邻居王大妈"},
+            events={"visits.visit_update": {"changes": {"others_met": ["", "邻居王大妈"]}}},
+        )
+    ),
+    "visits:need": lambda w: (
+        (v := _visit(w))
+        and Door(
+            reverse("visits:need", args=[v.pk]),
+            data={
+                "need_category": _category_id("roads"),
+                "need_title": "入户路泥泞",
+                "need_description": "雨天入户路泥泞难走。",
+                "need_priority": "normal",
+            },
+            events=[("demands.demand_create", {}), ("visits.visit_need_to_demand", {})],
+        )
+    ),
+}
+
+VISITS_API_DOORS: dict[str, str | Callable[[World], Door]] = {
+    "POST /api/v1/villages/{code}/visits": lambda w: Door(
+        f"/api/v1/villages/{w.county.village.code}/visits",
+        body={
+            "household": w.extra["household"].pk,
+            "visited_on": "2026-03-02",
+            "cadres": [w.people.in_scope.username],
+            "purpose": "survey",
+            "findings": "家里一切正常",
+            "need": {"category": "medical", "title": "看病远", "description": "卫生室缺药"},
+        },
+        events=[
+            ("visits.visit_record", {}),
+            ("demands.demand_create", {"fields": {"source": "visit"}}),
+            ("visits.visit_need_to_demand", {"title": "看病远"}),
+        ],
+    ),
+    "PATCH /api/v1/visits/{visit_id}": lambda w: (
+        (v := _visit(w))
+        and Door(
+            f"/api/v1/visits/{v.pk}",
+            body={"version": 1, "purpose": "follow_up"},
+            events={"visits.visit_update": {"changes": {"purpose": ["survey", "follow_up"]}}},
+        )
+    ),
+    "POST /api/v1/visits/{visit_id}/demands": lambda w: (
+        (v := _visit(w))
+        and Door(
+            f"/api/v1/visits/{v.pk}/demands",
+            body={"category": "housing", "title": "危房", "description": "墙体开裂"},
+            events=[("demands.demand_create", {}), ("visits.visit_need_to_demand", {})],
+        )
+    ),
+}
+
+
 PAGE_DOORS: dict[str, str | Callable[[World], Door]] = {
     "login": SIGN_IN,
     "logout": SIGN_IN,
@@ -765,6 +848,7 @@ PAGE_DOORS: dict[str, str | Callable[[World], Door]] = {
     ),
     **REGISTRY_PAGE_DOORS,
     **DEMANDS_PAGE_DOORS,
+    **VISITS_PAGE_DOORS,
 }
 
 
@@ -810,6 +894,7 @@ API_DOORS: dict[str, str | Callable[[World], Door]] = {
     ),
     **REGISTRY_API_DOORS,
     **DEMANDS_API_DOORS,
+    **VISITS_API_DOORS,
 }
 
 

@@ -248,3 +248,16 @@ def test_my_day_shows_the_due_households_and_one_tap_to_a_new_visit_or_demand(
     page = client.get(reverse("visits:today")).content.decode()
     assert reverse("visits:create", args=[county.village.code]) in page
     assert reverse("demands:create", args=[county.village.code]) in page
+
+
+def test_the_demo_visits_most_households_and_turns_some_needs_into_demands() -> None:
+    from cunzhi.core.demo import seed_demo
+
+    seed_demo()
+    assert Visit.objects.count() > 30
+    assert Demand.objects.filter(source_ref__startswith="visits.visit:").exists()
+    from cunzhi.registry.models import Household
+
+    villages = LastVisit.objects.values("region_code")
+    covered = LastVisit.objects.count() / Household.objects.filter(region_code__in=villages).count()
+    assert 0.5 < covered < 1  # most households visited this year, not all

@@ -6,23 +6,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.cache import add_never_cache_headers
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cunzhi.accounts.scopes import has_permission_anywhere
+from cunzhi.core.exports import export_response
 from cunzhi.core.regioncodes import Level
-from cunzhi.core.xlsx import CONTENT_TYPE as XLSX_CONTENT_TYPE
 from cunzhi.regions.models import Region
 from cunzhi.regions.selectors import region_ancestors, region_get
 from cunzhi.registry.duplicates import LIMIT as DUPLICATES_LIMIT
 from cunzhi.registry.duplicates import duplicate_id_numbers, likely_duplicates, resident_merge
 from cunzhi.registry.exports import export_filename, register_export
 from cunzhi.registry.forms import (
-    REASON_LENGTH,
     ExportForm,
     MergeForm,
     RegisterFilterForm,
@@ -72,7 +69,7 @@ def register(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def register_export_view(request: HttpRequest, code: str) -> StreamingHttpResponse:
+def register_export_view(request: HttpRequest, code: str) -> HttpResponse:
     """The filtered register as .xlsx, streamed. POST: every export is audited (exports.py)."""
     village = village_or_404(request, code)
     filter_form = RegisterFilterForm(
@@ -80,26 +77,20 @@ def register_export_view(request: HttpRequest, code: str) -> StreamingHttpRespon
         groups=group_choices(request.user, village),
         tags=visible_tags(request.user, village.code),
     )
-    data = request.POST.copy()
-    # A long reason is cut to what the form takes, and the export goes on.
-    data["reason"] = data.get("reason", "")[:REASON_LENGTH]
-    export_form = ExportForm(data)
-    valid = export_form.is_valid()
-    full_numbers = valid and export_form.cleaned_data["full_numbers"]
-    reason = export_form.cleaned_data["reason"] if valid else ""
+    export_form = ExportForm(request.POST)
+    if not export_form.is_valid():
+        # Full numbers asked without a reason: back to the register, which says what is missing.
+        for message in export_form.non_field_errors():
+            messages.error(request, message)
+        return redirect("registry:register", village.code)
     chunks = register_export(
         actor=request.user,
         village=village,
         filters=filter_form.filters(),
-        full_numbers=full_numbers,
-        reason=reason,
+        full_numbers=export_form.cleaned_data["full_numbers"],
+        reason=export_form.cleaned_data["reason"],
     )
-    response = StreamingHttpResponse(chunks, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=export_filename(village)
-    )
-    add_never_cache_headers(response)  # personal data: no copy in a shared cache
-    return response
+    return export_response(chunks, export_filename(village))
 
 
 @login_required

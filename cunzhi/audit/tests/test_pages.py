@@ -34,6 +34,7 @@ def test_the_audit_log_runs_the_same_queries_for_few_and_many_events(
     client.force_login(people.read_only)
     _contacts(county, 2)
     client.get(reverse("audit:list"))
+    # 6: the page's five and one for the names of the records changes link to (the regions).
     with django_assert_num_queries(6) as few:
         client.get(reverse("audit:list"))
     _contacts(county, 20)

@@ -27,6 +27,7 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.functional import Promise
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 from pydantic import Field, create_model
@@ -101,6 +102,17 @@ class SortKey:
     index: str
 
 
+class ScopedFilterSet(django_filters.FilterSet):
+    """A FilterSet that knows its reader and the list's selector arguments (the village of a
+    register), for filters whose choices depend on them (the village's groups, the tags the
+    reader may see)."""
+
+    def __init__(self, data: Any = None, queryset: Any = None, *, user: Any, **context: Any):
+        self.user = user
+        self.context = context
+        super().__init__(data, queryset=queryset)
+
+
 @dataclass(frozen=True)
 class ListSpec:
     """The declaration of one list (see the module's docstring)."""
@@ -139,8 +151,7 @@ class ShownCell:
 @dataclass(frozen=True)
 class ShownColumn:
     label: str
-    sort_up: str = ""  # the sort parameter that orders by this column, ascending
-    sort_down: str = ""
+    sort_url: str = ""  # the list sorted by this column (the other way when it is already)
     sorted: Literal["", "up", "down"] = ""
 
 
@@ -156,15 +167,41 @@ class ListPage:
     rows: list[list[ShownCell]] = field(default_factory=list)
 
     @property
+    def filters(self) -> list[tuple[str, str]]:
+        """The valid filters that are set, as (name, value) to send again (a record by the
+        field the filter reads it by). Invalid ones are left out, so a link or an export never
+        carries back a value the list ignored, nor says whether it named anything."""
+        if not self.filterset.is_bound:
+            return []
+        self.filterset.is_valid()  # the valid fields are cleaned even when another is not
+        pairs = []
+        for name, value in getattr(self.filterset.form, "cleaned_data", {}).items():
+            if value in (None, "", []):
+                continue
+            if isinstance(value, Model):
+                field = self.filterset.form.fields[name]
+                value = getattr(value, getattr(field, "to_field_name", None) or "pk")
+            pairs.append((name, str(value)))
+        return pairs
+
+    @property
     def applied(self) -> list[tuple[str, str]]:
-        """The filters and sort in force, for the export form's hidden fields."""
-        data = self.filterset.form.cleaned_data if self.filterset.is_bound else {}
-        pairs = [
-            (name, str(getattr(value, "pk", value)))
-            for name, value in data.items()
-            if value not in (None, "", [])
-        ]
-        return [*pairs, (SORT_PARAM, self.sort)]
+        """The filters and the sort in force, for the export form's hidden fields."""
+        return [*self.filters, (SORT_PARAM, self.sort)]
+
+    def url(self, *, sort: str | None = None, page: int | None = None) -> str:
+        pairs = [*self.filters, (SORT_PARAM, sort or self.sort)]
+        if page and page > 1:
+            pairs.append(("page", str(page)))
+        return "?" + urlencode(pairs)
+
+    @property
+    def previous_url(self) -> str:
+        return self.url(page=self.page.previous_page_number()) if self.page.has_previous() else ""
+
+    @property
+    def next_url(self) -> str:
+        return self.url(page=self.page.next_page_number()) if self.page.has_next() else ""
 
     @property
     def empty_text(self) -> str:
@@ -189,7 +226,10 @@ def list_rows(
     """The filtered, sorted rows the reader may see; invalid filters are left out."""
     queryset = spec.selector(user, **selector_args)
     data = params if params else None
-    filterset = spec.filterset(data, queryset=queryset)
+    if issubclass(spec.filterset, ScopedFilterSet):
+        filterset = spec.filterset(data, queryset=queryset, user=user, **selector_args)
+    else:
+        filterset = spec.filterset(data, queryset=queryset)
     sort, order = sort_of(spec, (params or {}).get(SORT_PARAM))
     return filterset, sort, filterset.qs.order_by(*order)
 
@@ -223,8 +263,9 @@ def list_page(
         shown.columns.append(
             ShownColumn(
                 label=str(column.label),
-                sort_up=column.sort,
-                sort_down=f"-{column.sort}" if column.sort else "",
+                sort_url=shown.url(sort=f"-{column.sort}" if state == "up" else column.sort)
+                if column.sort
+                else "",
                 sorted=state,
             )
         )

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from cunzhi.accounts.scopes import has_permission_anywhere
 from cunzhi.core.exports import export_response
+from cunzhi.core.lists import render_list
 from cunzhi.core.regioncodes import Level
 from cunzhi.regions.models import Region
 from cunzhi.regions.selectors import region_ancestors, region_get
@@ -24,21 +26,20 @@ from cunzhi.registry.forms import (
     MergeForm,
     RegisterFilterForm,
 )
+from cunzhi.registry.lists import REGISTER
 from cunzhi.registry.search import LIMIT as SEARCH_LIMIT
 from cunzhi.registry.search import MAX_LENGTH as SEARCH_MAX_LENGTH
 from cunzhi.registry.search import resident_search
 from cunzhi.registry.selectors import (
     group_choices,
-    household_list,
     key_people,
     may_reveal,
     present,
-    present_households,
     register_counts,
     resident_get,
     visible_tags,
 )
-from cunzhi.registry.views.common import PAGE_SIZE, crumbs, may, village_or_404
+from cunzhi.registry.views.common import crumbs, may, village_or_404
 
 # The village register
 
@@ -46,25 +47,17 @@ from cunzhi.registry.views.common import PAGE_SIZE, crumbs, may, village_or_404
 @login_required
 def register(request: HttpRequest, code: str) -> HttpResponse:
     village = village_or_404(request, code)
-    groups = group_choices(request.user, village)
-    tags = visible_tags(request.user, village.code)
-    filter_form = RegisterFilterForm(request.GET or None, groups=groups, tags=tags)
-    households = household_list(request.user, village, **filter_form.filters())
-    page = Paginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = present_households(page.object_list)
-    context = {
+    context: dict[str, Any] = {
         "region": village,
-        "page": page,
-        "filter_form": filter_form,
         "can_add": may(request, "add_household", village.code),
         "can_reveal": may_reveal(request.user, village.code),
         "breadcrumbs": crumbs(village),
         "nav_active": "registry",
+        "list_export_form": "register-export",
     }
-    if request.htmx:  # type: ignore[attr-defined]
-        return render(request, "registry/register.html#register-table", context)
-    context["counts"] = register_counts(request.user, village)
-    return render(request, "registry/register.html", context)
+    if not request.htmx:  # type: ignore[attr-defined]
+        context["counts"] = register_counts(request.user, village)
+    return render_list(request, REGISTER, "registry/register.html", context, village=village)
 
 
 @login_required

@@ -16,7 +16,7 @@ answers them with a 422 naming the field, as every other invalid input.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -341,7 +341,7 @@ def api_item(spec: ListSpec, row: Any) -> dict[str, Any]:
     return item
 
 
-def api_items(spec: ListSpec, user: Any, rows: Sequence[Any]) -> list[dict[str, Any]]:
+def api_items(spec: ListSpec, user: Any, rows: Iterable[Any]) -> list[dict[str, Any]]:
     objects = list(rows)
     if spec.present is not None:
         objects = spec.present(user, objects)

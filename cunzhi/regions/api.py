@@ -382,7 +382,9 @@ ContactFilter = filter_schema(CONTACTS)
 )
 @paginate(Pagination)
 def contact_list_endpoint(
-    request: HttpRequest, code: str, filters: Query[ContactFilter]
+    request: HttpRequest,
+    code: str,
+    filters: Query[ContactFilter],  # type: ignore[valid-type]
 ) -> QuerySet[Contact]:
     region = _region(request, code)
     return api_rows(CONTACTS, actor(request), filters, region=region)

@@ -20,7 +20,7 @@ RAW = ["registry.resident_update", "registry.resident_set_status", "moved_out", 
 
 def edited_resident(county: County) -> Resident:
     household = register_family(county.admin, county.village, "001")
-    resident = Resident.objects.get(pk=household.head_id)
+    resident = Resident.objects.get(household=household, relation="head")
     resident_update(actor=county.admin, resident=resident, education="junior")
     resident_update(actor=county.admin, resident=resident, education="senior", phone="13812345678")
     resident_set_status(

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -62,7 +63,7 @@ def register(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def register_export_view(request: HttpRequest, code: str) -> HttpResponse:
+def register_export_view(request: HttpRequest, code: str) -> HttpResponseBase:
     """The filtered register as .xlsx, streamed. POST: every export is audited (exports.py)."""
     village = village_or_404(request, code)
     filter_form = RegisterFilterForm(
@@ -74,7 +75,7 @@ def register_export_view(request: HttpRequest, code: str) -> HttpResponse:
     if not export_form.is_valid():
         # Full numbers asked without a reason: back to the register, which says what is missing.
         for message in export_form.non_field_errors():
-            messages.error(request, message)
+            messages.error(request, str(message))
         return redirect("registry:register", village.code)
     chunks = register_export(
         actor=request.user,

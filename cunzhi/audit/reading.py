@@ -25,9 +25,12 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from cunzhi.audit.labels import action_label
 from cunzhi.audit.models import Event
 from cunzhi.core.privacy import masked
+from cunzhi.core.workflow.declare import Workflow, workflow_for
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,8 @@ class Change:
     label: str
     old: str
     new: str
+    # A note is a value given with the event (a reason, a comment), not a field that changed.
+    note: bool = False
 
 
 def _model(object_type: str) -> type[models.Model] | None:
@@ -97,13 +102,79 @@ def _label(field: models.Field[Any, Any] | None, key: str) -> str:
     return str(capfirst(field.verbose_name))
 
 
+def _workflow(data: dict[str, Any]) -> Workflow | None:
+    key = data.get("workflow")
+    if not isinstance(key, str):
+        return None
+    try:
+        return workflow_for(key)
+    except KeyError:
+        return None
+
+
+def event_label(event: Event) -> str:
+    """What the event was, in words: a workflow's step reads as the step's own label
+    (受理, 办结), any other event as its action's label."""
+    data = event.data if isinstance(event.data, dict) else {}
+    workflow = _workflow(data)
+    if workflow is not None and isinstance(data.get("transition"), str):
+        step = workflow.transition(data["transition"])
+        if step is not None:
+            return str(step.label)
+    return action_label(event.action)
+
+
+# The values a workflow's event carries besides its changes (core.workflow): what a person gave
+# with the step, and the dates a deadline event names.
+NOTE_LABELS = {
+    "reason": gettext_lazy("Reason"),
+    "comment": gettext_lazy("Comment"),
+    "attachment": gettext_lazy("File"),
+    "days": gettext_lazy("Days added"),
+    "due_on": gettext_lazy("Due date"),
+}
+
+
+def _notes(event: Event, fields: dict[str, models.Field[Any, Any]]) -> list[Change]:
+    data = event.data if isinstance(event.data, dict) else {}
+    if _workflow(data) is None:
+        return []
+    given = dict(data.get("inputs") or {})
+    for key in ("reason", "days"):
+        if key in data:
+            given[key] = data[key]
+    if isinstance(data.get("due_on"), str):
+        given["due_on"] = data["due_on"]
+    notes = []
+    for key, value in given.items():
+        if value in (None, "", []):
+            continue
+        label = NOTE_LABELS.get(key) or _label(fields.get(key), key)
+        shown = _shown(fields.get(key), key, value, {}) if key in fields else str(value)
+        notes.append(Change(label=str(label), old="", new=shown, note=True))
+    return notes
+
+
 def _pairs(event: Event) -> list[tuple[str, Any, Any]]:
     """(field key, old, new) of what the event says changed; a record's creation lists its
-    fields as set from nothing, its deletion as set to nothing."""
+    fields as set from nothing, its deletion as set to nothing; a workflow's step its state
+    first, and a deadline's extension its due date."""
     data = event.data if isinstance(event.data, dict) else {}
+    workflow = _workflow(data)
+    found: list[tuple[str, Any, Any]] = []
+    if workflow is not None and "from" in data and "to" in data:
+        found.append((workflow.field, data["from"], data["to"]))
+    if workflow is not None and isinstance(data.get("due_on"), list):
+        found.append(("due_on", *data["due_on"]))  # type: ignore[arg-type]
     changes = data.get("changes")
     if isinstance(changes, dict):
-        return [(key, *pair) for key, pair in changes.items() if isinstance(pair, list | tuple)]  # type: ignore[misc]
+        return found + [
+            (key, *pair)  # type: ignore[misc]
+            for key, pair in changes.items()
+            if isinstance(pair, list | tuple)
+        ]
+    if found:
+        return found
     fields = data.get("fields")
     if isinstance(fields, dict):
         deleted = event.action.endswith("_delete") or event.action.endswith(".delete")
@@ -143,5 +214,5 @@ def readable_changes(user: Any, events: Iterable[Event]) -> dict[int, list[Chang
             )
             for key, old, new in pairs[event.pk]
             if key not in {"version"}
-        ]
+        ] + _notes(event, fields)
     return result

@@ -7,11 +7,20 @@ from typing import Any
 from django.apps import apps
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import pgettext
 
-from cunzhi.audit.labels import action_label
 from cunzhi.audit.models import Event
-from cunzhi.audit.reading import readable_changes
+from cunzhi.audit.reading import event_label, readable_changes
+from cunzhi.audit.services import SYSTEM_LABEL
 from cunzhi.core.scoping import get_in_scope
+
+
+def _actor_name(event: Event) -> str:
+    if event.actor is not None:
+        return str(event.actor)
+    if event.actor_label == SYSTEM_LABEL:  # the sweep, a scheduled task: no person
+        return pgettext("actor", "System")
+    return event.actor_label
 
 
 def _present(user: Any, events: list[Event]) -> list[Event]:
@@ -19,9 +28,9 @@ def _present(user: Any, events: list[Event]) -> list[Event]:
     changes = readable_changes(user, events)
     for event in events:
         event.changes = changes[event.pk]  # type: ignore[attr-defined]
-        event.action_label = action_label(event.action)  # type: ignore[attr-defined]
+        event.action_label = event_label(event)  # type: ignore[attr-defined]
         # The person's name as it is now (the trace keeps the username it had then).
-        event.actor_name = str(event.actor) if event.actor is not None else event.actor_label  # type: ignore[attr-defined]
+        event.actor_name = _actor_name(event)  # type: ignore[attr-defined]
     return events
 
 

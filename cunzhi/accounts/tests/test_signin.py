@@ -224,5 +224,5 @@ def test_every_accounts_action_has_a_label(english: None) -> None:
     assert action_label("accounts.sign_in_failure") == "Failed sign-in"
     assert action_label("accounts.two_factor_reset") == "Two-factor sign-in reset"
     # Unregistered: core.writes' default names read as the model and the verb, never as a code.
-    assert action_label("regions.villageprofile.update") == "village profile changed"
+    assert action_label("regions.villageprofile.update") == "Village profile changed"
     assert action_label("regions.nosuch_update") == "Change"  # unregistered: never its code

@@ -54,7 +54,10 @@ def services_of(config: AppConfig) -> Iterator[str]:
                 continue
             if not function.__module__.startswith(package.__name__):
                 continue  # imported from elsewhere
-            if "actor" in inspect.signature(function).parameters:
+            actor = inspect.signature(function).parameters.get("actor")
+            # A service takes its actor by keyword (``<entity>_<verb>(*, actor, ...)``); a helper
+            # that passes one along positionally (``rules.new_resident``) is not a service.
+            if actor is not None and actor.kind is inspect.Parameter.KEYWORD_ONLY:
                 yield f"{config.label}.{name}"
 
 

@@ -21,10 +21,21 @@ RAW = ["registry.resident_update", "registry.resident_set_status", "moved_out", 
 def edited_resident(county: County) -> Resident:
     household = register_family(county.admin, county.village, "001")
     resident = Resident.objects.get(household=household, relation="head")
-    resident_update(actor=county.admin, resident=resident, education="junior")
-    resident_update(actor=county.admin, resident=resident, education="senior", phone="13812345678")
+    resident_update(
+        actor=county.admin, resident=resident, expected_version=resident.version, education="junior"
+    )
+    resident.refresh_from_db()
+    resident_update(
+        actor=county.admin,
+        resident=resident,
+        expected_version=resident.version,
+        education="senior",
+        phone="13812345678",
+    )
+    resident.refresh_from_db()
     resident_set_status(
-        actor=county.admin, resident=resident, status="moved_out", since=datetime.date(2026, 3, 1)
+        actor=county.admin,
+        expected_version=resident.version, resident=resident, status="moved_out", since=datetime.date(2026, 3, 1)
     )
     return resident
 
@@ -49,7 +60,7 @@ def test_a_residents_history_reads_field_and_choice_labels_in_chinese(
 
     assert "文化程度：初中 → 高中或中专" in body
     assert "状态：在村 → 已迁出" in body
-    assert "系统管理员：修改居民信息" in body
+    assert "系统管理员：修改人员信息" in body
     assert "138****5678" in body and "13812345678" not in body
     assert "（空）" in body  # the phone before it was first set
     for raw in RAW:
@@ -63,7 +74,7 @@ def test_the_audit_log_reads_the_same_sentences_without_internal_names(
     body = log_page(people)
 
     assert "文化程度：初中 → 高中或中专" in body
-    assert "系统管理员：登记户" in body and "状态：在村 → 已迁出" in body
+    assert "系统管理员：新户登记" in body and "状态：在村 → 已迁出" in body
     for raw in RAW:
         assert raw not in body
 

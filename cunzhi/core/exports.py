@@ -21,10 +21,13 @@ from itertools import islice
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import QuerySet
-from django.http import StreamingHttpResponse
+from django.http import HttpRequest, StreamingHttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import content_disposition_header
@@ -194,3 +197,34 @@ def export_response(chunks: Iterator[bytes], filename: str) -> StreamingHttpResp
     )
     add_never_cache_headers(response)
     return response
+
+
+def list_export_view(
+    request: HttpRequest,
+    spec: ListSpec,
+    *,
+    obj: models.Model,
+    region_code: str,
+    filename: str,
+    back: str,
+    **selector_args: Any,
+) -> HttpResponseBase:
+    """The POST view behind a list's "Export to Excel" form: the list's filters and the
+    ``ExportForm`` fields in one body. Full numbers without a reason go back to ``back`` (the
+    list's URL), which says what is missing; without the permission it is a 403."""
+    form = ExportForm(request.POST)
+    if not form.is_valid():
+        for message in form.non_field_errors():
+            messages.error(request, str(message))
+        return redirect(back)
+    chunks = list_export(
+        actor=request.user,
+        spec=spec,
+        obj=obj,
+        region_code=region_code,
+        params=request.POST,
+        full_numbers=form.cleaned_data["full_numbers"],
+        reason=form.cleaned_data["reason"],
+        **selector_args,
+    )
+    return export_response(chunks, filename)

@@ -34,6 +34,7 @@ from cunzhi.core.lists import api_rows, filter_schema
 from cunzhi.core.regioncodes import Level
 from cunzhi.core.scoping import get_in_scope
 from cunzhi.core.versions import stored_version
+from cunzhi.regions.lists import CONTACTS
 from cunzhi.regions.models import (
     Contact,
     ContactLevel,
@@ -42,7 +43,6 @@ from cunzhi.regions.models import (
     Region,
     VillageProfile,
 )
-from cunzhi.regions.lists import CONTACTS
 from cunzhi.regions.selectors import (
     region_ancestors,
     region_get,

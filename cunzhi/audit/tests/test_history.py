@@ -35,7 +35,10 @@ def edited_resident(county: County) -> Resident:
     resident.refresh_from_db()
     resident_set_status(
         actor=county.admin,
-        expected_version=resident.version, resident=resident, status="moved_out", since=datetime.date(2026, 3, 1)
+        expected_version=resident.version,
+        resident=resident,
+        status="moved_out",
+        since=datetime.date(2026, 3, 1),
     )
     return resident
 

@@ -14,6 +14,8 @@ from typing import Any
 import openpyxl
 import pytest
 from django.apps import apps
+from django.contrib.messages import get_messages
+from django.contrib.messages.storage.fallback import FallbackStorage
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
@@ -24,7 +26,7 @@ from pytest_django import DjangoAssertNumQueries
 
 from cunzhi.accounts.testing import County, ThreePeople
 from cunzhi.audit.models import Event
-from cunzhi.core.exports import ExportForm, list_export
+from cunzhi.core.exports import ExportForm, list_export, list_export_view
 from cunzhi.core.lists import (
     Column,
     ListSpec,
@@ -179,6 +181,40 @@ def test_a_full_export_needs_the_permission_and_a_reason_and_leaves_one_event(
     assert event.actor == people.in_scope
     assert event.data["reason"] == "核对联系电话" and event.data["full_numbers"] is True
     assert event.data["filters"] == {"level": "township"} and event.data["rows"] == 1
+
+
+def test_the_export_view_sends_a_full_export_without_reason_back_and_streams_one_with_it(
+    county: County, people: ThreePeople
+) -> None:
+    add(county, "甲")
+    add(county, "乙", level="village")
+
+    def post(data: dict[str, str]) -> Any:
+        request = RequestFactory().post("/export/", data)
+        request.user = people.in_scope
+        request.session = SessionStore()
+        request._messages = FallbackStorage(request)  # type: ignore[attr-defined]
+        response = list_export_view(
+            request,
+            DIRECTORY,
+            obj=county.village,
+            region_code=county.village.code,
+            filename="联系人.xlsx",
+            back="/contacts/",
+            region=county.village,
+        )
+        return request, response
+
+    request, refused = post({"level": "township", "full_numbers": "on", "reason": ""})
+    assert (refused.status_code, refused["Location"]) == (302, "/contacts/")
+    assert "理由" in str(next(iter(get_messages(request))))  # the default language: Chinese
+    assert not Event.objects.filter(action="regions.contact_export").exists()
+
+    _request, sent = post({"level": "township", "full_numbers": "on", "reason": "核对"})
+    sheet = export_rows(sent.streaming_content)
+    assert [row[0] for row in sheet[1:]] == ["甲"]  # the list's filter went with the export
+    assert [row[4] for row in sheet[1:]] == [PHONE]
+    assert "no-cache" in sent["Cache-Control"]
 
 
 def test_the_export_form_asks_for_the_reason_only_with_full_numbers() -> None:

@@ -9,6 +9,7 @@ secretary, not every county administrator above it). Connected in ``AccountsConf
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django.dispatch import receiver
@@ -26,10 +27,28 @@ MESSAGES = {
 }
 
 
+# A sweep tells of hundreds of records in a few villages: whom to tell is looked up once per
+# permission and village for a minute, not once per record.
+HOLDERS_SECONDS = 60
+_holders: dict[tuple[str, str], tuple[float, list[Any]]] = {}
+
+
+def _nearest_holders(permission: str, region_code: str) -> list[Any]:
+    now = time.monotonic()
+    key = (permission, region_code)
+    cached = _holders.get(key)
+    if cached is None or cached[0] < now:
+        if len(_holders) > 10_000:
+            _holders.clear()
+        cached = (now + HOLDERS_SECONDS, holders_of(permission, region_code, nearest=True))
+        _holders[key] = cached
+    return cached[1]
+
+
 def deadline_recipients(workflow: Workflow, obj: Any, kind: str) -> list[Any]:
     if workflow.recipients is not None:
         return list(workflow.recipients(obj, kind))
-    return holders_of(workflow.default_permission, obj.region_code, nearest=True)
+    return _nearest_holders(workflow.default_permission, obj.region_code)
 
 
 @receiver(deadline_reached, dispatch_uid="cunzhi_deadline_notify")

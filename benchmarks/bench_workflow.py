@@ -13,8 +13,8 @@
    over a tenth of the open cases with the same due ones (target: equal), and its time is held
    against the least an audited sweep must do, reading the due rows once and writing each
    through ``update_audited`` (target: at most 1.5x). The sweep also tells the village's
-   secretary of each overdue case in their inbox, which the baseline does not. The note gives the time of reading the due
-   rows once on its own.
+   secretary of each overdue case in their inbox, which the baseline does not. The note gives
+   the time of reading the due rows once on its own.
 
 The open cases are written with ``bulk_create`` (what the benchmark measures is the sweep, not
 the making of its data); the due ones are reset between runs with one UPDATE.
@@ -178,10 +178,9 @@ def _sweep_queries(ids: list[int], today: datetime.date) -> int:
 
 
 def sweep_only_touches_the_due() -> list[Result]:
-    from tests.kitdomain.models import CaseState
-
     from cunzhi.accounts.models import Role
     from cunzhi.accounts.testing import make_user
+    from tests.kitdomain.models import CaseState
 
     Case = _case_model()
     today = timezone.localdate()

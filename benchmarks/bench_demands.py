@@ -1,9 +1,9 @@
 """Demands at county and province scale: the filtered list, and statistics from rollups.
 
 1. The demand list with filters over ``BENCH_DEMANDS`` demands in a county (default 100,000,
-   ``make bench``; CI exports a smaller number). Subject: one page of
-   ``selectors.demand_list`` as a county administrator (scoped by ``for_user``), filtered by
-   state, category and "overdue", ordered newest first: the 30 rows and the total, as the list
+   ``make bench``; CI exports a smaller number). Subject: one page of the declared list
+   (``demands.lists.DEMANDS`` through ``core.lists.list_rows``) as a county administrator
+   (scoped by ``for_user``), filtered by state, category and "overdue", newest first: the 30 rows and the total, as the list
    page asks for them. Its query count must be the same as over a tenth of the demands (target:
    equal), and its p95 is held against a bare keyed lookup on the same table
    (``Demand.objects.filter(pk=…).first()``), the least a page about demands can ask of the
@@ -92,11 +92,11 @@ def _add_demands(count: int, *, start: int, year: int) -> None:
 
 
 def _page(user: Any, region: Any) -> tuple[int, int]:
-    from cunzhi.demands.selectors import DemandFilters, demand_list
+    from cunzhi.core.lists import list_rows
+    from cunzhi.demands.lists import DEMANDS
 
-    demands = demand_list(
-        user, region, DemandFilters(state="in_progress", category="roads", overdue=True)
-    )
+    params = {"state": "in_progress", "category": "roads", "deadline": "overdue"}
+    _filters, _sort, demands = list_rows(DEMANDS, user, params, region=region)
     rows = list(demands[:PAGE])
     return len(rows), demands.count()
 

@@ -28,13 +28,14 @@ from cunzhi.core.api import (
     label_of,
     with_etag,
 )
+from cunzhi.core.lists import api_rows, filter_schema
 from cunzhi.core.scoping import get_in_scope
 from cunzhi.core.workflow.api import add_transition_routes
 from cunzhi.demands import ratelimit, selectors, services
+from cunzhi.demands.lists import DEMANDS
 from cunzhi.demands.models import (
     Demand,
     DemandCategory,
-    DemandLevel,
     DemandPriority,
     DemandSource,
     DemandState,
@@ -101,15 +102,12 @@ class DemandOut(Schema):
         return demand.merged_into.code if demand.merged_into_id else None  # type: ignore[union-attr]
 
 
-class DemandFilter(InputSchema):
+# The list page's FilterSet and sort keys (demands.lists.DEMANDS), as query parameters.
+DemandListFilter = filter_schema(DEMANDS)
+
+
+class DemandFilter(DemandListFilter):  # type: ignore[valid-type, misc]
     region: str | None = Field(None, max_length=15, description="Only below this region code.")
-    state: DemandState | None = None
-    category: str | None = Field(None, max_length=40, description="A category code.")
-    priority: DemandPriority | None = None
-    level: DemandLevel | None = None
-    overdue: bool = False
-    mine: bool = Field(False, description="Only those assigned to the caller.")
-    q: str | None = Field(None, max_length=50, description="Part of the subject, or a code.")
 
 
 class DemandIn(InputSchema):
@@ -167,25 +165,14 @@ def _user(username: str) -> Any:
 @router.get(
     "/demands",
     response={200: list[DemandOut], **READ_ERRORS},
-    summary="Demands in my scope, filtered",
+    summary="Demands in my scope (below ``region``), filtered and sorted as the list page",
 )
 @paginate(Pagination)
 def demand_list_endpoint(request: HttpRequest, filters: Query[DemandFilter]) -> QuerySet[Demand]:
     user = actor(request)
     region = region_get(user, filters.region) if filters.region else None
-    return selectors.demand_list(
-        user,
-        region,
-        selectors.DemandFilters(
-            state=filters.state or "",
-            category=filters.category or "",
-            priority=filters.priority or "",
-            level=filters.level or "",
-            overdue=filters.overdue,
-            mine=filters.mine,
-            q=filters.q or "",
-        ),
-    ).select_related("merged_into")
+    list_filters = DemandListFilter(**filters.model_dump(exclude={"region"}))
+    return api_rows(DEMANDS, user, list_filters, region=region).select_related("merged_into")
 
 
 @router.post(

@@ -11,10 +11,8 @@ from cunzhi.core.forms import VersionedForm
 from cunzhi.demands.models import (
     Demand,
     DemandCategory,
-    DemandLevel,
     DemandPriority,
     DemandSource,
-    DemandState,
 )
 from cunzhi.registry.models import Household, Resident
 
@@ -86,29 +84,6 @@ class MergeForm(VersionedForm, forms.Form):  # type: ignore[misc]
     into = forms.CharField(
         label=_("Follow-up code of the demand it duplicates"), max_length=12, min_length=4
     )
-
-
-class FilterForm(forms.Form):
-    """The list's filters (GET): every field optional, a wrong value is ignored, not a 500."""
-
-    state = forms.ChoiceField(
-        label=_("State"), choices=[("", _("Any")), *list(DemandState.choices)], required=False
-    )
-    category = forms.ChoiceField(label=_("Category"), required=False)
-    priority = forms.ChoiceField(
-        label=_("Priority"), choices=[("", _("Any")), *list(DemandPriority.choices)], required=False
-    )
-    level = forms.ChoiceField(
-        label=_("Handled at"), choices=[("", _("Any")), *list(DemandLevel.choices)], required=False
-    )
-    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
-    mine = forms.BooleanField(label=_("Assigned to me"), required=False)
-    q = forms.CharField(label=_("Subject or code"), required=False, max_length=50)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        categories = DemandCategory.objects.values_list("code", "name")
-        self.fields["category"].choices = [("", _("Any")), *categories]  # type: ignore[attr-defined]
 
 
 class VillagerReplyForm(forms.Form):

@@ -171,7 +171,9 @@ class Demand(DeadlineFields, RegionalModel):
         indexes = [
             models.Index(fields=["deadline_status", "due_on"], name="demand_deadline"),
             models.Index(fields=["sweep_on"], name="demand_sweep"),
-            models.Index(fields=["region_code", "state", "registered_on"], name="demand_list"),
+            # The list's sorts (lists.py), within a scope's range of region codes.
+            models.Index(fields=["region_code", "registered_on", "id"], name="demand_registered"),
+            models.Index(fields=["region_code", "resolve_by", "id"], name="demand_resolve_by"),
             models.Index(fields=["assignee", "state"], name="demand_assignee"),
             models.Index(fields=["state", "level", "region_code"], name="demand_escalated"),
         ]

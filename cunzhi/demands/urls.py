@@ -12,6 +12,7 @@ urlpatterns = [
     path("demands/escalated/", views.escalated, name="escalated"),
     path("demands/region/<code:code>/", views.demand_list_view, name="list"),
     path("demands/region/<code:code>/new/", views.demand_create_view, name="create"),
+    path("demands/region/<code:code>/export/", views.demand_export_view, name="export"),
     path("demands/region/<code:code>/statistics/", views.statistics, name="statistics"),
     path("demands/<int:pk>/", views.demand_detail, name="demand"),
     path("demands/<int:pk>/edit/", views.demand_edit, name="edit"),

@@ -9,24 +9,26 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cunzhi.accounts.selectors import posts_for_switcher
+from cunzhi.core.exports import export_response, list_export
 from cunzhi.core.forms import apply_validation_error, submit
+from cunzhi.core.lists import render_list
 from cunzhi.core.scoping import has_permission_anywhere, has_permission_at
 from cunzhi.demands import ratelimit, selectors, services
 from cunzhi.demands.forms import (
     AssignForm,
     DemandEditForm,
     DemandForm,
-    FilterForm,
     MergeForm,
     VillagerReplyForm,
 )
+from cunzhi.demands.lists import DEMANDS
 from cunzhi.demands.models import Demand, DemandState
 from cunzhi.regions.models import Region
 from cunzhi.regions.selectors import region_get
@@ -43,33 +45,34 @@ def _crumbs(region: Region) -> list[dict[str, str]]:
     ]
 
 
-def _filters(form: FilterForm) -> selectors.DemandFilters:
-    if not form.is_valid():
-        return selectors.DemandFilters()
-    return selectors.DemandFilters(**form.cleaned_data)
-
-
 @login_required
 def demand_list_view(request: HttpRequest, code: str) -> HttpResponse:
     region = region_get(request.user, code)
     if not has_permission_at(request.user, "demands.view_demand", region.code):
         raise Http404
-    form = FilterForm(request.GET or None)
-    demands = selectors.demand_list(request.user, region, _filters(form))
-    page = Paginator(demands, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "region": region,
-        "page": page,
-        "filter_form": form,
-        "today": timezone.localdate(),
         "can_add": region.is_village
         and has_permission_at(request.user, "demands.add_demand", region.code),
+        "list_export_form": "demand-export",
         "breadcrumbs": _crumbs(region),
         "nav_active": "demands",
     }
-    if request.htmx:  # type: ignore[attr-defined]
-        return render(request, "demands/list.html#demand-table", context)
-    return render(request, "demands/list.html", context)
+    return render_list(request, DEMANDS, "demands/list.html", context, region=region)
+
+
+@login_required
+@require_POST
+def demand_export_view(request: HttpRequest, code: str) -> HttpResponseBase:
+    """The filtered demands as .xlsx, streamed; every export is audited (core.exports)."""
+    region = region_get(request.user, code)
+    if not has_permission_at(request.user, "demands.view_demand", region.code):
+        raise Http404
+    chunks = list_export(
+        actor=request.user, spec=DEMANDS, obj=region, region_code=region.code,
+        params=request.POST, region=region,
+    )  # fmt: skip
+    return export_response(chunks, f"demands-{region.code}.xlsx")
 
 
 @login_required

@@ -19,7 +19,8 @@ from cunzhi.core.scoping import has_permission_anywhere
 from cunzhi.visits.selectors import due_count
 
 
-@attention.register
+# Two queries: the rule in force (each tag's frequency, a dated policy parameter) and the count.
+@attention.register(queries=2)
 def visits_due(user: Any, post: Any) -> list[AttentionItem]:
     if post is None or not has_permission_anywhere(user, "visits.add_visit"):
         return []

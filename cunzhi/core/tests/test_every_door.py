@@ -490,6 +490,14 @@ DEMANDS_PAGE_DOORS: dict[str, str | Callable[[World], Door]] = {
     "demands:statistics": READS,
     "demands:demand": READS,
     "demands:public_lookup": READS,
+    "demands:export": lambda w: (
+        (_demand(w) and None)
+        or Door(
+            reverse("demands:export", args=[w.county.village.code]),
+            data={"category": "roads"},
+            events={"demands.demand_export": {"rows": 1, "full_numbers": False}},
+        )
+    ),
     "demands:create": lambda w: Door(
         reverse("demands:create", args=[w.county.village.code]),
         data={

@@ -13,9 +13,9 @@ from cunzhi.accounts.api import router as accounts_router
 from cunzhi.core.api import install_error_handlers
 from cunzhi.core.attachments.api import router as attachments_router
 from cunzhi.demands.api import router as demands_router
-from cunzhi.visits.api import router as visits_router
 from cunzhi.regions.api import router as regions_router
 from cunzhi.registry.api import router as registry_router
+from cunzhi.visits.api import router as visits_router
 
 api = NinjaAPI(
     title="Cunzhi API",

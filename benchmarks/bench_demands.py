@@ -4,8 +4,9 @@
    ``make bench``; CI exports a smaller number). Subject: one page of the declared list
    (``demands.lists.DEMANDS`` through ``core.lists.list_rows``) as a county administrator
    (scoped by ``for_user``), filtered by state, category and "overdue", newest first: the 30
-   rows and the total, as the list page asks for them. Its query count must be the same as over a tenth of the demands (target:
-   equal), and its p95 is held against a bare keyed lookup on the same table
+   rows and the total, as the list page asks for them. Its query count must be the same as
+   over a tenth of the demands (target: equal), and its p95 is held against a bare keyed
+   lookup on the same table
    (``Demand.objects.filter(pk=…).first()``), the least a page about demands can ask of the
    database. Target: p95 ≤ 25x the lookup's p95 (the list counts its matches, which a keyed
    lookup never does; the target says the count stays an index range, not a scan).

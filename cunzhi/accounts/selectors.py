@@ -68,9 +68,7 @@ def navigation_for(user: Any, post: Post | None) -> list[NavItem]:
         )
     if post is not None and has_permission_anywhere(user, "demands.view_demand"):
         items.append(
-            NavItem(
-                str(_("Demands")), reverse("demands:list", args=[post.region_code]), "demands"
-            )
+            NavItem(str(_("Demands")), reverse("demands:list", args=[post.region_code]), "demands")
         )
     if post is not None and has_permission_anywhere(user, "visits.view_visit"):
         items.append(NavItem(str(_("My day")), reverse("visits:today"), "today"))

@@ -92,14 +92,14 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 
 # Villagers' demands (issue 11): the village's cadres and the township keep them; the township and
 # the county take over escalated ones; the supervision committee reads them.
-SEE_DEMANDS = {"demands.view_demand"}
+SEE_DEMANDS = frozenset({"demands.view_demand"})
 KEEP_DEMANDS = SEE_DEMANDS | {
     "demands.add_demand",
     "demands.change_demand",
     "demands.escalate_demand",
 }
-TAKE_OVER_DEMANDS = {"demands.take_over_demand"}
-for _role, _granted in {
+TAKE_OVER_DEMANDS = frozenset({"demands.take_over_demand"})
+_DEMAND_GRANTS: dict[str, frozenset[str]] = {
     Role.COUNTY_ADMIN: KEEP_DEMANDS | TAKE_OVER_DEMANDS,
     Role.TOWNSHIP_LEADER: KEEP_DEMANDS | TAKE_OVER_DEMANDS,
     Role.TOWNSHIP_STAFF: KEEP_DEMANDS | TAKE_OVER_DEMANDS,
@@ -108,17 +108,13 @@ for _role, _granted in {
     Role.VILLAGE_PARTY_SECRETARY: KEEP_DEMANDS,
     Role.VILLAGE_COMMITTEE_MEMBER: KEEP_DEMANDS,
     Role.SUPERVISION_MEMBER: SEE_DEMANDS,
-}.items():
-    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _granted
-
+}
 # Home visits (issue 11): whoever keeps the village's demands records its visits.
-SEE_VISITS = {"visits.view_visit"}
+SEE_VISITS = frozenset({"visits.view_visit"})
 KEEP_VISITS = SEE_VISITS | {"visits.add_visit", "visits.change_visit"}
-for _role, _granted in list(ROLE_PERMISSIONS.items()):
-    if "demands.change_demand" in _granted:
-        ROLE_PERMISSIONS[_role] = _granted | KEEP_VISITS
-    elif "demands.view_demand" in _granted:
-        ROLE_PERMISSIONS[_role] = _granted | SEE_VISITS
+for _role_name, _more in _DEMAND_GRANTS.items():
+    _visits = KEEP_VISITS if "demands.change_demand" in _more else SEE_VISITS
+    ROLE_PERMISSIONS[_role_name] = ROLE_PERMISSIONS[_role_name] | _more | _visits
 
 
 def role_has(role: str, permission: str) -> bool:

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cunzhi.accounts.models import User
 from cunzhi.core.forms import VersionedForm
 from cunzhi.demands.models import (
     Demand,
@@ -44,7 +45,9 @@ class DemandForm(forms.Form):
     cause_objective = forms.CharField(
         label=_("Objective causes"), widget=TEXTAREA, required=False, max_length=2000
     )
-    assignee = forms.ModelChoiceField(label=_("Assign to"), queryset=None, required=False)  # type: ignore[arg-type]
+    assignee = forms.ModelChoiceField(
+        label=_("Assign to"), queryset=User.objects.none(), required=False
+    )
 
     def __init__(self, *args: Any, village: Any, user: Any, cadres: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -73,7 +76,7 @@ class DemandEditForm(VersionedForm, forms.ModelForm):  # type: ignore[misc]
 
 
 class AssignForm(VersionedForm, forms.Form):  # type: ignore[misc]
-    assignee = forms.ModelChoiceField(label=_("Assign to"), queryset=None)  # type: ignore[arg-type]
+    assignee = forms.ModelChoiceField(label=_("Assign to"), queryset=User.objects.none())
 
     def __init__(self, *args: Any, cadres: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -16,15 +16,12 @@ from cunzhi.core.workflow import deadline_q
 from cunzhi.demands.models import OPEN_STATES, Demand, DemandCategory, DemandRollup, DemandState
 from cunzhi.regions.models import Region
 
-
-def _list_base() -> QuerySet[Demand]:
-    return Demand.objects.select_related("category", "region", "assignee")
+RELATED = ("category", "region", "assignee")
 
 
 def demand_get(user: Any, pk: int, action: str = "view") -> Demand:
-    return get_in_scope(
-        _list_base().select_related("household", "resident", "merged_into"), user, action, pk=pk
-    )
+    related = Demand.objects.select_related(*RELATED, "household", "resident", "merged_into")
+    return get_in_scope(related, user, action, pk=pk)
 
 
 @dataclass(frozen=True)
@@ -47,7 +44,7 @@ def demand_list(
 ) -> QuerySet[Demand]:
     """Demands in the user's scope (below ``region``), filtered; one query for a page of rows."""
     filters = filters or DemandFilters()
-    demands = _list_base().for_user(user, "view")
+    demands = Demand.objects.for_user(user, "view").select_related(*RELATED)
     if region is not None:
         demands = demands.in_region(prefix_of(region.code))
     if filters.state:
@@ -76,8 +73,8 @@ def my_open_demands(user: Any) -> QuerySet[Demand]:
 def escalated_queue(user: Any) -> QuerySet[Demand]:
     """Demands escalated to a level the user takes over at, oldest deadline first."""
     return (
-        _list_base()
-        .for_user(user, "take_over")
+        Demand.objects.for_user(user, "take_over")
+        .select_related(*RELATED)
         .filter(state=DemandState.ESCALATED)
         .order_by("due_on", "pk")
     )
@@ -181,14 +178,14 @@ def demand_statistics(user: Any, region: Region, year: int) -> DemandStatistics:
     queries however many demands (the rollup rows, the category names). "Overdue" is what the
     deadline sweep has marked (it runs hourly); the lists count overdue from the dates."""
     from cunzhi.core.regioncodes import prefix_of
-    from cunzhi.core.scoping import EVERYWHERE, code_in_prefixes, scope_prefixes
+    from cunzhi.core.scoping import Everywhere, code_in_prefixes, scope_prefixes
 
     rollups = DemandRollup.objects.filter(
         code_in_prefixes("region_code", [prefix_of(region.code)]), year=year
     ).select_related("region")
     prefixes = scope_prefixes(user, "demands.view_demand")
-    if prefixes is not EVERYWHERE:
-        rollups = rollups.filter(code_in_prefixes("region_code", list(prefixes)))
+    if not isinstance(prefixes, Everywhere):
+        rollups = rollups.filter(code_in_prefixes("region_code", prefixes))
     rows = list(rollups)
     names = dict(DemandCategory.objects.values_list("pk", "name"))
     total = Figures(label="")

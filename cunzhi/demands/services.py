@@ -389,6 +389,7 @@ def escalation_recipients(demand: Demand) -> list[Any]:
     from cunzhi.accounts.models import Post, Role
 
     code = demand.region_code
+    roles: tuple[str, ...]
     if demand.level == DemandLevel.TOWNSHIP:
         where, roles = code[:9] + "000", (Role.TOWNSHIP_LEADER, Role.TOWNSHIP_STAFF)
     else:

@@ -130,9 +130,12 @@ def _visits() -> QuerySet[Visit]:
 def visit_list_endpoint(request: HttpRequest, filters: Query[VisitFilter]) -> QuerySet[Visit]:
     user = actor(request)
     region = region_get(user, filters.region) if filters.region else None
-    visits = _visits().for_user(user, "view")
+    visits: QuerySet[Visit]
     if region is not None:
         visits = selectors.visit_list(user, region).prefetch_related("people_met")
+    else:
+        visits = Visit.objects.for_user(user, "view").select_related("household")
+        visits = visits.prefetch_related("cadres", "people_met")
     if filters.purpose:
         visits = visits.filter(purpose=filters.purpose)
     if filters.household:

@@ -17,13 +17,17 @@ from cunzhi.regions.models import Region
 from cunzhi.registry.models import Household, HouseholdStatus, ResidentStatus, ResidentTag
 from cunzhi.visits.models import LastVisit, Visit
 
+RELATED = ("household", "household__head", "region")
 
-def _visits() -> QuerySet[Visit]:
+
+def _cadres() -> Prefetch:
     from cunzhi.accounts.models import User
 
-    return Visit.objects.select_related("household", "household__head", "region").prefetch_related(
-        Prefetch("cadres", queryset=User.objects.only("pk", "full_name"))
-    )
+    return Prefetch("cadres", queryset=User.objects.only("pk", "full_name"))
+
+
+def _visits() -> QuerySet[Visit]:
+    return Visit.objects.select_related(*RELATED).prefetch_related(_cadres())
 
 
 def visit_get(user: Any, pk: int, action: str = "view") -> Visit:
@@ -34,7 +38,8 @@ def visit_list(
     user: Any, region: Region, *, purpose: str = "", household: int | None = None
 ) -> QuerySet[Visit]:
     """Visits below ``region``, newest first: two queries a page (rows, cadres)."""
-    visits = _visits().for_user(user, "view").in_region(prefix_of(region.code))
+    visits = Visit.objects.for_user(user, "view").in_region(prefix_of(region.code))
+    visits = visits.select_related(*RELATED).prefetch_related(_cadres())
     if purpose:
         visits = visits.filter(purpose=purpose)
     if household:

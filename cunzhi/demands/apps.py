@@ -31,7 +31,6 @@ ACTION_LABELS = {
     "demands.demand_assign": _("Demand assigned"),
     "demands.demand_transition": _("Demand step taken"),
     "demands.demand_merge": _("Duplicate demand merged"),
-    "demands.demand_absorb": _("A duplicate demand merged into this one"),
     "demands.demand_deadline_reminder": _("Demand due soon"),
     "demands.demand_deadline_overdue": _("Demand overdue"),
     "demands.demand_deadline_extend": _("Demand's time limit extended"),

@@ -316,9 +316,9 @@ def demand_merge(
         )
         audit.record(
             actor=actor,
-            action="demands.demand_absorb",
+            action="demands.demand_merge",
             obj=target,
-            data={"absorbed": saved.code, "absorbed_id": saved.pk},
+            data={"absorbed": saved.code, "absorbed_id": saved.pk, "kept": True},
         )
         _rollup(saved, merged=1)
         _rollup_overdue(stored, saved)

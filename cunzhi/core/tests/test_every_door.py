@@ -538,7 +538,7 @@ DEMANDS_PAGE_DOORS: dict[str, str | Callable[[World], Door]] = {
         and Door(
             reverse("demands:merge", args=[d.pk]),
             data={"into": _demand(w, title="路断了").code, "version": 1},
-            events=[("demands.demand_merge", {}), ("demands.demand_absorb", {})],
+            events=[("demands.demand_merge", {}), ("demands.demand_merge", {"kept": True})],
         )
     ),
     "demands:demand_transition": lambda w: (
@@ -600,7 +600,7 @@ DEMANDS_API_DOORS: dict[str, str | Callable[[World], Door]] = {
         and Door(
             f"/api/v1/demands/{d.pk}/merge",
             body={"version": 1, "into": _demand(w, title="路断了").code},
-            events=[("demands.demand_merge", {}), ("demands.demand_absorb", {})],
+            events=[("demands.demand_merge", {}), ("demands.demand_merge", {"kept": True})],
         )
     ),
     "POST /api/v1/demands/{id}/transitions/{name}": lambda w: (

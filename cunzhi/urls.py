@@ -27,6 +27,7 @@ urlpatterns = [
     path("registry/", include("cunzhi.registry.urls")),
     path("", include("cunzhi.demands.urls")),
     path("visits/", include("cunzhi.visits.urls")),
+    path("", include("cunzhi.plans.urls")),
     path("audit/", include("cunzhi.audit.urls")),
     path("attachments/", include("cunzhi.core.attachments.urls")),
     path("inbox/", include("cunzhi.core.inbox.urls")),

@@ -64,6 +64,10 @@ RECORD_OF_URL = {
     "GET /api/v1/demands/{id}/transitions": "demands.demand",
     "POST /api/v1/demands/{id}/transitions/{name}": "demands.demand",
     "POST /api/v1/demands/{id}/deadline/extension": "demands.demand",
+    "plans:ledgeritem_transition": "plans.ledgeritem",
+    "GET /api/v1/ledgeritems/{id}/transitions": "plans.ledgeritem",
+    "POST /api/v1/ledgeritems/{id}/transitions/{name}": "plans.ledgeritem",
+    "POST /api/v1/ledgeritems/{id}/deadline/extension": "plans.ledgeritem",
 }
 # Where a parameter's value is not the record's id or code.
 VALUES_OF_URL: dict[str, Callable[[Any], dict[str, Any]]] = {
@@ -74,6 +78,10 @@ VALUES_OF_URL: dict[str, Callable[[Any], dict[str, Any]]] = {
     "GET /api/v1/demands/{id}/transitions": lambda demand: {"id": demand.pk},
     "POST /api/v1/demands/{id}/transitions/{name}": lambda d: {"id": d.pk, "name": "accept"},
     "POST /api/v1/demands/{id}/deadline/extension": lambda demand: {"id": demand.pk},
+    "plans:ledgeritem_transition": lambda item: {"pk": item.pk, "name": "reopen"},
+    "GET /api/v1/ledgeritems/{id}/transitions": lambda item: {"id": item.pk},
+    "POST /api/v1/ledgeritems/{id}/transitions/{name}": lambda i: {"id": i.pk, "name": "close"},
+    "POST /api/v1/ledgeritems/{id}/deadline/extension": lambda item: {"id": item.pk},
 }
 # URLs with parameters that name no record.
 NO_RECORD = {

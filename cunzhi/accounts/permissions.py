@@ -112,9 +112,17 @@ _DEMAND_GRANTS: dict[str, frozenset[str]] = {
 # Home visits (issue 11): whoever keeps the village's demands records its visits.
 SEE_VISITS = frozenset({"visits.view_visit"})
 KEEP_VISITS = SEE_VISITS | {"visits.add_visit", "visits.change_visit"}
+# Work plans and rectification ledgers (issue 11): kept and read by the same people.
+SEE_PLANS = frozenset({"plans.view_plan", "plans.view_objective", "plans.view_task",
+                       "plans.view_ledgeritem"})  # fmt: skip
+KEEP_PLANS = SEE_PLANS | {
+    "plans.add_plan", "plans.change_plan", "plans.add_objective", "plans.change_objective",
+    "plans.add_task", "plans.change_task", "plans.add_ledgeritem", "plans.change_ledgeritem",
+}  # fmt: skip
 for _role_name, _more in _DEMAND_GRANTS.items():
-    _visits = KEEP_VISITS if "demands.change_demand" in _more else SEE_VISITS
-    ROLE_PERMISSIONS[_role_name] = ROLE_PERMISSIONS[_role_name] | _more | _visits
+    _keeps = "demands.change_demand" in _more
+    _visits_and_plans = (KEEP_VISITS | KEEP_PLANS) if _keeps else (SEE_VISITS | SEE_PLANS)
+    ROLE_PERMISSIONS[_role_name] = ROLE_PERMISSIONS[_role_name] | _more | _visits_and_plans
 
 
 def role_has(role: str, permission: str) -> bool:

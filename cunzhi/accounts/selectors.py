@@ -77,6 +77,14 @@ def navigation_for(user: Any, post: Post | None) -> list[NavItem]:
         )
     if post is not None and has_permission_anywhere(user, "demands.change_demand"):
         items.append(NavItem(str(_("My demands")), reverse("demands:mine"), "mine"))
+    if (
+        post is not None
+        and post.region.is_village
+        and has_permission_anywhere(user, "plans.view_plan")
+    ):
+        items.append(
+            NavItem(str(_("Work plan")), reverse("plans:plans", args=[post.region_code]), "plans")
+        )
     if has_permission_anywhere(user, "demands.take_over_demand"):
         items.append(
             NavItem(str(_("Escalated demands")), reverse("demands:escalated"), "escalated")

@@ -701,6 +701,116 @@ VISITS_API_DOORS: dict[str, str | Callable[[World], Door]] = {
 }
 
 
+def _plan(w: World) -> Any:
+    from cunzhi.plans.testing import make_plan
+
+    return make_plan(w.county, w.people)
+
+
+def _task(w: World) -> Any:
+    from cunzhi.plans.testing import a_task
+
+    return a_task(w.county, w.people)
+
+
+def _ledger_item(w: World) -> Any:
+    from cunzhi.plans.testing import a_ledger_item
+
+    return a_ledger_item(w.county, w.people)
+
+
+PLANS_PAGE_DOORS: dict[str, str | Callable[[World], Door]] = {
+    "plans:ledgeritem": READS,
+    "plans:ledgeritem_extension": "ledger items have no extension: the item's own date is "
+    "its deadline (plans/workflows.py)",
+    "plans:plans": lambda w: Door(
+        reverse("plans:plans", args=[w.county.village.code]),
+        data={"year": "2026", "title": "2026年度驻村工作计划"},
+        events={"plans.plan_create": {"fields": {"year": 2026}}},
+    ),
+    "plans:plan": lambda w: (
+        (p := _plan(w))
+        and Door(
+            reverse("plans:plan", args=[p.pk]),
+            data={
+                "task-title": "修缮活动室",
+                "task-owner": w.people.in_scope.pk,
+                "task-due_on": "2026-05-31",
+            },
+            events={"plans.task_create": {"fields": {"title": "修缮活动室"}}},
+        )
+    ),
+    "plans:task": lambda w: (
+        (t := _task(w))
+        and Door(
+            reverse("plans:task", args=[t.pk]),
+            form="form",
+            data={"status": "in_progress", "progress": "已开工"},
+            events={
+                "plans.task_progress": {
+                    "changes": {"status": ["planned", "in_progress"], "progress": ["", "已开工"]}
+                }
+            },
+        )
+    ),
+    "plans:ledger": lambda w: Door(
+        reverse("plans:ledger", args=[w.county.village.code]),
+        data={
+            "problem": "村务公开不及时",
+            "measure": "每月5日前公开",
+            "responsible": w.people.in_scope.pk,
+            "deadline_on": "2026-06-30",
+        },
+        events={"plans.ledgeritem_create": {"fields": {"problem": "村务公开不及时"}}},
+    ),
+    "plans:ledgeritem_transition": lambda w: (
+        (i := _ledger_item(w))
+        and Door(
+            reverse("plans:ledgeritem_transition", args=[i.pk, "close"]),
+            data={"expected_version": 1, "close-closing_note": "已补齐"},
+            files={
+                "close-attachment": (
+                    "记录.pdf",
+                    b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n",
+                )
+            },
+            events=[
+                ("plans.ledgeritem_transition", {"transition": "close"}),
+                ("core.attachment_add", {}),
+            ],
+        )
+    ),
+}
+
+PLANS_API_DOORS: dict[str, str | Callable[[World], Door]] = {
+    "POST /api/v1/ledgeritems/{id}/transitions/{name}": "closing off needs its evidence file "
+    "(multipart); the page door plans:ledgeritem_transition leaves the same events",
+    "POST /api/v1/plans/{plan_id}/tasks": lambda w: (
+        (p := _plan(w))
+        and Door(
+            f"/api/v1/plans/{p.pk}/tasks",
+            body={
+                "title": "修缮活动室",
+                "owner": w.people.in_scope.username,
+                "due_on": "2026-05-31",
+            },
+            events={"plans.task_create": {"fields": {"title": "修缮活动室"}}},
+        )
+    ),
+    "POST /api/v1/villages/{code}/ledger": lambda w: Door(
+        f"/api/v1/villages/{w.county.village.code}/ledger",
+        body={
+            "problem": "村务公开不及时",
+            "measure": "每月5日前公开",
+            "responsible": w.people.in_scope.username,
+            "deadline_on": "2026-06-30",
+        },
+        events={"plans.ledgeritem_create": {"fields": {"problem": "村务公开不及时"}}},
+    ),
+    "POST /api/v1/ledgeritems/{id}/deadline/extension": "refused: no extension (plans)",
+}
+
+
 PAGE_DOORS: dict[str, str | Callable[[World], Door]] = {
     "login": SIGN_IN,
     "logout": SIGN_IN,
@@ -863,6 +973,7 @@ PAGE_DOORS: dict[str, str | Callable[[World], Door]] = {
     **REGISTRY_PAGE_DOORS,
     **DEMANDS_PAGE_DOORS,
     **VISITS_PAGE_DOORS,
+    **PLANS_PAGE_DOORS,
 }
 
 
@@ -909,6 +1020,7 @@ API_DOORS: dict[str, str | Callable[[World], Door]] = {
     **REGISTRY_API_DOORS,
     **DEMANDS_API_DOORS,
     **VISITS_API_DOORS,
+    **PLANS_API_DOORS,
 }
 
 

@@ -33,6 +33,10 @@ def a_task(county: County, people: ThreePeople) -> Task:
 
 @record_factory("plans.ledgeritem")
 def a_ledger_item(county: County, people: ThreePeople) -> LedgerItem:
+    return make_ledger_item(county, people)
+
+
+def make_ledger_item(county: County, people: ThreePeople) -> LedgerItem:
     return ledgeritem_create(
         actor=people.in_scope,
         village=county.village,

@@ -714,9 +714,9 @@ def _task(w: World) -> Any:
 
 
 def _ledger_item(w: World) -> Any:
-    from cunzhi.plans.testing import a_ledger_item
+    from cunzhi.plans.testing import make_ledger_item
 
-    return a_ledger_item(w.county, w.people)
+    return make_ledger_item(w.county, w.people)
 
 
 PLANS_PAGE_DOORS: dict[str, str | Callable[[World], Door]] = {

@@ -23,7 +23,7 @@ from cunzhi.plans.services import (
     task_create,
     task_progress,
 )
-from cunzhi.plans.testing import a_ledger_item, make_plan
+from cunzhi.plans.testing import make_ledger_item, make_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -128,7 +128,7 @@ def test_a_task_is_done_only_with_evidence(county: County, people: ThreePeople) 
 def test_a_rectification_item_is_closed_off_with_evidence_and_signed_off_by_someone_else(
     county: County, people: ThreePeople
 ) -> None:
-    item = a_ledger_item(county, people)
+    item = make_ledger_item(county, people)
     with pytest.raises(ValidationError):
         ledgeritem_transition(
             actor=people.in_scope,
@@ -176,7 +176,7 @@ def test_three_people_see_and_work_on_a_plan_as_their_posts_allow(
         },
         changed=lambda: plan.objectives.exists(),
     )
-    item = a_ledger_item(county, people)
+    item = make_ledger_item(county, people)
     assert_three_people_scoping(people, item, page_url=item.get_absolute_url())
     client = Client()
     client.force_login(people.in_scope)
@@ -186,3 +186,17 @@ def test_three_people_see_and_work_on_a_plan_as_their_posts_allow(
     ):
         page = client.get(url)
         assert page.status_code == 200 and 'style="' not in page.content.decode()
+
+
+def test_the_demo_has_a_plan_per_village_with_tasks_through_the_year() -> None:
+    from cunzhi.core.demo import seed_demo
+    from cunzhi.plans.models import Plan
+
+    seed_demo()
+    from cunzhi.accounts.models import Post
+
+    with_cadres = Post.objects.filter(role__in=["first_secretary", "village_party_secretary"])
+    villages = set(with_cadres.values_list("region_code", flat=True))
+    assert set(Plan.objects.values_list("region_code", flat=True)) == villages
+    assert Task.objects.filter(status=TaskStatus.DONE).exists() or datetime.date.today().month == 1
+    assert LedgerItem.objects.filter(state=LedgerState.SIGNED_OFF).exists()

@@ -89,6 +89,16 @@ def _reopen(demand: Demand, cleaned: dict[str, Any], actor: Any) -> None:
     demand.resolve_by = max(demand.resolve_by, fresh_period(demand, today()))
 
 
+def _told_of_deadline(demand: Demand, kind: str) -> list[Any]:
+    """A reminder or an overdue mark goes to the assignee; with none, to the nearest keepers of
+    the village's demands (an escalation tells the next level itself, in ``_raise_level``)."""
+    if demand.assignee_id is not None:
+        return [demand.assignee]
+    from cunzhi.accounts.selectors import holders_of
+
+    return holders_of("demands.change_demand", demand.region_code, nearest=True)
+
+
 # The open states share the one deadline, and the sweep escalates from each.
 _UNTIL_RESOLVE_BY = Deadline(0, starts="resolve_by", escalation="escalate")
 
@@ -158,5 +168,6 @@ DEMAND_WORKFLOW = register(
             S.IN_PROGRESS: _UNTIL_RESOLVE_BY,
             S.ESCALATED: _UNTIL_RESOLVE_BY,
         },
+        recipients=_told_of_deadline,
     )
 )

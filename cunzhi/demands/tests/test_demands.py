@@ -220,9 +220,19 @@ def test_an_overdue_demand_escalates_itself_to_the_township_and_on_to_the_county
         registered_on=registered,
         today=registered,
     )
+    member = _committee_member(county)
+    from cunzhi.demands.services import demand_assign
+
+    demand_assign(
+        actor=people.in_scope, demand=demand, assignee=member, expected_version=demand.version
+    )
     assert sweep(today=datetime.date(2025, 10, 9)).escalated == 0  # due that day: not yet
+    # The assignee was reminded: the deadline was three days off or less.
+    assert Notification.objects.filter(recipient=member).exclude(verb="assigned").count() == 1
     report = sweep(today=datetime.date(2025, 10, 10))
     assert report.escalated == 1
+    # ...and told when it fell overdue, before the escalation took it away from them.
+    assert Notification.objects.filter(recipient=member).exclude(verb="assigned").count() == 2
     demand.refresh_from_db()
     assert demand.state == DemandState.ESCALATED and demand.level == DemandLevel.TOWNSHIP
     assert demand.assignee is None

@@ -134,11 +134,11 @@ class DemandPatch(VersionedPatch):
     cause_objective: str | None = Field(None, max_length=2000)
 
 
-class AssignIn(VersionedInput):
+class DemandAssignIn(VersionedInput):
     assignee: str = Field(..., min_length=1, max_length=150, description="Username.")
 
 
-class MergeIn(VersionedInput):
+class DemandMergeIn(VersionedInput):
     into: str = Field(..., min_length=4, max_length=12, description="Code of the demand kept.")
 
 
@@ -233,7 +233,7 @@ def demand_update_endpoint(
     summary="Assign a demand to a cadre (who is told in their inbox)",
 )
 def demand_assign_endpoint(
-    request: HttpRequest, demand_id: RecordId, payload: AssignIn, response: HttpResponse
+    request: HttpRequest, demand_id: RecordId, payload: DemandAssignIn, response: HttpResponse
 ) -> Demand:
     user = actor(request)
     demand = get_in_scope(_demands(), user, "change", pk=demand_id)
@@ -250,7 +250,7 @@ def demand_assign_endpoint(
     summary="Merge a duplicate demand into another of the same village",
 )
 def demand_merge_endpoint(
-    request: HttpRequest, demand_id: RecordId, payload: MergeIn, response: HttpResponse
+    request: HttpRequest, demand_id: RecordId, payload: DemandMergeIn, response: HttpResponse
 ) -> Demand:
     user = actor(request)
     demand = get_in_scope(_demands(), user, "change", pk=demand_id)
@@ -263,7 +263,7 @@ def demand_merge_endpoint(
 add_transition_routes(router, model=Demand, service=services.demand_transition, prefix="/demands")
 
 
-class FiguresOut(Schema):
+class DemandFiguresOut(Schema):
     label: str
     registered: int
     resolved: int
@@ -273,25 +273,25 @@ class FiguresOut(Schema):
     satisfaction: float | None
 
 
-class StatisticsOut(Schema):
+class DemandStatisticsOut(Schema):
     region_code: str
     year: int
-    total: FiguresOut
-    by_category: list[FiguresOut]
-    by_village: list[FiguresOut]
+    total: DemandFiguresOut
+    by_category: list[DemandFiguresOut]
+    by_village: list[DemandFiguresOut]
 
 
-class StatisticsFilter(InputSchema):
+class DemandStatisticsFilter(InputSchema):
     year: int | None = Field(None, ge=2000, le=2100)
 
 
 @router.get(
     "/regions/{code}/demand-statistics",
-    response={200: StatisticsOut, **READ_ERRORS},
+    response={200: DemandStatisticsOut, **READ_ERRORS},
     summary="Resolution rate, overdue, median days, satisfaction, by category and village",
 )
 def demand_statistics_endpoint(
-    request: HttpRequest, code: str, filters: Query[StatisticsFilter]
+    request: HttpRequest, code: str, filters: Query[DemandStatisticsFilter]
 ) -> dict[str, Any]:
     from django.utils import timezone
 
@@ -327,7 +327,7 @@ class PublicDemandOut(Schema):
     can_reply: bool = Field(..., description="Resolved: the villager may confirm or reopen.")
 
 
-class ReplyIn(InputSchema):
+class DemandReplyIn(InputSchema):
     name: str = Field(..., pattern="^(confirm|reopen)$")
     satisfaction: int | None = Field(None, ge=1, le=5)
     reason: str = Field("", max_length=1000)
@@ -375,7 +375,9 @@ def public_demand_endpoint(request: HttpRequest, code: str) -> dict[str, Any]:
     auth=None,
     summary="The villager confirms (satisfaction 1–5) or reopens a resolved demand",
 )
-def public_reply_endpoint(request: HttpRequest, code: str, payload: ReplyIn) -> dict[str, Any]:
+def public_reply_endpoint(
+    request: HttpRequest, code: str, payload: DemandReplyIn
+) -> dict[str, Any]:
     found = _public(request, code)
     if payload.name == "confirm" and payload.satisfaction is None:
         raise HttpError(422, "Say how satisfied you are (1 to 5).")

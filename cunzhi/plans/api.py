@@ -19,7 +19,7 @@ from cunzhi.regions.selectors import region_get
 router = Router(tags=["plans"])
 
 
-class TaskOut(Schema):
+class PlanTaskOut(Schema):
     id: int
     title: str
     objective: str | None
@@ -38,7 +38,7 @@ class TaskOut(Schema):
         return task.owner.username
 
 
-class ObjectiveOut(Schema):
+class PlanObjectiveOut(Schema):
     id: int
     role: str
     duty: str
@@ -50,8 +50,8 @@ class PlanOut(Schema):
     region_code: str
     year: int
     title: str
-    objectives: list[ObjectiveOut]
-    tasks: list[TaskOut] = Field(..., description="By time node.")
+    objectives: list[PlanObjectiveOut]
+    tasks: list[PlanTaskOut] = Field(..., description="By time node.")
 
     @staticmethod
     def resolve_objectives(plan: Plan) -> list[Any]:
@@ -62,7 +62,7 @@ class PlanOut(Schema):
         return [task for month in plan.board for column in month.columns for task in column.tasks]  # type: ignore[attr-defined]
 
 
-class TaskIn(InputSchema):
+class PlanTaskIn(InputSchema):
     title: str = Field(..., min_length=1, max_length=200)
     owner: str = Field(..., min_length=1, max_length=150, description="Username.")
     due_on: datetime.date
@@ -127,9 +127,11 @@ def plan_detail(request: HttpRequest, plan_id: int) -> Plan:
 
 
 @router.post(
-    "/plans/{plan_id}/tasks", response={201: TaskOut, **WRITE_ERRORS}, summary="Add a task"
+    "/plans/{plan_id}/tasks", response={201: PlanTaskOut, **WRITE_ERRORS}, summary="Add a task"
 )
-def task_create_endpoint(request: HttpRequest, plan_id: RecordId, payload: TaskIn) -> Status[Task]:
+def task_create_endpoint(
+    request: HttpRequest, plan_id: RecordId, payload: PlanTaskIn
+) -> Status[Task]:
     user = actor(request)
     plan = get_in_scope(Plan.objects.select_related("region"), user, "view", pk=plan_id)
     objective = plan.objectives.filter(pk=payload.objective).first() if payload.objective else None

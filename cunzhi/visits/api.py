@@ -62,7 +62,7 @@ class VisitOut(Schema):
         return [p.pk for p in visit.people_met.all()]
 
 
-class NeedIn(InputSchema):
+class VisitNeedIn(InputSchema):
     category: str = Field(..., max_length=40, description="A demand category code.")
     title: str = Field(..., min_length=1, max_length=100)
     description: str = Field(..., min_length=1, max_length=5000)
@@ -79,7 +79,7 @@ class VisitIn(InputSchema):
     findings: str = Field(..., min_length=1, max_length=5000)
     latitude: DecimalIn | None = Field(None, ge=-90, le=90)
     longitude: DecimalIn | None = Field(None, ge=-180, le=180)
-    need: NeedIn | None = Field(None, description="A need found, registered as a demand.")
+    need: VisitNeedIn | None = Field(None, description="A need found, registered as a demand.")
 
 
 class VisitPatch(VersionedPatch):
@@ -91,7 +91,7 @@ class VisitPatch(VersionedPatch):
     longitude: DecimalIn | None = Field(None, ge=-180, le=180)
 
 
-class VisitCreated(Schema):
+class VisitCreatedOut(Schema):
     visit: VisitOut
     demand_code: str | None
 
@@ -107,7 +107,7 @@ class VisitFilter(InputSchema):
     household: RecordId | None = None
 
 
-def _need(payload: NeedIn | None) -> Any:
+def _need(payload: VisitNeedIn | None) -> Any:
     if payload is None:
         return None
     category = DemandCategory.objects.filter(code=payload.category, active=True).first()
@@ -145,7 +145,7 @@ def visit_list_endpoint(request: HttpRequest, filters: Query[VisitFilter]) -> Qu
 
 @router.post(
     "/villages/{code}/visits",
-    response={201: VisitCreated, **WRITE_ERRORS},
+    response={201: VisitCreatedOut, **WRITE_ERRORS},
     summary="Record a visit (and register a need found on it as a demand)",
 )
 def visit_create_endpoint(request: HttpRequest, code: str, payload: VisitIn) -> Status[Any]:
@@ -206,7 +206,9 @@ def visit_update_endpoint(
     response={201: DemandRef, **WRITE_ERRORS},
     summary="Turn a need found on the visit into a demand",
 )
-def visit_need_endpoint(request: HttpRequest, visit_id: RecordId, payload: NeedIn) -> Status[Any]:
+def visit_need_endpoint(
+    request: HttpRequest, visit_id: RecordId, payload: VisitNeedIn
+) -> Status[Any]:
     user = actor(request)
     visit = get_in_scope(Visit.objects.select_related("region", "household"), user, "change",
                          pk=visit_id)  # fmt: skip
@@ -214,7 +216,7 @@ def visit_need_endpoint(request: HttpRequest, visit_id: RecordId, payload: NeedI
     return Status(201, {"id": demand.pk, "code": demand.code})
 
 
-class CoverageOut(Schema):
+class VisitCoverageOut(Schema):
     code: str
     name: str
     households: int
@@ -224,7 +226,7 @@ class CoverageOut(Schema):
 
 @router.get(
     "/regions/{code}/visit-coverage",
-    response={200: list[CoverageOut], **READ_ERRORS},
+    response={200: list[VisitCoverageOut], **READ_ERRORS},
     summary="Share of households visited this year, by village (or villager group)",
 )
 def coverage_endpoint(request: HttpRequest, code: str) -> list[Any]:

@@ -12,10 +12,12 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from cunzhi.accounts.models import Post
 from cunzhi.accounts.selectors import holders_of
 from cunzhi.core.inbox.services import notify
 from cunzhi.core.workflow.declare import Workflow
@@ -43,6 +45,12 @@ def _nearest_holders(permission: str, region_code: str) -> list[Any]:
         cached = (now + HOLDERS_SECONDS, holders_of(permission, region_code, nearest=True))
         _holders[key] = cached
     return cached[1]
+
+
+@receiver(post_save, sender=Post, dispatch_uid="cunzhi_deadline_holders_post")
+def forget_holders(**kwargs: Any) -> None:
+    """A post given or ended changes who holds what: look again."""
+    _holders.clear()
 
 
 def deadline_recipients(workflow: Workflow, obj: Any, kind: str) -> list[Any]:

@@ -301,18 +301,18 @@ DEFAULTS: list[PolicyDefault] = [
        "medical": 7, "social_security": 15, "environment": 15, "land": 30, "disputes": 15,
        "culture": 30, "other": 15}, _("days, by category"),
       _("A demand is resolved within this time of its registration, by category."),
-      "[U] local practice; seed 000 sets no number", UNDATED),
+      "[U] 地方做法，种子文件未规定天数", UNDATED),
     P("demands.resolution_days_default", 15, _("days"),
       _("Days to resolve a demand of a category the list above does not name."),
-      "[U] local practice", UNDATED),
+      "[U] 地方做法", UNDATED),
     P("demands.escalated_resolution_days", 15, _("days"),
       _("An escalated demand is resolved within this time of its escalation, at each level."),
-      "[U] local practice", UNDATED),
+      "[U] 地方做法", UNDATED),
     P("visits.visit_every_days_by_tag",
       {"dibao": 90, "tekun": 30, "jiance": 30, "disabled": 60, "left_behind_elderly": 30,
        "left_behind_child": 30}, _("days between visits, by tag"),
       _("A household with a resident of one of these tags is visited at least this often."),
-      "[U] local practice; seed 000: visit every household", UNDATED),
+      "[U] 地方做法；种子文件：走访每一户", UNDATED),
 ]
 del P
 # fmt: on

@@ -9,18 +9,21 @@ read from the record, never recounted; transitions use the kit's two endpoints p
 import datetime
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from cunzhi.core.api import (
+    EDIT_ERRORS,
     READ_ERRORS,
     WRITE_ERRORS,
     InputSchema,
     Pagination,
     RecordId,
+    VersionedInput,
     actor,
+    edit_of,
     label_of,
     with_etag,
 )
@@ -30,6 +33,7 @@ from cunzhi.core.workflow.api import add_transition_routes
 from cunzhi.disputes import selectors, services
 from cunzhi.disputes.models import (
     CaseLevel,
+    CaseParty,
     CaseState,
     DisputeType,
     MediationCase,
@@ -173,9 +177,13 @@ def petition_list(request: HttpRequest, filters: Query[PetitionFilter]) -> Any:
     return selectors.petition_queue(actor(request), today=timezone.localdate(), status=status)
 
 
-@router.get("/petitions/{id}", response={200: PetitionOut, **READ_ERRORS}, summary="One petition")
-def petition_detail(request: HttpRequest, id: RecordId, response: HttpResponse) -> Petition:
-    return with_etag(response, selectors.petition_detail(actor(request), id))
+@router.get(
+    "/petitions/{petition_id}", response={200: PetitionOut, **READ_ERRORS}, summary="One petition"
+)
+def petition_detail(
+    request: HttpRequest, petition_id: RecordId, response: HttpResponse
+) -> Petition:
+    return with_etag(response, selectors.petition_detail(actor(request), petition_id))
 
 
 add_transition_routes(
@@ -306,10 +314,12 @@ def case_list(request: HttpRequest) -> Any:
 
 
 @router.get(
-    "/mediation-cases/{id}", response={200: CaseOut, **READ_ERRORS}, summary="One mediation case"
+    "/mediation-cases/{mediationcase_id}",
+    response={200: CaseOut, **READ_ERRORS},
+    summary="One mediation case",
 )
-def case_detail(request: HttpRequest, id: RecordId) -> MediationCase:
-    return selectors.case_detail(actor(request), id)
+def case_detail(request: HttpRequest, mediationcase_id: RecordId) -> MediationCase:
+    return selectors.case_detail(actor(request), mediationcase_id)
 
 
 class SessionIn(InputSchema):
@@ -318,43 +328,43 @@ class SessionIn(InputSchema):
 
 
 @router.post(
-    "/mediation-cases/{id}/sessions",
+    "/mediation-cases/{mediationcase_id}/sessions",
     response={201: SessionOut, **WRITE_ERRORS},
     summary="Record a mediation session",
 )
 def session_create(
-    request: HttpRequest, id: RecordId, payload: SessionIn
+    request: HttpRequest, mediationcase_id: RecordId, payload: SessionIn
 ) -> Status[MediationSession]:
-    case = selectors.case_detail(actor(request), id)
+    case = selectors.case_detail(actor(request), mediationcase_id)
     session = services.mediation_session_add(
         actor=actor(request), case=case, held_on=payload.held_on, notes=payload.notes
     )
     return Status(201, session)
 
 
-class ConsentIn(InputSchema):
+class ConsentIn(VersionedInput):
     consented_on: datetime.date
-    version: int | None = Field(None, ge=0, le=2**31 - 1)
 
 
 @router.post(
-    "/mediation-cases/{id}/parties/{party_id}/consent",
-    response={200: PartyOut, **WRITE_ERRORS},
+    "/case-parties/{caseparty_id}/consent",
+    response={200: PartyOut, **EDIT_ERRORS},
     summary="Record a party's consent to mediation",
 )
 def party_consent(
-    request: HttpRequest, id: RecordId, party_id: RecordId, payload: ConsentIn
-) -> Any:
-    case = selectors.case_detail(actor(request), id)
-    party = next((p for p in case.parties.all() if p.pk == party_id), None)
-    if party is None:
-        raise Http404
-    return services.case_party_consent(
+    request: HttpRequest, caseparty_id: RecordId, payload: ConsentIn, response: HttpResponse
+) -> CaseParty:
+    party = get_in_scope(
+        CaseParty.objects.select_related("case"), actor(request), "view", pk=caseparty_id
+    )
+    _changes, version = edit_of(request, payload)
+    saved = services.case_party_consent(
         actor=actor(request),
         party=party,
         consented_on=payload.consented_on,
-        expected_version=payload.version,
+        expected_version=version,
     )
+    return with_etag(response, saved)
 
 
 add_transition_routes(

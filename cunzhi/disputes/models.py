@@ -299,7 +299,7 @@ class MediationCase(DeadlineFields, RegionalModel):  # 人民调解案件
     # Could become a collective incident (可能激化为群体性事件): high priority, township attention.
     risk_flag = models.BooleanField(_("risk of a collective incident"), default=False)
     risk_note = models.CharField(_("risk"), max_length=200, blank=True)
-    escalated = models.BooleanField(_("escalated"), default=False, editable=False)
+    escalated = models.BooleanField(_("escalated"), default=False)
     started_on = models.DateField(_("mediation started on"), null=True, blank=True)
     agreement_kind = models.CharField(
         _("agreement"), max_length=8, choices=AgreementKind.choices, blank=True, default=""

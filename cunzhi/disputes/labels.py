@@ -12,6 +12,7 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "disputes.petition_extend": _("Petition handling time extended"),
     "disputes.petition_deadline_reminder": _("Petition deadline reminder"),
     "disputes.petition_deadline_overdue": _("Petition deadline passed"),
+    "disputes.petitions_export": _("Petition ledger exported"),
     "disputes.committee_set": _("Mediation committee recorded"),
     "disputes.mediation_case_create": _("Dispute registered for mediation"),
     "disputes.mediation_case_transition": _("Mediation step taken"),

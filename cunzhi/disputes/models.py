@@ -138,6 +138,12 @@ class Petition(DeadlineFields, RegionalModel):  # 信访事项
         ordering = ["-received_on", "-pk"]
         verbose_name = _("petition")
         verbose_name_plural = _("petitions")
+        # The lists' sorts (lists.py): the scope's range on the code, then the sort's keys.
+        indexes = [
+            *DeadlineFields.Meta.indexes,
+            models.Index(fields=["region_code", "due_on", "id"], name="petition_by_due"),
+            models.Index(fields=["region_code", "received_on", "id"], name="petition_by_received"),
+        ]
 
     def __str__(self) -> str:
         return _("Petition %(number)s") % {"number": self.number}
@@ -344,6 +350,11 @@ class MediationCase(DeadlineFields, RegionalModel):  # 人民调解案件
         ordering = ["-risk_flag", "-received_on", "-pk"]
         verbose_name = _("mediation case")
         verbose_name_plural = _("mediation cases")
+        indexes = [
+            *DeadlineFields.Meta.indexes,
+            models.Index(fields=["region_code", "due_on", "id"], name="case_by_due"),
+            models.Index(fields=["region_code", "received_on", "id"], name="case_by_received"),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -53,9 +53,18 @@ def petition_queue(
     return petitions.order_by("due_on", "pk")
 
 
-def petition_deadline_counts(user: Any, *, today: datetime.date) -> dict[str, int]:
+def petition_list(user: Any, *, today: datetime.date, area: str = "") -> QuerySet[Petition]:
+    """Every petition of the area in scope (the list page filters and sorts it)."""
+    return (
+        _in(Petition.objects.for_user(user, "view"), area)
+        .select_related("region")
+        .annotate(deadline_now=deadline_status_now(today))
+    )
+
+
+def petition_deadline_counts(user: Any, *, today: datetime.date, area: str = "") -> dict[str, int]:
     """How many open petitions are overdue, due soon and running, in one aggregate."""
-    open_ = Petition.objects.for_user(user, "view").filter(state__in=PETITION_OPEN)
+    open_ = _in(Petition.objects.for_user(user, "view"), area).filter(state__in=PETITION_OPEN)
     counts: dict[str, int] = open_.aggregate(
         overdue=Count("pk", filter=deadline_q("overdue", today)),
         soon=Count("pk", filter=deadline_q("soon", today)),

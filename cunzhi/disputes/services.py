@@ -8,6 +8,7 @@ actor's permission in the record's region and records its event; workflow steps 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -176,6 +177,31 @@ def petition_extend(
     )
     assert isinstance(extended, Petition)
     return extended
+
+
+def petitions_export(
+    *,
+    actor: Any,
+    region: Region,
+    params: Mapping[str, Any],
+    full_numbers: bool = False,
+    reason: str = "",
+) -> Iterator[bytes]:
+    """The area's petition ledger (信访台账) as filtered on its list page, as .xlsx, streamed;
+    checked and recorded as every list's export is (``core.exports.list_export``)."""
+    from cunzhi.core.exports import list_export
+    from cunzhi.disputes.lists import PETITIONS
+
+    return list_export(
+        actor=actor,
+        spec=PETITIONS,
+        obj=region,
+        region_code=region.code,
+        params=params,
+        full_numbers=full_numbers,
+        reason=reason,
+        region=region,
+    )
 
 
 # --- mediation committees -------------------------------------------------------------

@@ -7,9 +7,7 @@ from cunzhi.regions.urls import DivisionCode  # noqa: F401  (registers the "code
 
 app_name = "disputes"
 urlpatterns = [
-    path("petitions/", views.petitions, name="petitions"),
     path("petitions/<int:pk>/", views.petition_detail, name="petition"),
-    path("mediation-cases/", views.cases, name="cases"),
     path("mediation-cases/<int:pk>/", views.case_detail, name="case"),
     path("mediation-cases/<int:pk>/parties/", views.party_add, name="party_add"),
     path("mediation-cases/<int:pk>/sessions/", views.session_add, name="session_add"),
@@ -18,7 +16,10 @@ urlpatterns = [
     path("mediation-committees/<int:pk>/", views.committee_detail, name="committee"),
     path("stability-assessments/<int:pk>/", views.assessment_detail, name="assessment"),
     path("<code:code>/", views.overview, name="overview"),
+    path("<code:code>/petitions/", views.petitions, name="petitions"),
+    path("<code:code>/petitions/export/", views.petitions_export, name="petitions_export"),
     path("<code:code>/petitions/new/", views.petition_create, name="petition_create"),
+    path("<code:code>/cases/", views.cases, name="cases"),
     path("<code:code>/cases/new/", views.case_create, name="case_create"),
     path("<code:code>/assessments/", views.assessments, name="assessments"),
     *transition_urls(Petition, services.petition_transition),

@@ -12,16 +12,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cunzhi.accounts.scopes import has_permission_at
+from cunzhi.core.exports import ExportForm, export_response
 from cunzhi.core.forms import submit
+from cunzhi.core.lists import render_list
 from cunzhi.core.regioncodes import Level, prefix_of
 from cunzhi.core.scoping import get_in_scope
-from cunzhi.core.workflow import DeadlineStatus
 from cunzhi.disputes import selectors, services
 from cunzhi.disputes.forms import (
     AssessmentForm,
@@ -32,6 +34,7 @@ from cunzhi.disputes.forms import (
     RiskForm,
     SessionForm,
 )
+from cunzhi.disputes.lists import CASES, PETITIONS
 from cunzhi.disputes.models import CaseParty, MediationCommittee, Petition, StabilityAssessment
 from cunzhi.regions.selectors import region_get
 
@@ -42,13 +45,18 @@ def _may(request: HttpRequest, permission: str, code: str) -> bool:
     return has_permission_at(request.user, f"disputes.{permission}", code)
 
 
+def _area_region(request: HttpRequest, code: str) -> Any:
+    region = region_get(request.user, code)
+    if region.level not in (Level.VILLAGE, Level.TOWNSHIP, Level.COUNTY):
+        raise Http404("No disputes page for this level.")
+    return region
+
+
 @login_required
 def overview(request: HttpRequest, code: str) -> HttpResponse:
     """An area's disputes: a village's open cases and committee; a township's reception queue,
     escalated, repeat and high-risk cases and the 枫桥 measure; a county's, across townships."""
-    region = region_get(request.user, code)
-    if region.level not in (Level.VILLAGE, Level.TOWNSHIP, Level.COUNTY):
-        raise Http404("No disputes page for this level.")
+    region = _area_region(request, code)
     today = timezone.localdate()
     user = request.user
     context: dict[str, Any] = {
@@ -70,7 +78,7 @@ def overview(request: HttpRequest, code: str) -> HttpResponse:
     else:
         context.update(
             queue=list(selectors.petition_queue(user, today=today, area=area)[:50]),
-            counts=selectors.petition_deadline_counts(user, today=today),
+            counts=selectors.petition_deadline_counts(user, today=today, area=area),
             escalated=list(selectors.escalated_cases(user, today=today, area=area)[:50]),
             watch=list(selectors.repeat_and_risk_cases(user, today=today, area=area)[:50]),
             fengqiao=selectors.fengqiao(user, area=area),
@@ -84,21 +92,38 @@ def overview(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def petitions(request: HttpRequest) -> HttpResponse:
-    """The reception centre's queue: every open petition in scope, nearest deadline first."""
-    today = timezone.localdate()
-    status = request.GET.get("deadline", "")
-    if status not in ("", DeadlineStatus.OVERDUE, DeadlineStatus.SOON, DeadlineStatus.DUE):
-        status = ""
-    queue = selectors.petition_queue(request.user, today=today, status=status)[:200]
+def petitions(request: HttpRequest, code: str) -> HttpResponse:
+    """The area's petitions (the reception centre's queue and ledger), nearest deadline first."""
+    region = _area_region(request, code)
     context = {
-        "queue": list(queue),
-        "status": status,
-        "today": today,
+        "region": region,
         "nav_active": NAV,
-        "counts": selectors.petition_deadline_counts(request.user, today=today),
+        "list_export_form": "petitions-export",
+        "counts": selectors.petition_deadline_counts(
+            request.user, today=timezone.localdate(), area=prefix_of(region.code)
+        ),
     }
-    return render(request, "disputes/petitions.html", context)
+    return render_list(request, PETITIONS, "disputes/petitions.html", context, region=region)
+
+
+@login_required
+@require_POST
+def petitions_export(request: HttpRequest, code: str) -> HttpResponseBase:
+    """The filtered petition ledger as .xlsx. POST: every export is audited."""
+    region = _area_region(request, code)
+    form = ExportForm(request.POST)
+    if not form.is_valid():
+        for message in form.non_field_errors():
+            messages.error(request, str(message))
+        return redirect("disputes:petitions", region.code)
+    chunks = services.petitions_export(
+        actor=request.user,
+        region=region,
+        params=request.POST,
+        full_numbers=form.cleaned_data["full_numbers"],
+        reason=form.cleaned_data["reason"],
+    )
+    return export_response(chunks, f"petitions-{region.code}.xlsx")
 
 
 @login_required
@@ -149,14 +174,10 @@ def petition_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def cases(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
-    context = {
-        "cases": list(selectors.case_list(request.user, today=today)[:200]),
-        "today": today,
-        "nav_active": NAV,
-    }
-    return render(request, "disputes/cases.html", context)
+def cases(request: HttpRequest, code: str) -> HttpResponse:
+    region = _area_region(request, code)
+    context = {"region": region, "nav_active": NAV}
+    return render_list(request, CASES, "disputes/cases.html", context, region=region)
 
 
 @login_required

@@ -507,6 +507,11 @@ PETITION_FORM = {
 DISPUTES_PAGE_DOORS: dict[str, str | Callable[[World], Door]] = {
     "disputes:overview": READS,
     "disputes:petitions": READS,
+    "disputes:petitions_export": lambda w: Door(
+        reverse("disputes:petitions_export", args=[w.county.village.code]),
+        data={"state": "open"},
+        events={"disputes.petitions_export": {"filters": {"state": "open"}}},
+    ),
     "disputes:petition": READS,
     "disputes:cases": READS,
     "disputes:case": READS,

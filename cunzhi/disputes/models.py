@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -88,7 +89,10 @@ class Petition(DeadlineFields, RegionalModel):  # 信访事项
     )
     # One person, or a group (集体访): how many came or signed.
     petitioner_count = models.PositiveSmallIntegerField(
-        _("number of petitioners"), default=1, help_text=_("More than one: a group petition.")
+        _("number of petitioners"),
+        default=1,
+        validators=[MinValueValidator(1)],
+        help_text=_("More than one: a group petition."),
     )
     content = models.TextField(_("content"))
     receiving_organ = models.CharField(_("receiving organ"), max_length=100)

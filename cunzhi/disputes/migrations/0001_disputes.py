@@ -7,254 +7,865 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('regions', '0003_contact_list_indexes'),
-        ('registry', '0008_register_list_index'),
+        ("regions", "0003_contact_list_indexes"),
+        ("registry", "0008_register_list_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='MediationCase',
+            name="MediationCase",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('version', models.PositiveIntegerField(db_default=1, default=1, editable=False, verbose_name='version')),
-                ('region_code', models.CharField(db_index=True, editable=False, max_length=15, verbose_name='region code')),
-                ('due_on', models.DateField(blank=True, editable=False, null=True, verbose_name='due on')),
-                ('remind_on', models.DateField(blank=True, editable=False, null=True, verbose_name='reminder on')),
-                ('deadline_status', models.CharField(choices=[('none', 'No deadline'), ('due', 'Due'), ('soon', 'Due soon'), ('overdue', 'Overdue'), ('met', 'Met in time'), ('late', 'Met late')], default='none', editable=False, max_length=10, verbose_name='deadline')),
-                ('sweep_on', models.DateField(blank=True, editable=False, null=True, verbose_name='next check')),
-                ('deadline_extended_days', models.PositiveSmallIntegerField(default=0, editable=False, verbose_name='days of extension')),
-                ('deadline_extensions', models.PositiveSmallIntegerField(default=0, editable=False, verbose_name='extensions')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('dispute_type', models.CharField(choices=[('land', 'Land and homestead'), ('family', 'Marriage and family'), ('neighbours', 'Neighbours'), ('contracts', 'Contracts and debts'), ('wages', 'Wages'), ('damage', 'Damage and injury'), ('other', 'Other')], max_length=12, verbose_name='type')),
-                ('facts', models.TextField(verbose_name='facts')),
-                ('level', models.CharField(choices=[('group', 'Villager group'), ('village', 'Village'), ('township', 'Township'), ('county', 'County')], default='village', max_length=10, verbose_name='level')),
-                ('received_on', models.DateField(verbose_name='received on')),
-                ('mediators', models.CharField(blank=True, max_length=200, verbose_name='mediators')),
-                ('state', models.CharField(choices=[('registered', 'Registered'), ('mediating', 'Mediating'), ('agreed', 'Written agreement signed'), ('settled', 'Settled'), ('failed', 'Mediation failed'), ('returned', 'Returned to the petition')], default='registered', max_length=12, verbose_name='state')),
-                ('risk_flag', models.BooleanField(default=False, verbose_name='risk of a collective incident')),
-                ('risk_note', models.CharField(blank=True, max_length=200, verbose_name='risk')),
-                ('escalated', models.BooleanField(default=False, verbose_name='escalated')),
-                ('started_on', models.DateField(blank=True, null=True, verbose_name='mediation started on')),
-                ('agreement_kind', models.CharField(blank=True, choices=[('written', 'Written agreement'), ('oral', 'Oral agreement'), ('', 'None')], default='', max_length=8, verbose_name='agreement')),
-                ('agreement_terms', models.TextField(blank=True, verbose_name='terms of the agreement')),
-                ('signatures_recorded', models.BooleanField(default=False, verbose_name='signed or fingerprinted by the parties and stamped')),
-                ('agreed_on', models.DateField(blank=True, null=True, verbose_name='agreed on')),
-                ('court_confirmation_requested', models.BooleanField(default=False, verbose_name='the parties asked a court to confirm it')),
-                ('routes_told', models.TextField(blank=True, help_text='Arbitration, administrative handling, a lawsuit.', verbose_name='other routes the parties were told')),
-                ('closed_level', models.CharField(blank=True, choices=[('group', 'Villager group'), ('village', 'Village'), ('township', 'Township'), ('county', 'County')], default='', max_length=10, verbose_name='closed at level')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='region')),
-                ('repeat_of', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='repeats', to='disputes.mediationcase', verbose_name='repeat of')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        db_default=1, default=1, editable=False, verbose_name="version"
+                    ),
+                ),
+                (
+                    "region_code",
+                    models.CharField(
+                        db_index=True, editable=False, max_length=15, verbose_name="region code"
+                    ),
+                ),
+                (
+                    "due_on",
+                    models.DateField(blank=True, editable=False, null=True, verbose_name="due on"),
+                ),
+                (
+                    "remind_on",
+                    models.DateField(
+                        blank=True, editable=False, null=True, verbose_name="reminder on"
+                    ),
+                ),
+                (
+                    "deadline_status",
+                    models.CharField(
+                        choices=[
+                            ("none", "No deadline"),
+                            ("due", "Due"),
+                            ("soon", "Due soon"),
+                            ("overdue", "Overdue"),
+                            ("met", "Met in time"),
+                            ("late", "Met late"),
+                        ],
+                        default="none",
+                        editable=False,
+                        max_length=10,
+                        verbose_name="deadline",
+                    ),
+                ),
+                (
+                    "sweep_on",
+                    models.DateField(
+                        blank=True, editable=False, null=True, verbose_name="next check"
+                    ),
+                ),
+                (
+                    "deadline_extended_days",
+                    models.PositiveSmallIntegerField(
+                        default=0, editable=False, verbose_name="days of extension"
+                    ),
+                ),
+                (
+                    "deadline_extensions",
+                    models.PositiveSmallIntegerField(
+                        default=0, editable=False, verbose_name="extensions"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                (
+                    "dispute_type",
+                    models.CharField(
+                        choices=[
+                            ("land", "Land and homestead"),
+                            ("family", "Marriage and family"),
+                            ("neighbours", "Neighbours"),
+                            ("contracts", "Contracts and debts"),
+                            ("wages", "Wages"),
+                            ("damage", "Damage and injury"),
+                            ("other", "Other"),
+                        ],
+                        max_length=12,
+                        verbose_name="type",
+                    ),
+                ),
+                ("facts", models.TextField(verbose_name="facts")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("group", "Villager group"),
+                            ("village", "Village"),
+                            ("township", "Township"),
+                            ("county", "County"),
+                        ],
+                        default="village",
+                        max_length=10,
+                        verbose_name="level",
+                    ),
+                ),
+                ("received_on", models.DateField(verbose_name="received on")),
+                (
+                    "mediators",
+                    models.CharField(blank=True, max_length=200, verbose_name="mediators"),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("registered", "Registered"),
+                            ("mediating", "Mediating"),
+                            ("agreed", "Written agreement signed"),
+                            ("settled", "Settled"),
+                            ("failed", "Mediation failed"),
+                            ("returned", "Returned to the petition"),
+                        ],
+                        default="registered",
+                        max_length=12,
+                        verbose_name="state",
+                    ),
+                ),
+                (
+                    "risk_flag",
+                    models.BooleanField(
+                        default=False, verbose_name="risk of a collective incident"
+                    ),
+                ),
+                ("risk_note", models.CharField(blank=True, max_length=200, verbose_name="risk")),
+                ("escalated", models.BooleanField(default=False, verbose_name="escalated")),
+                (
+                    "started_on",
+                    models.DateField(blank=True, null=True, verbose_name="mediation started on"),
+                ),
+                (
+                    "agreement_kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("written", "Written agreement"),
+                            ("oral", "Oral agreement"),
+                            ("", "None"),
+                        ],
+                        default="",
+                        max_length=8,
+                        verbose_name="agreement",
+                    ),
+                ),
+                (
+                    "agreement_terms",
+                    models.TextField(blank=True, verbose_name="terms of the agreement"),
+                ),
+                (
+                    "signatures_recorded",
+                    models.BooleanField(
+                        default=False,
+                        verbose_name="signed or fingerprinted by the parties and stamped",
+                    ),
+                ),
+                ("agreed_on", models.DateField(blank=True, null=True, verbose_name="agreed on")),
+                (
+                    "court_confirmation_requested",
+                    models.BooleanField(
+                        default=False, verbose_name="the parties asked a court to confirm it"
+                    ),
+                ),
+                (
+                    "routes_told",
+                    models.TextField(
+                        blank=True,
+                        help_text="Arbitration, administrative handling, a lawsuit.",
+                        verbose_name="other routes the parties were told",
+                    ),
+                ),
+                (
+                    "closed_level",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("group", "Villager group"),
+                            ("village", "Village"),
+                            ("township", "Township"),
+                            ("county", "County"),
+                        ],
+                        default="",
+                        max_length=10,
+                        verbose_name="closed at level",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="region",
+                    ),
+                ),
+                (
+                    "repeat_of",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="repeats",
+                        to="disputes.mediationcase",
+                        verbose_name="repeat of",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'mediation case',
-                'verbose_name_plural': 'mediation cases',
-                'ordering': ['-risk_flag', '-received_on', '-pk'],
-                'abstract': False,
+                "verbose_name": "mediation case",
+                "verbose_name_plural": "mediation cases",
+                "ordering": ["-risk_flag", "-received_on", "-pk"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='CaseParty',
+            name="CaseParty",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('version', models.PositiveIntegerField(db_default=1, default=1, editable=False, verbose_name='version')),
-                ('region_code', models.CharField(db_index=True, editable=False, max_length=15, verbose_name='region code')),
-                ('side', models.CharField(choices=[('applicant', 'Applicant'), ('respondent', 'Respondent')], max_length=10, verbose_name='side')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('consented_on', models.DateField(blank=True, null=True, verbose_name='consented to mediation on')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='region')),
-                ('resident', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.resident', verbose_name='resident')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='parties', to='disputes.mediationcase', verbose_name='case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        db_default=1, default=1, editable=False, verbose_name="version"
+                    ),
+                ),
+                (
+                    "region_code",
+                    models.CharField(
+                        db_index=True, editable=False, max_length=15, verbose_name="region code"
+                    ),
+                ),
+                (
+                    "side",
+                    models.CharField(
+                        choices=[("applicant", "Applicant"), ("respondent", "Respondent")],
+                        max_length=10,
+                        verbose_name="side",
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "consented_on",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="consented to mediation on"
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="region",
+                    ),
+                ),
+                (
+                    "resident",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.resident",
+                        verbose_name="resident",
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="parties",
+                        to="disputes.mediationcase",
+                        verbose_name="case",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'party',
-                'verbose_name_plural': 'parties',
-                'ordering': ['case', 'side', 'pk'],
+                "verbose_name": "party",
+                "verbose_name_plural": "parties",
+                "ordering": ["case", "side", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='MediationCommittee',
+            name="MediationCommittee",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('version', models.PositiveIntegerField(db_default=1, default=1, editable=False, verbose_name='version')),
-                ('region_code', models.CharField(db_index=True, editable=False, max_length=15, verbose_name='region code')),
-                ('term_starts_on', models.DateField(verbose_name='term starts on')),
-                ('term_ends_on', models.DateField(editable=False, verbose_name='term ends on')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        db_default=1, default=1, editable=False, verbose_name="version"
+                    ),
+                ),
+                (
+                    "region_code",
+                    models.CharField(
+                        db_index=True, editable=False, max_length=15, verbose_name="region code"
+                    ),
+                ),
+                ("term_starts_on", models.DateField(verbose_name="term starts on")),
+                ("term_ends_on", models.DateField(editable=False, verbose_name="term ends on")),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'mediation committee',
-                'verbose_name_plural': 'mediation committees',
-                'ordering': ['region_code', '-term_starts_on'],
+                "verbose_name": "mediation committee",
+                "verbose_name_plural": "mediation committees",
+                "ordering": ["region_code", "-term_starts_on"],
             },
         ),
         migrations.CreateModel(
-            name='MediationSession',
+            name="MediationSession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('version', models.PositiveIntegerField(db_default=1, default=1, editable=False, verbose_name='version')),
-                ('region_code', models.CharField(db_index=True, editable=False, max_length=15, verbose_name='region code')),
-                ('held_on', models.DateField(verbose_name='held on')),
-                ('notes', models.TextField(verbose_name='notes')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sessions', to='disputes.mediationcase', verbose_name='case')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        db_default=1, default=1, editable=False, verbose_name="version"
+                    ),
+                ),
+                (
+                    "region_code",
+                    models.CharField(
+                        db_index=True, editable=False, max_length=15, verbose_name="region code"
+                    ),
+                ),
+                ("held_on", models.DateField(verbose_name="held on")),
+                ("notes", models.TextField(verbose_name="notes")),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sessions",
+                        to="disputes.mediationcase",
+                        verbose_name="case",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'mediation session',
-                'verbose_name_plural': 'mediation sessions',
-                'ordering': ['case', 'held_on', 'pk'],
+                "verbose_name": "mediation session",
+                "verbose_name_plural": "mediation sessions",
+                "ordering": ["case", "held_on", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Petition',
+            name="Petition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('version', models.PositiveIntegerField(db_default=1, default=1, editable=False, verbose_name='version')),
-                ('region_code', models.CharField(db_index=True, editable=False, max_length=15, verbose_name='region code')),
-                ('due_on', models.DateField(blank=True, editable=False, null=True, verbose_name='due on')),
-                ('remind_on', models.DateField(blank=True, editable=False, null=True, verbose_name='reminder on')),
-                ('deadline_status', models.CharField(choices=[('none', 'No deadline'), ('due', 'Due'), ('soon', 'Due soon'), ('overdue', 'Overdue'), ('met', 'Met in time'), ('late', 'Met late')], default='none', editable=False, max_length=10, verbose_name='deadline')),
-                ('sweep_on', models.DateField(blank=True, editable=False, null=True, verbose_name='next check')),
-                ('deadline_extended_days', models.PositiveSmallIntegerField(default=0, editable=False, verbose_name='days of extension')),
-                ('deadline_extensions', models.PositiveSmallIntegerField(default=0, editable=False, verbose_name='extensions')),
-                ('kind', models.CharField(choices=[('suggestion', 'Suggestion or opinion'), ('complaint', 'Accusation or complaint'), ('request', 'Request or appeal')], max_length=12, verbose_name='kind')),
-                ('channel', models.CharField(choices=[('visit', 'Visit in person'), ('letter', 'Letter'), ('phone', 'Phone'), ('online', 'Online')], max_length=8, verbose_name='channel')),
-                ('petitioner_name', models.CharField(max_length=100, verbose_name='petitioner')),
-                ('petitioner_count', models.PositiveSmallIntegerField(default=1, help_text='More than one: a group petition.', validators=[django.core.validators.MinValueValidator(1)], verbose_name='number of petitioners')),
-                ('content', models.TextField(verbose_name='content')),
-                ('receiving_organ', models.CharField(max_length=100, verbose_name='receiving organ')),
-                ('received_on', models.DateField(verbose_name='received on')),
-                ('state', models.CharField(choices=[('registered', 'Registered'), ('accepted', 'Accepted'), ('redirected', "Not this organ's matter"), ('refused', 'Not accepted'), ('referred', 'Referred to mediation'), ('replied', 'Replied in writing'), ('under_review', 'Under review'), ('reviewed', 'Review answered'), ('under_re_review', 'Under re-review'), ('re_reviewed', 'Re-reviewed: final'), ('closed', 'Closed')], default='registered', max_length=16, verbose_name='state')),
-                ('accept_by', models.DateField(editable=False, null=True, verbose_name='accept by')),
-                ('redirect_by', models.DateField(editable=False, null=True, verbose_name="object by (not this organ's matter)")),
-                ('accepted_on', models.DateField(blank=True, null=True, verbose_name='accepted on')),
-                ('handle_by', models.DateField(editable=False, null=True, verbose_name='handle by')),
-                ('redirected_to', models.CharField(blank=True, max_length=100, verbose_name='the organ it belongs to')),
-                ('reply', models.TextField(blank=True, verbose_name='written reply')),
-                ('replied_on', models.DateField(blank=True, null=True, verbose_name='replied on')),
-                ('satisfaction', models.CharField(blank=True, choices=[('satisfied', 'Satisfied'), ('partly', 'Partly satisfied'), ('unsatisfied', 'Not satisfied'), ('', 'Not stated')], default='', max_length=12, verbose_name="petitioner's satisfaction")),
-                ('review_request_by', models.DateField(editable=False, null=True, verbose_name='review requested by')),
-                ('review_requested_on', models.DateField(blank=True, null=True, verbose_name='review requested on')),
-                ('review_answer_by', models.DateField(editable=False, null=True, verbose_name='review answered by')),
-                ('review_answer', models.TextField(blank=True, verbose_name='review answer')),
-                ('review_answered_on', models.DateField(blank=True, null=True, verbose_name='review answered on')),
-                ('re_review_request_by', models.DateField(editable=False, null=True, verbose_name='re-review requested by')),
-                ('re_review_requested_on', models.DateField(blank=True, null=True, verbose_name='re-review requested on')),
-                ('re_review_answer_by', models.DateField(editable=False, null=True, verbose_name='re-review answered by')),
-                ('re_review_answer', models.TextField(blank=True, verbose_name='re-review answer')),
-                ('re_review_answered_on', models.DateField(blank=True, null=True, verbose_name='re-review answered on')),
-                ('petitioner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.resident', verbose_name='petitioner in the register')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='region')),
-                ('same_matter_as', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='repeats', to='disputes.petition', verbose_name='earlier petition on the same matter')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        db_default=1, default=1, editable=False, verbose_name="version"
+                    ),
+                ),
+                (
+                    "region_code",
+                    models.CharField(
+                        db_index=True, editable=False, max_length=15, verbose_name="region code"
+                    ),
+                ),
+                (
+                    "due_on",
+                    models.DateField(blank=True, editable=False, null=True, verbose_name="due on"),
+                ),
+                (
+                    "remind_on",
+                    models.DateField(
+                        blank=True, editable=False, null=True, verbose_name="reminder on"
+                    ),
+                ),
+                (
+                    "deadline_status",
+                    models.CharField(
+                        choices=[
+                            ("none", "No deadline"),
+                            ("due", "Due"),
+                            ("soon", "Due soon"),
+                            ("overdue", "Overdue"),
+                            ("met", "Met in time"),
+                            ("late", "Met late"),
+                        ],
+                        default="none",
+                        editable=False,
+                        max_length=10,
+                        verbose_name="deadline",
+                    ),
+                ),
+                (
+                    "sweep_on",
+                    models.DateField(
+                        blank=True, editable=False, null=True, verbose_name="next check"
+                    ),
+                ),
+                (
+                    "deadline_extended_days",
+                    models.PositiveSmallIntegerField(
+                        default=0, editable=False, verbose_name="days of extension"
+                    ),
+                ),
+                (
+                    "deadline_extensions",
+                    models.PositiveSmallIntegerField(
+                        default=0, editable=False, verbose_name="extensions"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("suggestion", "Suggestion or opinion"),
+                            ("complaint", "Accusation or complaint"),
+                            ("request", "Request or appeal"),
+                        ],
+                        max_length=12,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("visit", "Visit in person"),
+                            ("letter", "Letter"),
+                            ("phone", "Phone"),
+                            ("online", "Online"),
+                        ],
+                        max_length=8,
+                        verbose_name="channel",
+                    ),
+                ),
+                ("petitioner_name", models.CharField(max_length=100, verbose_name="petitioner")),
+                (
+                    "petitioner_count",
+                    models.PositiveSmallIntegerField(
+                        default=1,
+                        help_text="More than one: a group petition.",
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="number of petitioners",
+                    ),
+                ),
+                ("content", models.TextField(verbose_name="content")),
+                (
+                    "receiving_organ",
+                    models.CharField(max_length=100, verbose_name="receiving organ"),
+                ),
+                ("received_on", models.DateField(verbose_name="received on")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("registered", "Registered"),
+                            ("accepted", "Accepted"),
+                            ("redirected", "Not this organ's matter"),
+                            ("refused", "Not accepted"),
+                            ("referred", "Referred to mediation"),
+                            ("replied", "Replied in writing"),
+                            ("under_review", "Under review"),
+                            ("reviewed", "Review answered"),
+                            ("under_re_review", "Under re-review"),
+                            ("re_reviewed", "Re-reviewed: final"),
+                            ("closed", "Closed"),
+                        ],
+                        default="registered",
+                        max_length=16,
+                        verbose_name="state",
+                    ),
+                ),
+                (
+                    "accept_by",
+                    models.DateField(editable=False, null=True, verbose_name="accept by"),
+                ),
+                (
+                    "redirect_by",
+                    models.DateField(
+                        editable=False,
+                        null=True,
+                        verbose_name="object by (not this organ's matter)",
+                    ),
+                ),
+                (
+                    "accepted_on",
+                    models.DateField(blank=True, null=True, verbose_name="accepted on"),
+                ),
+                (
+                    "handle_by",
+                    models.DateField(editable=False, null=True, verbose_name="handle by"),
+                ),
+                (
+                    "redirected_to",
+                    models.CharField(
+                        blank=True, max_length=100, verbose_name="the organ it belongs to"
+                    ),
+                ),
+                ("reply", models.TextField(blank=True, verbose_name="written reply")),
+                ("replied_on", models.DateField(blank=True, null=True, verbose_name="replied on")),
+                (
+                    "satisfaction",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("satisfied", "Satisfied"),
+                            ("partly", "Partly satisfied"),
+                            ("unsatisfied", "Not satisfied"),
+                            ("", "Not stated"),
+                        ],
+                        default="",
+                        max_length=12,
+                        verbose_name="petitioner's satisfaction",
+                    ),
+                ),
+                (
+                    "review_request_by",
+                    models.DateField(editable=False, null=True, verbose_name="review requested by"),
+                ),
+                (
+                    "review_requested_on",
+                    models.DateField(blank=True, null=True, verbose_name="review requested on"),
+                ),
+                (
+                    "review_answer_by",
+                    models.DateField(editable=False, null=True, verbose_name="review answered by"),
+                ),
+                ("review_answer", models.TextField(blank=True, verbose_name="review answer")),
+                (
+                    "review_answered_on",
+                    models.DateField(blank=True, null=True, verbose_name="review answered on"),
+                ),
+                (
+                    "re_review_request_by",
+                    models.DateField(
+                        editable=False, null=True, verbose_name="re-review requested by"
+                    ),
+                ),
+                (
+                    "re_review_requested_on",
+                    models.DateField(blank=True, null=True, verbose_name="re-review requested on"),
+                ),
+                (
+                    "re_review_answer_by",
+                    models.DateField(
+                        editable=False, null=True, verbose_name="re-review answered by"
+                    ),
+                ),
+                ("re_review_answer", models.TextField(blank=True, verbose_name="re-review answer")),
+                (
+                    "re_review_answered_on",
+                    models.DateField(blank=True, null=True, verbose_name="re-review answered on"),
+                ),
+                (
+                    "petitioner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.resident",
+                        verbose_name="petitioner in the register",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="region",
+                    ),
+                ),
+                (
+                    "same_matter_as",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="repeats",
+                        to="disputes.petition",
+                        verbose_name="earlier petition on the same matter",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'petition',
-                'verbose_name_plural': 'petitions',
-                'ordering': ['-received_on', '-pk'],
-                'abstract': False,
+                "verbose_name": "petition",
+                "verbose_name_plural": "petitions",
+                "ordering": ["-received_on", "-pk"],
+                "abstract": False,
             },
         ),
         migrations.AddField(
-            model_name='mediationcase',
-            name='petition',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='mediation_cases', to='disputes.petition', verbose_name='from petition'),
+            model_name="mediationcase",
+            name="petition",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="mediation_cases",
+                to="disputes.petition",
+                verbose_name="from petition",
+            ),
         ),
         migrations.CreateModel(
-            name='StabilityAssessment',
+            name="StabilityAssessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('version', models.PositiveIntegerField(db_default=1, default=1, editable=False, verbose_name='version')),
-                ('region_code', models.CharField(db_index=True, editable=False, max_length=15, verbose_name='region code')),
-                ('subject', models.CharField(max_length=200, verbose_name='project or decision')),
-                ('matter_type', models.CharField(max_length=50, verbose_name='matter type')),
-                ('subject_type', models.CharField(blank=True, max_length=100, verbose_name='record type')),
-                ('subject_id', models.PositiveBigIntegerField(blank=True, null=True, verbose_name='record id')),
-                ('risk_points', models.TextField(verbose_name='risk points')),
-                ('level', models.CharField(choices=[('high', 'High'), ('medium', 'Medium'), ('low', 'Low')], max_length=8, verbose_name='risk level')),
-                ('measures', models.TextField(verbose_name='measures')),
-                ('conclusion', models.TextField(blank=True, verbose_name='conclusion')),
-                ('state', models.CharField(choices=[('draft', 'Draft'), ('approved', 'Approved')], default='draft', max_length=10, verbose_name='state')),
-                ('approved_on', models.DateField(blank=True, null=True, verbose_name='approved on')),
-                ('approver', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='approver')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        db_default=1, default=1, editable=False, verbose_name="version"
+                    ),
+                ),
+                (
+                    "region_code",
+                    models.CharField(
+                        db_index=True, editable=False, max_length=15, verbose_name="region code"
+                    ),
+                ),
+                ("subject", models.CharField(max_length=200, verbose_name="project or decision")),
+                ("matter_type", models.CharField(max_length=50, verbose_name="matter type")),
+                (
+                    "subject_type",
+                    models.CharField(blank=True, max_length=100, verbose_name="record type"),
+                ),
+                (
+                    "subject_id",
+                    models.PositiveBigIntegerField(blank=True, null=True, verbose_name="record id"),
+                ),
+                ("risk_points", models.TextField(verbose_name="risk points")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[("high", "High"), ("medium", "Medium"), ("low", "Low")],
+                        max_length=8,
+                        verbose_name="risk level",
+                    ),
+                ),
+                ("measures", models.TextField(verbose_name="measures")),
+                ("conclusion", models.TextField(blank=True, verbose_name="conclusion")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("approved", "Approved")],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="state",
+                    ),
+                ),
+                (
+                    "approved_on",
+                    models.DateField(blank=True, null=True, verbose_name="approved on"),
+                ),
+                (
+                    "approver",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="approver",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'stability risk assessment',
-                'verbose_name_plural': 'stability risk assessments',
-                'ordering': ['-pk'],
-                'permissions': [('approve_stabilityassessment', 'Can approve a stability risk assessment')],
+                "verbose_name": "stability risk assessment",
+                "verbose_name_plural": "stability risk assessments",
+                "ordering": ["-pk"],
+                "permissions": [
+                    ("approve_stabilityassessment", "Can approve a stability risk assessment")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='CommitteeMember',
+            name="CommitteeMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('version', models.PositiveIntegerField(db_default=1, default=1, editable=False, verbose_name='version')),
-                ('region_code', models.CharField(db_index=True, editable=False, max_length=15, verbose_name='region code')),
-                ('role', models.CharField(choices=[('chair', 'Chair'), ('vice_chair', 'Vice chair'), ('member', 'Member')], default='member', max_length=12, verbose_name='role')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='region')),
-                ('resident', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.resident', verbose_name='resident')),
-                ('committee', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='members', to='disputes.mediationcommittee', verbose_name='committee')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        db_default=1, default=1, editable=False, verbose_name="version"
+                    ),
+                ),
+                (
+                    "region_code",
+                    models.CharField(
+                        db_index=True, editable=False, max_length=15, verbose_name="region code"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("chair", "Chair"),
+                            ("vice_chair", "Vice chair"),
+                            ("member", "Member"),
+                        ],
+                        default="member",
+                        max_length=12,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="region",
+                    ),
+                ),
+                (
+                    "resident",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.resident",
+                        verbose_name="resident",
+                    ),
+                ),
+                (
+                    "committee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="members",
+                        to="disputes.mediationcommittee",
+                        verbose_name="committee",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'committee member',
-                'verbose_name_plural': 'committee members',
-                'ordering': ['committee', 'role', 'pk'],
-                'constraints': [models.UniqueConstraint(fields=('committee', 'resident'), name='one_seat_per_person')],
+                "verbose_name": "committee member",
+                "verbose_name_plural": "committee members",
+                "ordering": ["committee", "role", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("committee", "resident"), name="one_seat_per_person"
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='petition',
-            index=models.Index(fields=['deadline_status', 'due_on'], name='disputes_pe_deadlin_5ec6b6_idx'),
+            model_name="petition",
+            index=models.Index(
+                fields=["deadline_status", "due_on"], name="disputes_pe_deadlin_5ec6b6_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='petition',
-            index=models.Index(fields=['sweep_on'], name='disputes_pe_sweep_o_c0f50d_idx'),
+            model_name="petition",
+            index=models.Index(fields=["sweep_on"], name="disputes_pe_sweep_o_c0f50d_idx"),
         ),
         migrations.AddIndex(
-            model_name='petition',
-            index=models.Index(fields=['region_code', 'due_on', 'id'], name='petition_by_due'),
+            model_name="petition",
+            index=models.Index(fields=["region_code", "due_on", "id"], name="petition_by_due"),
         ),
         migrations.AddIndex(
-            model_name='petition',
-            index=models.Index(fields=['region_code', 'received_on', 'id'], name='petition_by_received'),
+            model_name="petition",
+            index=models.Index(
+                fields=["region_code", "received_on", "id"], name="petition_by_received"
+            ),
         ),
         migrations.AddIndex(
-            model_name='mediationcase',
-            index=models.Index(fields=['deadline_status', 'due_on'], name='disputes_me_deadlin_af97df_idx'),
+            model_name="mediationcase",
+            index=models.Index(
+                fields=["deadline_status", "due_on"], name="disputes_me_deadlin_af97df_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='mediationcase',
-            index=models.Index(fields=['sweep_on'], name='disputes_me_sweep_o_b05c74_idx'),
+            model_name="mediationcase",
+            index=models.Index(fields=["sweep_on"], name="disputes_me_sweep_o_b05c74_idx"),
         ),
         migrations.AddIndex(
-            model_name='mediationcase',
-            index=models.Index(fields=['region_code', 'due_on', 'id'], name='case_by_due'),
+            model_name="mediationcase",
+            index=models.Index(fields=["region_code", "due_on", "id"], name="case_by_due"),
         ),
         migrations.AddIndex(
-            model_name='mediationcase',
-            index=models.Index(fields=['region_code', 'received_on', 'id'], name='case_by_received'),
+            model_name="mediationcase",
+            index=models.Index(
+                fields=["region_code", "received_on", "id"], name="case_by_received"
+            ),
         ),
         migrations.AddIndex(
-            model_name='stabilityassessment',
-            index=models.Index(fields=['subject_type', 'subject_id'], name='disputes_st_subject_80b306_idx'),
+            model_name="stabilityassessment",
+            index=models.Index(
+                fields=["subject_type", "subject_id"], name="disputes_st_subject_80b306_idx"
+            ),
         ),
     ]

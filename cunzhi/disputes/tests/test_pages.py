@@ -11,7 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from cunzhi.accounts.testing import County, ThreePeople, assert_three_people_scoping
-from cunzhi.disputes.models import CaseParty, MediationCase, Petition, StabilityAssessment
+from cunzhi.disputes.models import CaseParty, Petition, StabilityAssessment
 from cunzhi.disputes.selectors import assessment_required, has_approved_assessment
 from cunzhi.disputes.services import assessment_transition
 from cunzhi.disputes.testing import a_committee, an_assessment

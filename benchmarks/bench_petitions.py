@@ -91,7 +91,7 @@ def run() -> list[Result]:
     _add_petitions(OPEN // 10, today=today, offset=0)
 
     def statuses() -> list[tuple[int, Any, str]]:
-        queue = petition_queue(officer, today=today)
+        queue: Any = petition_queue(officer, today=today)
         return list(queue.values_list("pk", "due_on", "deadline_now"))
 
     statuses()  # the officer's scope is looked up once, then kept for the request

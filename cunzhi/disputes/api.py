@@ -27,10 +27,11 @@ from cunzhi.core.api import (
     label_of,
     with_etag,
 )
+from cunzhi.core.lists import api_rows, filter_schema
 from cunzhi.core.scoping import get_in_scope
-from cunzhi.core.workflow import DeadlineStatus
 from cunzhi.core.workflow.api import add_transition_routes
 from cunzhi.disputes import selectors, services
+from cunzhi.disputes.lists import CASES, PETITIONS
 from cunzhi.disputes.models import (
     CaseLevel,
     CaseParty,
@@ -54,6 +55,12 @@ router = Router(tags=["disputes"])
 
 def _region(request: HttpRequest, code: str) -> Region:
     return get_in_scope(Region.objects.all(), actor(request), "view", code=code)
+
+
+def _without_region(filters: Any) -> Any:
+    """The list's own filters (``api_rows`` hands each to the FilterSet), the area apart."""
+    base = type(filters).__mro__[1]
+    return base(**filters.model_dump(exclude={"region"}))
 
 
 def _resident(request: HttpRequest, pk: int | None) -> Resident | None:
@@ -135,8 +142,14 @@ class PetitionOut(Schema):
         return str(status_on(p, timezone.localdate()))
 
 
-class PetitionFilter(InputSchema):
-    deadline: DeadlineStatus | None = Field(None, description="overdue, soon or due, as of today.")
+class PetitionFilter(filter_schema(PETITIONS)):  # type: ignore[misc]
+    """The list page's filters and sorts (``lists.PETITIONS``), and the area."""
+
+    region: str | None = Field(None, max_length=15, description="Only this region's code.")
+
+
+class CaseFilter(filter_schema(CASES)):  # type: ignore[misc]
+    region: str | None = Field(None, max_length=15, description="Only this region's code.")
 
 
 @router.post(
@@ -173,8 +186,9 @@ def petition_create(request: HttpRequest, payload: PetitionIn) -> Status[Petitio
 )
 @paginate(Pagination)
 def petition_list(request: HttpRequest, filters: Query[PetitionFilter]) -> Any:
-    status = str(filters.deadline) if filters.deadline else ""
-    return selectors.petition_queue(actor(request), today=timezone.localdate(), status=status)
+    """Filtered and sorted as the list page (default: nearest deadline first)."""
+    region = _region(request, filters.region) if filters.region else None
+    return api_rows(PETITIONS, actor(request), _without_region(filters), region=region)
 
 
 @router.get(
@@ -307,10 +321,11 @@ def case_create(request: HttpRequest, payload: CaseIn) -> Status[MediationCase]:
     summary="Open mediation cases, flagged first",
 )
 @paginate(Pagination)
-def case_list(request: HttpRequest) -> Any:
-    return selectors.case_list(actor(request), today=timezone.localdate()).prefetch_related(
-        "parties", "sessions"
-    )
+def case_list(request: HttpRequest, filters: Query[CaseFilter]) -> Any:
+    """Filtered and sorted as the list page; ``state=open`` for the open ones."""
+    region = _region(request, filters.region) if filters.region else None
+    rows = api_rows(CASES, actor(request), _without_region(filters), region=region)
+    return rows.prefetch_related("parties", "sessions")
 
 
 @router.get(

@@ -118,12 +118,17 @@ class CaseFilterSet(ScopedFilterSet):
         return queryset.filter(state=value)
 
 
-def _petitions(user: Any, region: Region) -> QuerySet[Petition]:
-    return petition_list(user, today=timezone.localdate(), area=prefix_of(region.code))
+def _area(region: Region | None) -> str:
+    return prefix_of(region.code) if region is not None else ""
 
 
-def _cases(user: Any, region: Region) -> QuerySet[MediationCase]:
-    return case_list(user, today=timezone.localdate(), area=prefix_of(region.code), open_only=False)
+def _petitions(user: Any, region: Region | None = None) -> QuerySet[Petition]:
+    """The area's petitions, or (``region`` None: the API) all in the reader's scope."""
+    return petition_list(user, today=timezone.localdate(), area=_area(region))
+
+
+def _cases(user: Any, region: Region | None = None) -> QuerySet[MediationCase]:
+    return case_list(user, today=timezone.localdate(), area=_area(region), open_only=False)
 
 
 def _deadline_label(row: Any) -> str:

@@ -4,6 +4,7 @@ bad input refused with nothing changed, and the assessment the decision procedur
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -50,9 +51,9 @@ def test_a_case_page_is_kept_to_its_village(county: County, people: ThreePeople)
 def test_a_committee_and_an_assessment_are_kept_to_their_village(
     county: County, people: ThreePeople
 ) -> None:
-    committee = a_committee(county, people)
+    committee: Any = a_committee(county, people)
     assert_three_people_scoping(people, committee, page_url=committee.get_absolute_url())
-    assessment = an_assessment(county, people)
+    assessment: Any = an_assessment(county, people)
     assert_three_people_scoping(people, assessment, page_url=assessment.get_absolute_url())
 
 
@@ -150,7 +151,7 @@ def test_the_decision_procedure_can_ask_whether_an_assessment_is_needed_and_appr
     assert assessment_required("land_requisition", county.village.code, D(2025, 10, 1))
     assert not assessment_required("road_lighting", county.village.code, D(2025, 10, 1))
     subject = make_case(county)  # any record stands for the decision assessed
-    assessment = an_assessment(county, people)
+    assessment: Any = an_assessment(county, people)
     StabilityAssessment.objects.filter(pk=assessment.pk).update(
         subject_type="disputes.mediationcase", subject_id=subject.pk
     )

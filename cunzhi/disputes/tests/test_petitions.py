@@ -239,3 +239,19 @@ def test_a_future_received_on_is_refused(county: County) -> None:
     with pytest.raises(ValidationError):
         make_petition(county, received_on=D(2025, 10, 2), today=D(2025, 10, 1))
     assert not Petition.objects.exists()
+
+
+def test_the_api_lists_overdue_petitions_as_the_page_does(county: County) -> None:
+    from django.test import Client
+
+    officer = township_officer(county)
+    make_petition(county, actor=officer, received_on=D(2025, 9, 30))  # long overdue today
+    client = Client()
+    client.force_login(officer)
+    rows = client.get("/api/v1/petitions?deadline=overdue").json()
+    assert [row["accept_by"] for row in rows["items"]] == ["2025-10-15"]
+    assert rows["items"][0]["deadline_status"] == "overdue"
+    assert client.get("/api/v1/petitions?deadline=due").json()["items"] == []
+    scoped = client.get(f"/api/v1/petitions?region={county.far_village.code}")
+    assert scoped.status_code == 404
+    assert client.get("/api/v1/petitions?deadline=late-ish").status_code == 422

@@ -102,7 +102,7 @@ NO_RECORD = {
     "attachments:add",
 }
 # POSTs that are reads a reader may make: an export is recorded in the trace (DESIGN rule 7).
-READS_BY_POST = {"registry:register_export"}
+READS_BY_POST = {"registry:register_export", "disputes:petitions_export"}
 MISSING_ID = 2**62  # an id no record has
 MISSING_CODE = "530199100299"  # a well-formed village code of no village
 

@@ -21,6 +21,7 @@ from cunzhi.core import policy
 from cunzhi.core.scoping import permission_name
 from cunzhi.core.workflow import deadlines, engine
 from cunzhi.core.writes import create_audited, require_permission, update_audited
+from cunzhi.disputes import notifications
 from cunzhi.disputes.models import (
     CaseLevel,
     CaseParty,
@@ -483,6 +484,8 @@ def mediation_case_transition(
             inputs=inputs,
             today=today,
         )
+        if name == "escalate":
+            notifications.escalated(taken, reason=inputs.get("reason", ""))
         if name == "return_to_petition" and taken.petition is not None:
             # The person confirmed the case's step; the petition's version is not asked again.
             petition_transition(

@@ -266,3 +266,21 @@ def test_a_county_officer_sees_the_same_across_townships(county: County) -> None
         ("青龙镇", 1, "100%"),
         ("白马镇", 1, "100%"),
     ]
+
+
+def test_the_township_is_told_of_an_escalated_case_and_the_keepers_of_an_overdue_one(
+    county: County, people: ThreePeople
+) -> None:
+    from cunzhi.core.inbox.models import Notification
+
+    officer = township_officer(county)
+    case = make_case(county, actor=people.in_scope)
+    step(case, people.in_scope, "escalate", D(2025, 9, 6), reason="村级调解不成")
+    told = Notification.objects.get(verb="escalated")
+    assert told.recipient == officer
+    assert "村级调解不成" in told.message
+    case = consent_all(MediationCase.objects.get(pk=case.pk), officer, D(2025, 9, 7))
+    step(case, officer, "start", D(2025, 9, 8), started_on=D(2025, 9, 8), mediators="镇调委会")
+    sweep(today=D(2025, 10, 9))
+    overdue = Notification.objects.filter(verb="overdue")
+    assert {n.recipient for n in overdue} == {officer, people.in_scope}  # not the supervisor

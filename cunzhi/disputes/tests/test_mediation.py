@@ -284,3 +284,37 @@ def test_the_township_is_told_of_an_escalated_case_and_the_keepers_of_an_overdue
     sweep(today=D(2025, 10, 9))
     overdue = Notification.objects.filter(verb="overdue")
     assert {n.recipient for n in overdue} == {officer, people.in_scope}  # not the supervisor
+
+
+def test_the_demo_has_cases_at_every_level_and_petitions_near_and_past_each_date(
+    county: County,
+) -> None:
+    from django.utils import timezone
+
+    from cunzhi.core.demo import DemoContext
+    from cunzhi.disputes import demo
+
+    for number in range(1, 4):
+        family(county, number)
+        family(county, 10 + number, village=county.neighbour)
+    ctx = DemoContext(admin=county.admin)
+    ctx.regions.update(
+        shiban=county.village, liuxi=county.neighbour, longtan=county.neighbour,
+        qinglong=county.township,
+    )  # fmt: skip
+    demo.seed(ctx)
+    today = timezone.localdate()
+    levels = set(MediationCase.objects.values_list("level", flat=True))
+    assert levels == {"group", "village", "township", "county"}
+    assert MediationCase.objects.filter(risk_flag=True).exists()
+    assert MediationCase.objects.filter(repeat_of__isnull=False).exists()
+    open_ = Petition.objects.filter(state__in=["registered", "accepted", "under_review"])
+    assert open_.filter(due_on__lt=today, state="registered").exists()  # acceptance overdue
+    assert open_.filter(due_on__gte=today, remind_on__lte=today, state="registered").exists()
+    assert open_.filter(due_on__lt=today, state="accepted").exists()  # handling overdue
+    assert open_.filter(due_on__gte=today, remind_on__lte=today, state="accepted").exists()
+    assert open_.filter(deadline_extensions=1).exists()
+    assert open_.filter(state="under_review", due_on__gte=today).exists()
+    assert Petition.objects.filter(state="re_reviewed").count() == 1
+    assert Petition.objects.filter(state="redirected").exists()
+    assert Petition.objects.filter(state="referred").exists()

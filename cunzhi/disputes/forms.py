@@ -6,15 +6,18 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from cunzhi.core.forms import VersionedForm
+from cunzhi.core.forms import ModelMultipleChoiceField, VersionedForm
 from cunzhi.disputes.models import (
     CaseParty,
+    CommitteeRole,
     MediationCase,
     PartySide,
     Petition,
     StabilityAssessment,
 )
+from cunzhi.registry.models import Resident
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -97,3 +100,26 @@ class AssessmentForm(forms.ModelForm):
             "risk_points": forms.Textarea(attrs={"rows": 3}),
             "measures": forms.Textarea(attrs={"rows": 3}),
         }
+
+
+class CommitteeForm(forms.Form):
+    """A village's mediation committee for a new term: its chair and members, residents of the
+    village (the rules of its size and of women on it are warned about, not refused)."""
+
+    term_starts_on = forms.DateField(label=_("Term starts on"), widget=DATE)
+    chair = forms.ModelChoiceField(label=_("Chair"), queryset=Resident.objects.none())
+    members = ModelMultipleChoiceField(
+        label=pgettext_lazy("committee", "Members"),
+        queryset=Resident.objects.none(),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, residents: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["chair"].queryset = residents  # type: ignore[attr-defined]
+        self.fields["members"].queryset = residents  # type: ignore[attr-defined]
+
+    def seats(self) -> list[tuple[Resident, str]]:
+        chair = self.cleaned_data["chair"]
+        others = [m for m in self.cleaned_data["members"] if m.pk != chair.pk]
+        return [(chair, CommitteeRole.CHAIR), *((m, CommitteeRole.MEMBER) for m in others)]

@@ -27,7 +27,7 @@ from cunzhi.disputes.models import (
     Petition,
     StabilityAssessment,
 )
-from cunzhi.registry.models import Sex
+from cunzhi.registry.models import Resident, ResidentStatus, Sex
 
 # --- petitions ------------------------------------------------------------------------
 
@@ -95,6 +95,15 @@ def committee_of(user: Any, village_code: str) -> MediationCommittee | None:
         .prefetch_related("members__resident")
         .order_by("-term_starts_on")
         .first()
+    )
+
+
+def committee_candidates(user: Any, village_code: str) -> QuerySet[Resident]:
+    """The village's living residents, by name, for the committee's form."""
+    return (
+        Resident.objects.for_user(user, "view")
+        .filter(region_code=village_code, status=ResidentStatus.LIVING)
+        .order_by("name_pinyin", "pk")
     )
 
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("<code:code>/petitions/new/", views.petition_create, name="petition_create"),
     path("<code:code>/cases/", views.cases, name="cases"),
     path("<code:code>/cases/new/", views.case_create, name="case_create"),
+    path("<code:code>/committee/new/", views.committee_create, name="committee_create"),
     path("<code:code>/assessments/", views.assessments, name="assessments"),
     *transition_urls(Petition, services.petition_transition),
     *transition_urls(

@@ -28,6 +28,7 @@ from cunzhi.disputes import selectors, services
 from cunzhi.disputes.forms import (
     AssessmentForm,
     CaseForm,
+    CommitteeForm,
     ConsentForm,
     PartyForm,
     PetitionForm,
@@ -65,6 +66,8 @@ def overview(request: HttpRequest, code: str) -> HttpResponse:
         "nav_active": NAV,
         "may_register": _may(request, "add_petition", region.code),
         "may_add_case": _may(request, "add_mediationcase", region.code),
+        "may_set_committee": region.level == Level.VILLAGE
+        and _may(request, "add_mediationcommittee", region.code),
     }
     area = prefix_of(region.code)
     if region.level == Level.VILLAGE:
@@ -280,6 +283,33 @@ def case_risk(request: HttpRequest, pk: int) -> HttpResponse:
         form, lambda data: services.mediation_case_set_risk(actor=request.user, case=case, **data)
     )
     return _back(request, case, form, done)
+
+
+@login_required
+def committee_create(request: HttpRequest, code: str) -> HttpResponse:
+    village = _area_region(request, code)
+    if village.level != Level.VILLAGE:
+        raise Http404("A committee belongs to a village.")
+    if not _may(request, "add_mediationcommittee", village.code):
+        raise PermissionDenied
+    residents = selectors.committee_candidates(request.user, village.code)
+    form = CommitteeForm(request.POST or None, residents=residents)
+    if request.method == "POST":
+        committee = submit(
+            form,
+            lambda data: services.committee_set(
+                actor=request.user,
+                village=village,
+                term_starts_on=data["term_starts_on"],
+                members=form.seats(),
+            ),
+        )
+        if committee is not None:
+            messages.success(request, _("Mediation committee recorded."))
+            return redirect(committee)
+    context = {"form": form, "region": village, "nav_active": NAV}
+    status = 422 if form.errors else 200
+    return render(request, "disputes/committee_form.html", context, status=status)
 
 
 @login_required

@@ -516,6 +516,15 @@ DISPUTES_PAGE_DOORS: dict[str, str | Callable[[World], Door]] = {
     "disputes:cases": READS,
     "disputes:case": READS,
     "disputes:committee": READS,
+    "disputes:committee_create": lambda w: Door(
+        reverse("disputes:committee_create", args=[w.county.village.code]),
+        data={
+            "term_starts_on": "2025-01-01",
+            "chair": w.extra["spouse"].pk,
+            "members": [w.extra["head"].pk, w.extra["daughter"].pk],
+        },
+        events={"disputes.committee_set": {"term_starts_on": "2025-01-01"}},
+    ),
     "disputes:assessment": READS,
     "disputes:petition_create": lambda w: Door(
         reverse("disputes:petition_create", args=[w.county.village.code]),

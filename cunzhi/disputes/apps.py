@@ -10,10 +10,3 @@ class DisputesConfig(AppConfig):
         from cunzhi.disputes.labels import ACTION_LABELS
 
         register(ACTION_LABELS)
-
-        from cunzhi.core.workflow.sweep import deadline_reached
-        from cunzhi.disputes.models import MediationCase, Petition
-        from cunzhi.disputes.notifications import deadline_reached as tell_keepers
-
-        for model in (Petition, MediationCase):
-            deadline_reached.connect(tell_keepers, sender=model, dispatch_uid=f"disputes.{model}")

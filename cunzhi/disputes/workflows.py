@@ -29,6 +29,7 @@ from cunzhi.disputes.models import (
     PetitionState,
     StabilityAssessment,
 )
+from cunzhi.disputes.notifications import case_recipients
 
 P = PetitionState
 C = CaseState
@@ -236,6 +237,7 @@ CASE_WORKFLOW = register(
                                remind_days=7),
         },
         entity="mediation_case",
+        recipients=case_recipients,
     )
 )  # fmt: skip
 

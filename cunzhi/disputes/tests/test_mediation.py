@@ -281,9 +281,11 @@ def test_the_township_is_told_of_an_escalated_case_and_the_keepers_of_an_overdue
     assert "村级调解不成" in told.message
     case = consent_all(MediationCase.objects.get(pk=case.pk), officer, D(2025, 9, 7))
     step(case, officer, "start", D(2025, 9, 8), started_on=D(2025, 9, 8), mediators="镇调委会")
+    sweep(today=D(2025, 10, 1))
     sweep(today=D(2025, 10, 9))
-    overdue = Notification.objects.filter(verb="overdue")
-    assert {n.recipient for n in overdue} == {officer, people.in_scope}  # not the supervisor
+    # The case is the township's now: its reminder and overdue mark go there, not to the village.
+    assert {n.recipient for n in Notification.objects.filter(verb="reminder")} == {officer}
+    assert {n.recipient for n in Notification.objects.filter(verb="overdue")} == {officer}
 
 
 def test_the_demo_has_cases_at_every_level_and_petitions_near_and_past_each_date(

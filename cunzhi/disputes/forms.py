@@ -25,7 +25,7 @@ DATE = forms.DateInput(attrs={"type": "date"})
 class PetitionForm(forms.ModelForm):
     """Registering a petition; the earlier petition on the same matter is named by its id."""
 
-    same_matter = forms.IntegerField(
+    same_matter_as = forms.IntegerField(
         label=_("Earlier petition on the same matter (its id)"),
         required=False,
         min_value=1,

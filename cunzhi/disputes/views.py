@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -138,16 +138,14 @@ def petition_create(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST":
 
         def save(data: dict[str, Any]) -> Petition:
-            earlier_id = data.pop("same_matter")
+            earlier_id = data.pop("same_matter_as")
             earlier = None
             if earlier_id:
                 earlier = (
                     Petition.objects.for_user(request.user, "view").filter(pk=earlier_id).first()
                 )
                 if earlier is None:
-                    from django.core.exceptions import ValidationError
-
-                    raise ValidationError({"same_matter": _("No such petition in your area.")})
+                    raise ValidationError({"same_matter_as": _("No such petition in your area.")})
             return services.petition_register(
                 actor=request.user, region=region, same_matter_as=earlier, **data
             )

@@ -121,12 +121,12 @@ def test_a_bad_petition_form_is_refused_and_nothing_is_registered(county: County
             "content": "反映问题",
             "receiving_organ": "青龙镇信访办",
             "received_on": "2025-13-40",
-            "same_matter": "99999999999999999999",
+            "same_matter_as": "99999999999999999999",
         },
     )
     assert response.status_code == 422
     form = response.context["form"]
-    assert {"received_on", "petitioner_count", "same_matter"} <= set(form.errors)
+    assert {"received_on", "petitioner_count", "same_matter_as"} <= set(form.errors)
     assert not Petition.objects.exists()
 
 
@@ -169,3 +169,28 @@ def test_the_decision_procedure_can_ask_whether_an_assessment_is_needed_and_appr
                                      approved_on=D(2025, 10, 1))  # fmt: skip
     assert approved.approver == county.admin
     assert has_approved_assessment(subject)
+
+
+def test_the_page_refuses_a_re_reviewed_matter_on_its_field(county: County) -> None:
+    from cunzhi.disputes.tests.test_petitions import _through_re_review
+
+    officer = township_officer(county)
+    final = _through_re_review(county, officer)
+    client = Client()
+    client.force_login(officer)
+    response = client.post(
+        f"/disputes/{county.township.code}/petitions/new/",
+        {
+            "kind": "request",
+            "channel": "visit",
+            "petitioner_name": "杨德福",
+            "petitioner_count": "1",
+            "content": "再次要求处理承包地被占用问题",
+            "receiving_organ": "青龙镇信访办",
+            "received_on": "2025-09-01",
+            "same_matter_as": str(final.pk),
+        },
+    )
+    assert response.status_code == 422
+    assert final.number in response.context["form"].errors["same_matter_as"][0]
+    assert Petition.objects.count() == 1

@@ -135,8 +135,16 @@ def petition_transition(
     today: datetime.date | None = None,
     **inputs: Any,
 ) -> Petition:
-    """Take a step of the petition's workflow; referring it to mediation makes the case too."""
+    """Take a step of the petition's workflow; referring it to mediation makes the case too.
+
+    Taking it back from mediation counts its handling time again from its acceptance, and an
+    extension it had been given before the referral is given again (audited as an extension).
+    """
     with transaction.atomic():
+        extended = 0
+        if name == "resume":
+            stored = Petition.objects.filter(pk=petition.pk, state=PetitionState.REFERRED)
+            extended = stored.values_list("deadline_extended_days", flat=True).first() or 0
         taken = engine.take(
             workflow=PETITION_WORKFLOW,
             actor=actor,
@@ -152,6 +160,15 @@ def petition_transition(
                 petition=taken,
                 dispute_type=inputs["dispute_type"],
                 level=inputs["level"],
+                today=today,
+            )
+        if extended:
+            taken = petition_extend(
+                actor=actor,
+                petition=taken,
+                days=extended,
+                reason=_("The extension given before the referral to mediation, kept."),
+                expected_version=taken.version,
                 today=today,
             )
     return taken

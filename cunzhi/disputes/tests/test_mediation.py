@@ -228,6 +228,28 @@ def test_a_petition_becomes_a_mediation_case_and_comes_back_keeping_its_history(
     assert (case.state, petition.state) == (CaseState.RETURNED, PetitionState.ACCEPTED)
     # Handled within 60 days of the first acceptance, not of the return.
     assert petition.handle_by == D(2025, 11, 1)
+
+
+def test_an_extension_given_before_a_referral_is_kept_when_the_petition_comes_back(
+    county: County,
+) -> None:
+    from cunzhi.disputes.services import petition_extend
+
+    officer = township_officer(county)
+    petition = make_petition(county, actor=officer, received_on=D(2025, 9, 1))
+    petition = petition_transition(actor=officer, petition=petition, name="accept",
+                                   expected_version=1, accepted_on=D(2025, 9, 2),
+                                   today=D(2025, 9, 2))  # fmt: skip
+    petition = petition_extend(actor=officer, petition=petition, days=20, reason="需勘测",
+                               expected_version=petition.version, today=D(2025, 9, 3))  # fmt: skip
+    petition = petition_transition(actor=officer, petition=petition, name="refer",
+                                   expected_version=petition.version, dispute_type="land",
+                                   level="township", today=D(2025, 9, 4))  # fmt: skip
+    step(petition.mediation_cases.get(), officer, "return_to_petition", D(2025, 9, 20),
+         reason="一方不同意调解")  # fmt: skip
+    petition = Petition.objects.get(pk=petition.pk)
+    assert petition.handle_by == D(2025, 11, 21)  # 2 Sep + 60 + 20
+    assert (petition.deadline_extended_days, petition.deadline_extensions) == (20, 1)
     steps = list(
         Event.objects.filter(object_id=str(petition.pk), action="disputes.petition_transition")
         .order_by("pk")

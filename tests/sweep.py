@@ -60,12 +60,39 @@ RECORD_OF_URL = {
     "registry:import_errors": "registry.importjob",
     "audit:history": "registry.household",  # any record's history: a household's here
     "DELETE /api/v1/auth/tokens/{token_id}": "accounts.apitoken",
+    "disputes:petition_transition": "disputes.petition",
+    "disputes:petition_extension": "disputes.petition",
+    "disputes:mediationcase_transition": "disputes.mediationcase",
+    "disputes:mediationcase_extension": "disputes.mediationcase",
+    "disputes:stabilityassessment_transition": "disputes.stabilityassessment",
+    "disputes:stabilityassessment_extension": "disputes.stabilityassessment",
+    **{
+        f"{method} /api/v1/{prefix}/{{id}}/{rest}": kind
+        for prefix, kind in (
+            ("petitions", "disputes.petition"),
+            ("mediation-cases", "disputes.mediationcase"),
+            ("assessments", "disputes.stabilityassessment"),
+        )
+        for method, rest in (
+            ("GET", "transitions"),
+            ("POST", "transitions/{name}"),
+            ("POST", "deadline/extension"),
+        )
+    },
 }
 # Where a parameter's value is not the record's id or code.
 VALUES_OF_URL: dict[str, Callable[[Any], dict[str, Any]]] = {
     "audit:history": lambda obj: {"object_type": obj._meta.label_lower, "object_id": obj.pk},
     # A villager group's leader: the group of village A.
     "registry:group_leader": lambda village: {"code": village.code + "001"},
+    **{
+        f"disputes:{model}_transition": lambda obj, step=step: {"pk": obj.pk, "name": step}
+        for model, step in (
+            ("petition", "accept"),
+            ("mediationcase", "fail"),
+            ("stabilityassessment", "approve"),
+        )
+    },
 }
 # URLs with parameters that name no record.
 NO_RECORD = {
@@ -75,7 +102,7 @@ NO_RECORD = {
     "attachments:add",
 }
 # POSTs that are reads a reader may make: an export is recorded in the trace (DESIGN rule 7).
-READS_BY_POST = {"registry:register_export"}
+READS_BY_POST = {"registry:register_export", "disputes:petitions_export"}
 MISSING_ID = 2**62  # an id no record has
 MISSING_CODE = "530199100299"  # a well-formed village code of no village
 

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "cunzhi.demands",
     "cunzhi.visits",
     "cunzhi.plans",
+    "cunzhi.disputes",
 ]
 # The test-only domain that proves the shared workflow mechanism (tests/kitdomain); pytest and
 # the benchmarks set this, a deployment never does.

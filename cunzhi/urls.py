@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("cunzhi.demands.urls")),
     path("visits/", include("cunzhi.visits.urls")),
     path("", include("cunzhi.plans.urls")),
+    path("disputes/", include("cunzhi.disputes.urls")),
     path("audit/", include("cunzhi.audit.urls")),
     path("attachments/", include("cunzhi.core.attachments.urls")),
     path("inbox/", include("cunzhi.core.inbox.urls")),

@@ -32,7 +32,7 @@ def demands(user: Any, post: Any) -> list[AttentionItem]:
     listing = reverse("demands:list", args=[post.region_code])
     items = [
         AttentionItem(
-            _("Demands overdue"), counts["overdue"], f"{listing}?overdue=1", Kind.OVERDUE
+            _("Demands overdue"), counts["overdue"], f"{listing}?deadline=overdue", Kind.OVERDUE
         ),
         AttentionItem(
             _("Demands waiting for you"), counts["mine"], reverse("demands:mine"), Kind.DECIDE

@@ -580,11 +580,17 @@ def test_the_attention_block_counts_overdue_and_mine_in_one_query(
         )
     many = assert_attention_budget(people.in_scope, post)
     counts = {
-        item.url.rsplit("/", 2)[-2] if "?" not in item.url else "overdue": item.count
+        ("overdue" if "deadline=overdue" in item.url else "mine"): item.count
         for item in many
+        if item.url.startswith("/demands/")
     }
     assert counts["mine"] == 6  # all six assigned to the secretary
     assert counts["overdue"] == 5  # the five registered in January 2025 (30 days for a road)
+    # The item's link opens the list filtered to exactly those.
+    [overdue] = [item for item in many if "deadline=overdue" in item.url]
+    client = Client()
+    client.force_login(people.in_scope)
+    assert client.get(overdue.url).context["list"].page.paginator.count == 5
     assert {item.url for item in few} <= {item.url for item in many}
 
 

@@ -101,3 +101,47 @@ TWO_FACTOR_PERMISSIONS = frozenset(REVEAL_PERSONAL | {"accounts.add_user", "acco
 
 def role_needs_two_factor(role: str) -> bool:
     return not TWO_FACTOR_PERMISSIONS.isdisjoint(ROLE_PERMISSIONS.get(role, frozenset()))
+
+
+# Work plans (plans): the village keeps its plan, tasks and rectification ledger; the township
+# approves plans; closing off a rectification (销号) is a sign-off the keepers of the village's
+# leadership and the township give, never the committee member who did the work alone.
+SEE_PLANS = {
+    "plans.view_plan",
+    "plans.view_objective",
+    "plans.view_task",
+    "plans.view_milestone",
+    "plans.view_progressnote",
+    "plans.view_rectification",
+}
+KEEP_PLANS = {
+    "plans.add_plan",
+    "plans.change_plan",
+    "plans.add_objective",
+    "plans.change_objective",
+    "plans.add_task",
+    "plans.change_task",
+    "plans.add_milestone",
+    "plans.change_milestone",
+    "plans.add_progressnote",
+    "plans.change_progressnote",
+    "plans.add_rectification",
+    "plans.change_rectification",
+}
+APPROVE_PLANS = {"plans.approve_plan"}
+SIGN_OFF_RECTIFICATIONS = {"plans.signoff_rectification"}
+_PLANS_BY_ROLE: dict[str, set[str]] = {
+    Role.COUNTY_ADMIN: SEE_PLANS | KEEP_PLANS | APPROVE_PLANS | SIGN_OFF_RECTIFICATIONS,
+    Role.COUNTY_ORG_DEPT: SEE_PLANS,
+    Role.COUNTY_RURAL_BUREAU: SEE_PLANS,
+    Role.TOWNSHIP_LEADER: SEE_PLANS | KEEP_PLANS | APPROVE_PLANS | SIGN_OFF_RECTIFICATIONS,
+    Role.TOWNSHIP_STAFF: SEE_PLANS | KEEP_PLANS | SIGN_OFF_RECTIFICATIONS,
+    Role.FIRST_SECRETARY: SEE_PLANS | KEEP_PLANS | SIGN_OFF_RECTIFICATIONS,
+    Role.WORK_TEAM_MEMBER: SEE_PLANS | KEEP_PLANS,
+    Role.VILLAGE_PARTY_SECRETARY: SEE_PLANS | KEEP_PLANS | SIGN_OFF_RECTIFICATIONS,
+    Role.VILLAGE_COMMITTEE_MEMBER: SEE_PLANS | KEEP_PLANS,
+    Role.SUPERVISION_MEMBER: SEE_PLANS,
+    Role.SENDING_UNIT_CONTACT: SEE_PLANS,
+}
+for _role, _granted in _PLANS_BY_ROLE.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _granted

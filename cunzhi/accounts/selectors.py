@@ -66,6 +66,12 @@ def navigation_for(user: Any, post: Post | None) -> list[NavItem]:
                 str(_("Contacts")), reverse("regions:contacts", args=[post.region_code]), "contacts"
             )
         )
+    if post is not None and has_permission_anywhere(user, "plans.view_plan"):
+        # A village post opens its village's plans; a township or county post the progress
+        # of the villages below it.
+        items.append(
+            NavItem(str(_("Work plans")), reverse("plans:region", args=[post.region_code]), "plans")
+        )
     if post is not None:
         items.append(NavItem(str(_("Rules")), reverse("core:rules"), "rules"))
     if has_permission_anywhere(user, "accounts.view_user"):

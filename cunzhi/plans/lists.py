@@ -32,7 +32,7 @@ from cunzhi.plans.selectors import (
 )
 from cunzhi.regions.models import Region
 
-MONTHS = [(m, _("Month %(month)s") % {"month": m}) for m in range(1, 13)]
+MONTHS = [(str(m), _("Month %(month)s") % {"month": m}) for m in range(1, 13)]
 TASKS_EXPORT_ACTION = "plans.tasks_export"
 RECTIFICATIONS_EXPORT_ACTION = "plans.rectifications_export"
 
@@ -51,8 +51,8 @@ class _PlanFilterSet(ScopedFilterSet):
     person_field = ""
 
     year = django_filters.NumberFilter(label=_("Year"), min_value=2000, max_value=2100, method="keep")
-    month = django_filters.TypedChoiceFilter(
-        label=_("Month"), choices=MONTHS, coerce=int, empty_label=_("Any month"), method="keep"
+    month = django_filters.ChoiceFilter(
+        label=_("Month"), choices=MONTHS, empty_label=_("Any month"), method="keep"
     )
     overdue = django_filters.BooleanFilter(label=_("Overdue only"), method="keep")
 

@@ -41,7 +41,7 @@ def test_a_village_has_one_plan_a_year(county: County, people: ThreePeople) -> N
 
 def test_the_plan_goes_to_the_township_and_back(county: County, people: ThreePeople) -> None:
     plan = a_plan(county, people)
-    with pytest.raises(ValidationError, match="objective"):
+    with pytest.raises(ValidationError, match="工作目标"):
         services.plan_transition(
             actor=people.in_scope, plan=plan, name="submit", expected_version=plan.version
         )
@@ -55,7 +55,7 @@ def test_the_plan_goes_to_the_township_and_back(county: County, people: ThreePeo
         services.plan_transition(
             actor=people.in_scope, plan=plan, name="approve", expected_version=plan.version
         )
-    with pytest.raises(ValidationError, match="submitted"):
+    with pytest.raises(ValidationError, match="已报送"):
         services.plan_update(
             actor=people.in_scope, plan=plan, expected_version=plan.version, title="改"
         )
@@ -154,7 +154,7 @@ def test_a_rectification_is_closed_off_with_evidence_by_someone_else(
 ) -> None:
     item = a_rectification(county, people)  # the secretary is responsible
     # The person responsible cannot sign off their own work.
-    with pytest.raises(ValidationError, match="responsible"):
+    with pytest.raises(ValidationError, match="整改责任人"):
         services.rectification_transition(
             actor=people.in_scope, rectification=item, name="close_off",
             expected_version=item.version, result="已更新", attachment=evidence(),

@@ -38,9 +38,7 @@ def overdue_rectifications(user: Any, post: Any) -> list[AttentionItem]:
     url = _list_url(post, "plans:rectifications", overdue="true")
     return [
         AttentionItem(_("Rectification items overdue"), counts["overdue"], url, Kind.OVERDUE),
-        AttentionItem(
-            _("Your rectification items overdue"), counts["mine"], url, Kind.DECIDE
-        ),
+        AttentionItem(_("Your rectification items overdue"), counts["mine"], url, Kind.DECIDE),
     ]
 
 

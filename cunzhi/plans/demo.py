@@ -24,27 +24,52 @@ if TYPE_CHECKING:
 
 # (role, duty, objective, [(task, planned start month, planned end month)])
 OBJECTIVES = (
-    ("party_building", "strengthen_party", "规范支部组织生活", [
-        ("落实“三会一课”，每月主题党日", 1, 12),
-        ("发展入党积极分子2名", 3, 9),
-    ]),
-    ("petition_agent", "serve_people", "群众诉求件件有回音", [
-        ("走访全村农户，建立民情台账", 1, 3),
-        ("每月开展一次矛盾纠纷排查", 2, 11),
-    ]),
-    ("economic_guide", "prosperity", "壮大村集体经济", [
-        ("建设50亩高原特色产业示范基地", 2, 6),
-        ("成立农民专业合作社", 4, 8),
-        ("申报冷链仓储项目", 7, 10),
-    ]),
-    ("farmer_educator", "serve_people", "提升农民技能", [
-        ("开展种植技术培训4期", 3, 11),
-    ]),
-    ("branch_secretary", "governance", "完善村规民约与村务公开", [
-        ("修订村规民约并经村民代表会议通过", 5, 7),
-        ("按季度更新村务公开栏", 1, 12),
-        ("组织年终述职评议", 12, 12),
-    ]),
+    (
+        "party_building",
+        "strengthen_party",
+        "规范支部组织生活",
+        [
+            ("落实“三会一课”，每月主题党日", 1, 12),
+            ("发展入党积极分子2名", 3, 9),
+        ],
+    ),
+    (
+        "petition_agent",
+        "serve_people",
+        "群众诉求件件有回音",
+        [
+            ("走访全村农户，建立民情台账", 1, 3),
+            ("每月开展一次矛盾纠纷排查", 2, 11),
+        ],
+    ),
+    (
+        "economic_guide",
+        "prosperity",
+        "壮大村集体经济",
+        [
+            ("建设50亩高原特色产业示范基地", 2, 6),
+            ("成立农民专业合作社", 4, 8),
+            ("申报冷链仓储项目", 7, 10),
+        ],
+    ),
+    (
+        "farmer_educator",
+        "serve_people",
+        "提升农民技能",
+        [
+            ("开展种植技术培训4期", 3, 11),
+        ],
+    ),
+    (
+        "branch_secretary",
+        "governance",
+        "完善村规民约与村务公开",
+        [
+            ("修订村规民约并经村民代表会议通过", 5, 7),
+            ("按季度更新村务公开栏", 1, 12),
+            ("组织年终述职评议", 12, 12),
+        ],
+    ),
 )
 
 RECTIFICATIONS = (
@@ -108,12 +133,20 @@ def _seed_plan(
     if approve:
         plan.refresh_from_db()
         services.plan_transition(
-            actor=admin, plan=plan, name="submit", expected_version=plan.version,
-            today=datetime.date(year, 1, 10), comment="请镇党委审定",
+            actor=admin,
+            plan=plan,
+            name="submit",
+            expected_version=plan.version,
+            today=datetime.date(year, 1, 10),
+            comment="请镇党委审定",
         )
         services.plan_transition(
-            actor=admin, plan=plan, name="approve", expected_version=plan.version,
-            today=datetime.date(year, 1, 20), comment="同意",
+            actor=admin,
+            plan=plan,
+            name="approve",
+            expected_version=plan.version,
+            today=datetime.date(year, 1, 20),
+            comment="同意",
         )
     for task in tasks:
         _progress(ctx, task, today)
@@ -124,21 +157,32 @@ def _progress(ctx: DemoContext, task: Any, today: datetime.date) -> None:
     if task.planned_start > today:
         return  # not started yet
     services.task_transition(
-        actor=ctx.admin, task=task, name="start", expected_version=task.version,
+        actor=ctx.admin,
+        task=task,
+        name="start",
+        expected_version=task.version,
         today=task.planned_start,
     )
     services.progress_note_add(
-        actor=ctx.admin, task=task, text="已召开专题会议部署，明确分工。",
+        actor=ctx.admin,
+        task=task,
+        text="已召开专题会议部署，明确分工。",
         written_on=task.planned_start,
     )
     if task.planned_end < today and ctx.rng.random() < 0.7:
         done_on = task.planned_end - datetime.timedelta(days=ctx.rng.randint(0, 10))
         services.progress_note_add(
-            actor=ctx.admin, task=task, text="任务已完成，材料已归档。", written_on=done_on,
+            actor=ctx.admin,
+            task=task,
+            text="任务已完成，材料已归档。",
+            written_on=done_on,
             evidence=SimpleUploadedFile("完成情况.pdf", PDF, content_type="application/pdf"),
         )
         services.task_transition(
-            actor=ctx.admin, task=task, name="finish", expected_version=task.version,
+            actor=ctx.admin,
+            task=task,
+            name="finish",
+            expected_version=task.version,
             today=done_on,
         )
 
@@ -150,28 +194,43 @@ def _seed_ledger(
         # Two closed off, two overdue, one open with time left.
         opened = today - datetime.timedelta(days=90 - 10 * number)
         deadline_on = (
-            today + datetime.timedelta(days=30) if number == 4 else opened + datetime.timedelta(days=45)
+            today + datetime.timedelta(days=30)
+            if number == 4
+            else opened + datetime.timedelta(days=45)
         )
         responsible = ctx.rng.choice(people)
         item = services.rectification_create(
-            actor=ctx.admin, village=village, problem=problem, source=source, measure=measure,
-            responsible=responsible, deadline_on=deadline_on, today=opened,
+            actor=ctx.admin,
+            village=village,
+            problem=problem,
+            source=source,
+            measure=measure,
+            responsible=responsible,
+            deadline_on=deadline_on,
+            today=opened,
         )
         if number in (0, 1):
             services.rectification_transition(
-                actor=ctx.admin, rectification=item, name="start",
-                expected_version=item.version, today=opened,
+                actor=ctx.admin,
+                rectification=item,
+                name="start",
+                expected_version=item.version,
+                today=opened,
             )
             services.rectification_transition(
-                actor=ctx.admin, rectification=item, name="close_off",
-                expected_version=item.version, today=deadline_on - datetime.timedelta(days=3),
+                actor=ctx.admin,
+                rectification=item,
+                name="close_off",
+                expected_version=item.version,
+                today=deadline_on - datetime.timedelta(days=3),
                 result="已按整改措施完成，经核查销号。",
-                attachment=SimpleUploadedFile(
-                    "整改佐证.pdf", PDF, content_type="application/pdf"
-                ),
+                attachment=SimpleUploadedFile("整改佐证.pdf", PDF, content_type="application/pdf"),
             )
         elif number == 2:
             services.rectification_transition(
-                actor=ctx.admin, rectification=item, name="start",
-                expected_version=item.version, today=opened,
+                actor=ctx.admin,
+                rectification=item,
+                name="start",
+                expected_version=item.version,
+                today=opened,
             )

@@ -20,7 +20,10 @@ class PlanCreateForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     title = forms.CharField(label=_("Title"), max_length=100, required=False)
     summary = forms.CharField(
-        label=_("Summary"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Summary"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

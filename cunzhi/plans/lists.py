@@ -50,7 +50,9 @@ class _PlanFilterSet(ScopedFilterSet):
     date_field = ""
     person_field = ""
 
-    year = django_filters.NumberFilter(label=_("Year"), min_value=2000, max_value=2100, method="keep")
+    year = django_filters.NumberFilter(
+        label=_("Year"), min_value=2000, max_value=2100, method="keep"
+    )
     month = django_filters.ChoiceFilter(
         label=_("Month"), choices=MONTHS, empty_label=_("Any month"), method="keep"
     )
@@ -101,7 +103,9 @@ class TaskFilterSet(_PlanFilterSet):
     person_field = "owner"
 
     status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=TaskStatus.choices, empty_label=_("Any status"),
+        label=_("Status"),
+        choices=TaskStatus.choices,
+        empty_label=_("Any status"),
         method="status_is",
     )
     owner = django_filters.ModelChoiceFilter(label=_("Owner"), queryset=Task.objects.none())
@@ -119,7 +123,9 @@ class RectificationFilterSet(_PlanFilterSet):
     person_field = "responsible"
 
     status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=RectificationState.choices, empty_label=_("Any status"),
+        label=_("Status"),
+        choices=RectificationState.choices,
+        empty_label=_("Any status"),
         field_name="state",
     )
     source = django_filters.ChoiceFilter(
@@ -170,7 +176,7 @@ TASKS = ListSpec(
 
 
 def _rect_status(item: Rectification) -> str:
-    if item.overdue:
+    if getattr(item, "overdue", False):  # annotated by village_rectifications
         return f"{RectificationState(item.state).label} · {TaskStatus.OVERDUE.label}"
     return str(RectificationState(item.state).label)
 

@@ -36,7 +36,10 @@ class SecretaryRole(models.TextChoices):
 class Duty(models.TextChoices):
     """The first secretary's four duties (四项职责)."""
 
-    STRENGTHEN_PARTY = "strengthen_party", _("Strengthen the village party organization")  # 建强村党组织
+    STRENGTHEN_PARTY = (
+        "strengthen_party",
+        _("Strengthen the village party organization"),
+    )  # 建强村党组织
     PROSPERITY = "prosperity", _("Promote prosperity")  # 推进强村富民
     GOVERNANCE = "governance", _("Raise the level of governance")  # 提升治理水平
     SERVE_PEOPLE = "serve_people", _("Serve the people")  # 为民办事服务
@@ -80,7 +83,10 @@ class Objective(RegionalModel):
     """A work objective of the plan under one of the roles and one of the duties (工作目标)."""
 
     plan = models.ForeignKey(
-        Plan, verbose_name=_("work plan"), on_delete=models.CASCADE, related_name="objectives",
+        Plan,
+        verbose_name=_("work plan"),
+        on_delete=models.CASCADE,
+        related_name="objectives",
         editable=False,
     )
     role = models.CharField(_("role"), max_length=20, choices=SecretaryRole.choices)
@@ -119,17 +125,25 @@ class Task(DeadlineFields, RegionalModel):
     """A task of the plan with an owner and time nodes (任务, 时间节点)."""
 
     plan = models.ForeignKey(
-        Plan, verbose_name=_("work plan"), on_delete=models.CASCADE, related_name="tasks",
+        Plan,
+        verbose_name=_("work plan"),
+        on_delete=models.CASCADE,
+        related_name="tasks",
         editable=False,
     )
     objective = models.ForeignKey(
-        Objective, verbose_name=_("objective"), on_delete=models.PROTECT, related_name="tasks",
+        Objective,
+        verbose_name=_("objective"),
+        on_delete=models.PROTECT,
+        related_name="tasks",
         editable=False,
     )
     title = models.CharField(_("task"), max_length=200)
     description = models.TextField(_("description"), blank=True, max_length=4000)
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     planned_start = models.DateField(_("planned start"))
@@ -170,7 +184,10 @@ class Milestone(RegionalModel):
     """A time node inside a task (节点): what should stand by a date, and when it did."""
 
     task = models.ForeignKey(
-        Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="milestones",
+        Task,
+        verbose_name=_("task"),
+        on_delete=models.CASCADE,
+        related_name="milestones",
         editable=False,
     )
     title = models.CharField(_("milestone"), max_length=200)
@@ -193,14 +210,20 @@ class ProgressNote(RegionalModel):
     """A note of progress on a task, with its evidence (进展情况, 佐证材料)."""
 
     task = models.ForeignKey(
-        Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="notes",
+        Task,
+        verbose_name=_("task"),
+        on_delete=models.CASCADE,
+        related_name="notes",
         editable=False,
     )
     text = models.TextField(_("progress"), max_length=4000)
     written_on = models.DateField(_("date"))
     written_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("written by"), on_delete=models.PROTECT,
-        related_name="+", editable=False,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("written by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
     )
 
     attachments = Attachable(position=True)
@@ -244,18 +267,26 @@ class Rectification(DeadlineFields, RegionalModel):
     source = models.CharField(_("source"), max_length=12, choices=RectificationSource.choices)
     measure = models.TextField(_("measure"), max_length=4000)
     responsible = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("responsible person"),
-        on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible person"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     deadline_on = models.DateField(_("time limit"))
     state = models.CharField(
-        _("status"), max_length=12, choices=RectificationState.choices,
+        _("status"),
+        max_length=12,
+        choices=RectificationState.choices,
         default=RectificationState.OPEN,
     )
     result = models.TextField(_("result of the rectification"), blank=True, max_length=4000)
     signed_off_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("signed off by"), on_delete=models.PROTECT,
-        related_name="+", null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("signed off by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
     )
     closed_on = models.DateField(_("closed off on"), null=True, blank=True)
 

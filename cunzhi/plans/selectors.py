@@ -116,11 +116,14 @@ class Board:
     totals: dict[str, int]
 
 
-def plan_board(user: Any, plan: Plan, *, status: str = "", today: datetime.date | None = None) -> Board:
+def plan_board(
+    user: Any, plan: Plan, *, status: str = "", today: datetime.date | None = None
+) -> Board:
     """挂图作战: the plan's tasks as cards in the month of their planned end, with counts by
     status per month and for the year, from one query whatever the number of tasks."""
     months = {m: BoardMonth(m, counts=dict.fromkeys(TaskStatus.values, 0)) for m in range(1, 13)}
     totals = dict.fromkeys(TaskStatus.values, 0)
+    task: Any
     for task in plan_tasks(user, plan, today):
         month = months[task.planned_end.month]
         month.counts[task.status] += 1
@@ -229,27 +232,17 @@ def rectification_progress(
             closed=_count(rect.filter(state=RectificationState.CLOSED)),
             overdue=_count(rect.filter(overdue_q(today))),
             tasks_overdue=_count(tasks.filter(overdue_q(today))),
-            township=Subquery(
-                Region.objects.filter(pk=OuterRef("parent_id")).values("name")[:1]
-            ),
+            township=Subquery(Region.objects.filter(pk=OuterRef("parent_id")).values("name")[:1]),
         )
         .order_by("code")
     )
+    fields = ("code", "name", "township", "total", "closed", "overdue", "tasks_overdue")
     return [
-        VillageProgress(
-            code=v.code,
-            name=v.name,
-            township=v.township or "",
-            total=v.total,
-            closed=v.closed,
-            overdue=v.overdue,
-            tasks_overdue=v.tasks_overdue,
-        )
-        for v in villages
+        VillageProgress(**{**row, "township": row["township"] or ""})
+        for row in villages.values(*fields)
     ]
 
 
 def _count(queryset: QuerySet[Any]) -> Any:
     counted = queryset.order_by().values("region").annotate(n=Count("pk")).values("n")[:1]
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-

@@ -63,9 +63,7 @@ def _while_draft(plan: Plan) -> None:
         )
 
 
-def plan_update(
-    *, actor: Any, plan: Plan, expected_version: int | None, **changes: Any
-) -> Plan:
+def plan_update(*, actor: Any, plan: Plan, expected_version: int | None, **changes: Any) -> Plan:
     with transaction.atomic():
         return update_audited(
             actor=actor,

@@ -27,12 +27,10 @@ def a_plan_of(county: County, year: int = YEAR) -> Plan:
     return existing or plan_create(actor=county.admin, village=county.village, year=year)
 
 
-@record_factory("plans.plan")
 def a_plan(county: County, people: ThreePeople) -> Plan:
     return a_plan_of(county)
 
 
-@record_factory("plans.objective")
 def an_objective(county: County, people: ThreePeople) -> Objective:
     return objective_add(
         actor=county.admin,
@@ -44,7 +42,6 @@ def an_objective(county: County, people: ThreePeople) -> Objective:
     )
 
 
-@record_factory("plans.task")
 def a_task(county: County, people: ThreePeople) -> Task:
     return task_create(
         actor=county.admin,
@@ -57,7 +54,6 @@ def a_task(county: County, people: ThreePeople) -> Task:
     )
 
 
-@record_factory("plans.milestone")
 def a_milestone(county: County, people: ThreePeople) -> Milestone:
     return milestone_add(
         actor=county.admin,
@@ -67,14 +63,10 @@ def a_milestone(county: County, people: ThreePeople) -> Milestone:
     )
 
 
-@record_factory("plans.progressnote")
 def a_note(county: County, people: ThreePeople) -> ProgressNote:
-    return progress_note_add(
-        actor=county.admin, task=a_task(county, people), text="已流转土地32亩"
-    )
+    return progress_note_add(actor=county.admin, task=a_task(county, people), text="已流转土地32亩")
 
 
-@record_factory("plans.rectification")
 def a_rectification(county: County, people: ThreePeople) -> Rectification:
     return rectification_create(
         actor=county.admin,
@@ -86,3 +78,11 @@ def a_rectification(county: County, people: ThreePeople) -> Rectification:
         deadline_on=datetime.date(YEAR, 9, 30),
         today=datetime.date(YEAR, 7, 1),
     )
+
+
+record_factory("plans.plan")(a_plan)
+record_factory("plans.objective")(an_objective)
+record_factory("plans.task")(a_task)
+record_factory("plans.milestone")(a_milestone)
+record_factory("plans.progressnote")(a_note)
+record_factory("plans.rectification")(a_rectification)

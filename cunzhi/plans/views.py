@@ -224,9 +224,7 @@ def objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         saved = submit(
             form,
-            lambda data: services.objective_update(
-                actor=request.user, objective=objective, **data
-            ),
+            lambda data: services.objective_update(actor=request.user, objective=objective, **data),
         )
         if saved is not None:
             messages.success(request, _("Saved."))
@@ -281,8 +279,12 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "notes": selectors.task_notes(request.user, task),
         "milestones": task.milestones.all(),
         "can_change": can_change,
-        "note_form": ProgressNoteForm() if _may(request, "add_progressnote", task.region_code) else None,
-        "milestone_form": MilestoneForm() if _may(request, "add_milestone", task.region_code) else None,
+        "note_form": ProgressNoteForm()
+        if _may(request, "add_progressnote", task.region_code)
+        else None,
+        "milestone_form": MilestoneForm()
+        if _may(request, "add_milestone", task.region_code)
+        else None,
         "breadcrumbs": _crumbs(
             task.region, (str(task.plan), task.plan.get_absolute_url()), (task.title, None)
         ),
@@ -378,9 +380,7 @@ def milestone_reach(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         saved = submit(
             form,
-            lambda data: services.milestone_reach(
-                actor=request.user, milestone=milestone, **data
-            ),
+            lambda data: services.milestone_reach(actor=request.user, milestone=milestone, **data),
         )
         if saved is not None:
             messages.success(request, _("Milestone reached."))
@@ -468,18 +468,21 @@ def rectification_create(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST":
         item = submit(
             form,
-            lambda data: services.rectification_create(
-                actor=request.user, village=village, **data
-            ),
+            lambda data: services.rectification_create(actor=request.user, village=village, **data),
         )
         if item is not None:
-            messages.success(request, _("Entered in the ledger; the person responsible has been told."))
+            messages.success(
+                request, _("Entered in the ledger; the person responsible has been told.")
+            )
             return redirect(item)
     context = {
         "title": _("Enter a rectification item"),
         "form": form,
         "back": reverse("plans:rectifications", args=[village.code]),
-        "breadcrumbs": _crumbs(village, (_("Rectification ledger"), reverse("plans:rectifications", args=[village.code]))),
+        "breadcrumbs": _crumbs(
+            village,
+            (_("Rectification ledger"), reverse("plans:rectifications", args=[village.code])),
+        ),
         "nav_active": "plans",
     }
     return render(request, "plans/form.html", context)
@@ -524,4 +527,3 @@ def rectification_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "nav_active": "plans",
     }
     return render(request, "plans/form.html", context)
-

@@ -7,211 +7,620 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('regions', '0003_contact_list_indexes'),
+        ("regions", "0003_contact_list_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Plan',
+            name="Plan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('version', models.PositiveIntegerField(db_default=1, default=1, editable=False, verbose_name='version')),
-                ('region_code', models.CharField(db_index=True, editable=False, max_length=15, verbose_name='region code')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='year')),
-                ('title', models.CharField(blank=True, max_length=100, verbose_name='title')),
-                ('summary', models.TextField(blank=True, max_length=4000, verbose_name='summary')),
-                ('state', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted to the township'), ('approved', 'Approved')], default='draft', max_length=10, verbose_name='status')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        db_default=1, default=1, editable=False, verbose_name="version"
+                    ),
+                ),
+                (
+                    "region_code",
+                    models.CharField(
+                        db_index=True, editable=False, max_length=15, verbose_name="region code"
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(2000),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="year",
+                    ),
+                ),
+                ("title", models.CharField(blank=True, max_length=100, verbose_name="title")),
+                ("summary", models.TextField(blank=True, max_length=4000, verbose_name="summary")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted to the township"),
+                            ("approved", "Approved"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'work plan',
-                'verbose_name_plural': 'work plans',
-                'ordering': ['region_code', '-year'],
-                'permissions': [('approve_plan', "Can approve a village's work plan")],
-                'abstract': False,
+                "verbose_name": "work plan",
+                "verbose_name_plural": "work plans",
+                "ordering": ["region_code", "-year"],
+                "permissions": [("approve_plan", "Can approve a village's work plan")],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Objective',
+            name="Objective",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('version', models.PositiveIntegerField(db_default=1, default=1, editable=False, verbose_name='version')),
-                ('region_code', models.CharField(db_index=True, editable=False, max_length=15, verbose_name='region code')),
-                ('role', models.CharField(choices=[('party_building', 'Party-building instructor'), ('petition_agent', 'Petition agent'), ('economic_guide', 'Economic-development guide'), ('farmer_educator', 'Farmer educator'), ('branch_secretary', 'Branch secretary')], max_length=20, verbose_name='role')),
-                ('duty', models.CharField(choices=[('strengthen_party', 'Strengthen the village party organization'), ('prosperity', 'Promote prosperity'), ('governance', 'Raise the level of governance'), ('serve_people', 'Serve the people')], max_length=20, verbose_name='duty')),
-                ('title', models.CharField(max_length=200, verbose_name='objective')),
-                ('target', models.TextField(blank=True, max_length=2000, verbose_name='measure of success')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='region')),
-                ('plan', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.CASCADE, related_name='objectives', to='plans.plan', verbose_name='work plan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        db_default=1, default=1, editable=False, verbose_name="version"
+                    ),
+                ),
+                (
+                    "region_code",
+                    models.CharField(
+                        db_index=True, editable=False, max_length=15, verbose_name="region code"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("party_building", "Party-building instructor"),
+                            ("petition_agent", "Petition agent"),
+                            ("economic_guide", "Economic-development guide"),
+                            ("farmer_educator", "Farmer educator"),
+                            ("branch_secretary", "Branch secretary"),
+                        ],
+                        max_length=20,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "duty",
+                    models.CharField(
+                        choices=[
+                            ("strengthen_party", "Strengthen the village party organization"),
+                            ("prosperity", "Promote prosperity"),
+                            ("governance", "Raise the level of governance"),
+                            ("serve_people", "Serve the people"),
+                        ],
+                        max_length=20,
+                        verbose_name="duty",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="objective")),
+                (
+                    "target",
+                    models.TextField(
+                        blank=True, max_length=2000, verbose_name="measure of success"
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="region",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="objectives",
+                        to="plans.plan",
+                        verbose_name="work plan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'objective',
-                'verbose_name_plural': 'objectives',
-                'ordering': ['plan', 'role', 'pk'],
-                'abstract': False,
+                "verbose_name": "objective",
+                "verbose_name_plural": "objectives",
+                "ordering": ["plan", "role", "pk"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Rectification',
+            name="Rectification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('version', models.PositiveIntegerField(db_default=1, default=1, editable=False, verbose_name='version')),
-                ('region_code', models.CharField(db_index=True, editable=False, max_length=15, verbose_name='region code')),
-                ('due_on', models.DateField(blank=True, editable=False, null=True, verbose_name='due on')),
-                ('remind_on', models.DateField(blank=True, editable=False, null=True, verbose_name='reminder on')),
-                ('deadline_status', models.CharField(choices=[('none', 'No deadline'), ('due', 'Due'), ('soon', 'Due soon'), ('overdue', 'Overdue'), ('met', 'Met in time'), ('late', 'Met late')], default='none', editable=False, max_length=10, verbose_name='deadline')),
-                ('sweep_on', models.DateField(blank=True, editable=False, null=True, verbose_name='next check')),
-                ('deadline_extended_days', models.PositiveSmallIntegerField(default=0, editable=False, verbose_name='days of extension')),
-                ('deadline_extensions', models.PositiveSmallIntegerField(default=0, editable=False, verbose_name='extensions')),
-                ('problem', models.TextField(max_length=4000, verbose_name='problem')),
-                ('source', models.CharField(choices=[('inspection', 'Inspection tour'), ('supervision', 'Supervision'), ('audit', 'Audit'), ('assessment', 'Assessment'), ('self_check', 'Self-check'), ('villagers', 'Raised by villagers'), ('other', 'Other')], max_length=12, verbose_name='source')),
-                ('measure', models.TextField(max_length=4000, verbose_name='measure')),
-                ('deadline_on', models.DateField(verbose_name='time limit')),
-                ('state', models.CharField(choices=[('open', 'To rectify'), ('in_progress', 'Rectifying'), ('closed', 'Closed off')], default='open', max_length=12, verbose_name='status')),
-                ('result', models.TextField(blank=True, max_length=4000, verbose_name='result of the rectification')),
-                ('closed_on', models.DateField(blank=True, null=True, verbose_name='closed off on')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='region')),
-                ('responsible', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='responsible person')),
-                ('signed_off_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='signed off by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        db_default=1, default=1, editable=False, verbose_name="version"
+                    ),
+                ),
+                (
+                    "region_code",
+                    models.CharField(
+                        db_index=True, editable=False, max_length=15, verbose_name="region code"
+                    ),
+                ),
+                (
+                    "due_on",
+                    models.DateField(blank=True, editable=False, null=True, verbose_name="due on"),
+                ),
+                (
+                    "remind_on",
+                    models.DateField(
+                        blank=True, editable=False, null=True, verbose_name="reminder on"
+                    ),
+                ),
+                (
+                    "deadline_status",
+                    models.CharField(
+                        choices=[
+                            ("none", "No deadline"),
+                            ("due", "Due"),
+                            ("soon", "Due soon"),
+                            ("overdue", "Overdue"),
+                            ("met", "Met in time"),
+                            ("late", "Met late"),
+                        ],
+                        default="none",
+                        editable=False,
+                        max_length=10,
+                        verbose_name="deadline",
+                    ),
+                ),
+                (
+                    "sweep_on",
+                    models.DateField(
+                        blank=True, editable=False, null=True, verbose_name="next check"
+                    ),
+                ),
+                (
+                    "deadline_extended_days",
+                    models.PositiveSmallIntegerField(
+                        default=0, editable=False, verbose_name="days of extension"
+                    ),
+                ),
+                (
+                    "deadline_extensions",
+                    models.PositiveSmallIntegerField(
+                        default=0, editable=False, verbose_name="extensions"
+                    ),
+                ),
+                ("problem", models.TextField(max_length=4000, verbose_name="problem")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("inspection", "Inspection tour"),
+                            ("supervision", "Supervision"),
+                            ("audit", "Audit"),
+                            ("assessment", "Assessment"),
+                            ("self_check", "Self-check"),
+                            ("villagers", "Raised by villagers"),
+                            ("other", "Other"),
+                        ],
+                        max_length=12,
+                        verbose_name="source",
+                    ),
+                ),
+                ("measure", models.TextField(max_length=4000, verbose_name="measure")),
+                ("deadline_on", models.DateField(verbose_name="time limit")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("open", "To rectify"),
+                            ("in_progress", "Rectifying"),
+                            ("closed", "Closed off"),
+                        ],
+                        default="open",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "result",
+                    models.TextField(
+                        blank=True, max_length=4000, verbose_name="result of the rectification"
+                    ),
+                ),
+                (
+                    "closed_on",
+                    models.DateField(blank=True, null=True, verbose_name="closed off on"),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="region",
+                    ),
+                ),
+                (
+                    "responsible",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="responsible person",
+                    ),
+                ),
+                (
+                    "signed_off_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="signed off by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'rectification item',
-                'verbose_name_plural': 'rectification items',
-                'ordering': ['deadline_on', 'pk'],
-                'permissions': [('signoff_rectification', 'Can close off a rectification item')],
-                'abstract': False,
+                "verbose_name": "rectification item",
+                "verbose_name_plural": "rectification items",
+                "ordering": ["deadline_on", "pk"],
+                "permissions": [("signoff_rectification", "Can close off a rectification item")],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Task',
+            name="Task",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('version', models.PositiveIntegerField(db_default=1, default=1, editable=False, verbose_name='version')),
-                ('region_code', models.CharField(db_index=True, editable=False, max_length=15, verbose_name='region code')),
-                ('due_on', models.DateField(blank=True, editable=False, null=True, verbose_name='due on')),
-                ('remind_on', models.DateField(blank=True, editable=False, null=True, verbose_name='reminder on')),
-                ('deadline_status', models.CharField(choices=[('none', 'No deadline'), ('due', 'Due'), ('soon', 'Due soon'), ('overdue', 'Overdue'), ('met', 'Met in time'), ('late', 'Met late')], default='none', editable=False, max_length=10, verbose_name='deadline')),
-                ('sweep_on', models.DateField(blank=True, editable=False, null=True, verbose_name='next check')),
-                ('deadline_extended_days', models.PositiveSmallIntegerField(default=0, editable=False, verbose_name='days of extension')),
-                ('deadline_extensions', models.PositiveSmallIntegerField(default=0, editable=False, verbose_name='extensions')),
-                ('title', models.CharField(max_length=200, verbose_name='task')),
-                ('description', models.TextField(blank=True, max_length=4000, verbose_name='description')),
-                ('planned_start', models.DateField(verbose_name='planned start')),
-                ('planned_end', models.DateField(verbose_name='planned end')),
-                ('state', models.CharField(choices=[('not_started', 'Not started'), ('in_progress', 'In progress'), ('done', 'Done')], default='not_started', max_length=12, verbose_name='status')),
-                ('objective', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='tasks', to='plans.objective', verbose_name='objective')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='owner')),
-                ('plan', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.CASCADE, related_name='tasks', to='plans.plan', verbose_name='work plan')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        db_default=1, default=1, editable=False, verbose_name="version"
+                    ),
+                ),
+                (
+                    "region_code",
+                    models.CharField(
+                        db_index=True, editable=False, max_length=15, verbose_name="region code"
+                    ),
+                ),
+                (
+                    "due_on",
+                    models.DateField(blank=True, editable=False, null=True, verbose_name="due on"),
+                ),
+                (
+                    "remind_on",
+                    models.DateField(
+                        blank=True, editable=False, null=True, verbose_name="reminder on"
+                    ),
+                ),
+                (
+                    "deadline_status",
+                    models.CharField(
+                        choices=[
+                            ("none", "No deadline"),
+                            ("due", "Due"),
+                            ("soon", "Due soon"),
+                            ("overdue", "Overdue"),
+                            ("met", "Met in time"),
+                            ("late", "Met late"),
+                        ],
+                        default="none",
+                        editable=False,
+                        max_length=10,
+                        verbose_name="deadline",
+                    ),
+                ),
+                (
+                    "sweep_on",
+                    models.DateField(
+                        blank=True, editable=False, null=True, verbose_name="next check"
+                    ),
+                ),
+                (
+                    "deadline_extended_days",
+                    models.PositiveSmallIntegerField(
+                        default=0, editable=False, verbose_name="days of extension"
+                    ),
+                ),
+                (
+                    "deadline_extensions",
+                    models.PositiveSmallIntegerField(
+                        default=0, editable=False, verbose_name="extensions"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="task")),
+                (
+                    "description",
+                    models.TextField(blank=True, max_length=4000, verbose_name="description"),
+                ),
+                ("planned_start", models.DateField(verbose_name="planned start")),
+                ("planned_end", models.DateField(verbose_name="planned end")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("not_started", "Not started"),
+                            ("in_progress", "In progress"),
+                            ("done", "Done"),
+                        ],
+                        default="not_started",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "objective",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="tasks",
+                        to="plans.objective",
+                        verbose_name="objective",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="owner",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tasks",
+                        to="plans.plan",
+                        verbose_name="work plan",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'task',
-                'verbose_name_plural': 'tasks',
-                'ordering': ['planned_end', 'pk'],
-                'abstract': False,
+                "verbose_name": "task",
+                "verbose_name_plural": "tasks",
+                "ordering": ["planned_end", "pk"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='ProgressNote',
+            name="ProgressNote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('version', models.PositiveIntegerField(db_default=1, default=1, editable=False, verbose_name='version')),
-                ('region_code', models.CharField(db_index=True, editable=False, max_length=15, verbose_name='region code')),
-                ('text', models.TextField(max_length=4000, verbose_name='progress')),
-                ('written_on', models.DateField(verbose_name='date')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='region')),
-                ('written_by', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='written by')),
-                ('task', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.CASCADE, related_name='notes', to='plans.task', verbose_name='task')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        db_default=1, default=1, editable=False, verbose_name="version"
+                    ),
+                ),
+                (
+                    "region_code",
+                    models.CharField(
+                        db_index=True, editable=False, max_length=15, verbose_name="region code"
+                    ),
+                ),
+                ("text", models.TextField(max_length=4000, verbose_name="progress")),
+                ("written_on", models.DateField(verbose_name="date")),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="region",
+                    ),
+                ),
+                (
+                    "written_by",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="written by",
+                    ),
+                ),
+                (
+                    "task",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notes",
+                        to="plans.task",
+                        verbose_name="task",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'progress note',
-                'verbose_name_plural': 'progress notes',
-                'ordering': ['task', '-written_on', '-pk'],
-                'abstract': False,
+                "verbose_name": "progress note",
+                "verbose_name_plural": "progress notes",
+                "ordering": ["task", "-written_on", "-pk"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Milestone',
+            name="Milestone",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('version', models.PositiveIntegerField(db_default=1, default=1, editable=False, verbose_name='version')),
-                ('region_code', models.CharField(db_index=True, editable=False, max_length=15, verbose_name='region code')),
-                ('title', models.CharField(max_length=200, verbose_name='milestone')),
-                ('due_on', models.DateField(verbose_name='planned date')),
-                ('reached_on', models.DateField(blank=True, null=True, verbose_name='reached on')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='region')),
-                ('task', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.CASCADE, related_name='milestones', to='plans.task', verbose_name='task')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        db_default=1, default=1, editable=False, verbose_name="version"
+                    ),
+                ),
+                (
+                    "region_code",
+                    models.CharField(
+                        db_index=True, editable=False, max_length=15, verbose_name="region code"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="milestone")),
+                ("due_on", models.DateField(verbose_name="planned date")),
+                ("reached_on", models.DateField(blank=True, null=True, verbose_name="reached on")),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="region",
+                    ),
+                ),
+                (
+                    "task",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="milestones",
+                        to="plans.task",
+                        verbose_name="task",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'milestone',
-                'verbose_name_plural': 'milestones',
-                'ordering': ['task', 'due_on', 'pk'],
-                'abstract': False,
+                "verbose_name": "milestone",
+                "verbose_name_plural": "milestones",
+                "ordering": ["task", "due_on", "pk"],
+                "abstract": False,
             },
         ),
         migrations.AddConstraint(
-            model_name='plan',
-            constraint=models.UniqueConstraint(fields=('region', 'year'), name='plans_one_plan_a_year'),
+            model_name="plan",
+            constraint=models.UniqueConstraint(
+                fields=("region", "year"), name="plans_one_plan_a_year"
+            ),
         ),
         migrations.AddIndex(
-            model_name='rectification',
-            index=models.Index(fields=['deadline_status', 'due_on'], name='plans_recti_deadlin_f51b51_idx'),
+            model_name="rectification",
+            index=models.Index(
+                fields=["deadline_status", "due_on"], name="plans_recti_deadlin_f51b51_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='rectification',
-            index=models.Index(fields=['sweep_on'], name='plans_recti_sweep_o_7a5b99_idx'),
+            model_name="rectification",
+            index=models.Index(fields=["sweep_on"], name="plans_recti_sweep_o_7a5b99_idx"),
         ),
         migrations.AddIndex(
-            model_name='rectification',
-            index=models.Index(fields=['region_code', 'deadline_on', 'id'], name='plans_rect_region_deadline'),
+            model_name="rectification",
+            index=models.Index(
+                fields=["region_code", "deadline_on", "id"], name="plans_rect_region_deadline"
+            ),
         ),
         migrations.AddIndex(
-            model_name='rectification',
-            index=models.Index(fields=['region', 'state'], name='plans_rect_region_state'),
+            model_name="rectification",
+            index=models.Index(fields=["region", "state"], name="plans_rect_region_state"),
         ),
         migrations.AddIndex(
-            model_name='rectification',
-            index=models.Index(fields=['responsible', 'state'], name='plans_rect_resp_state'),
+            model_name="rectification",
+            index=models.Index(fields=["responsible", "state"], name="plans_rect_resp_state"),
         ),
         migrations.AddIndex(
-            model_name='task',
-            index=models.Index(fields=['deadline_status', 'due_on'], name='plans_task_deadlin_bac859_idx'),
+            model_name="task",
+            index=models.Index(
+                fields=["deadline_status", "due_on"], name="plans_task_deadlin_bac859_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='task',
-            index=models.Index(fields=['sweep_on'], name='plans_task_sweep_o_8bc31e_idx'),
+            model_name="task",
+            index=models.Index(fields=["sweep_on"], name="plans_task_sweep_o_8bc31e_idx"),
         ),
         migrations.AddIndex(
-            model_name='task',
-            index=models.Index(fields=['plan', 'planned_end', 'id'], name='plans_task_by_end'),
+            model_name="task",
+            index=models.Index(fields=["plan", "planned_end", "id"], name="plans_task_by_end"),
         ),
         migrations.AddIndex(
-            model_name='task',
-            index=models.Index(fields=['region_code', 'planned_end', 'id'], name='plans_task_region_end'),
+            model_name="task",
+            index=models.Index(
+                fields=["region_code", "planned_end", "id"], name="plans_task_region_end"
+            ),
         ),
         migrations.AddIndex(
-            model_name='task',
-            index=models.Index(fields=['owner', 'state'], name='plans_task_owner_state'),
+            model_name="task",
+            index=models.Index(fields=["owner", "state"], name="plans_task_owner_state"),
         ),
         migrations.AddConstraint(
-            model_name='task',
-            constraint=models.CheckConstraint(condition=models.Q(('planned_start__lte', models.F('planned_end'))), name='plans_task_start_before_end'),
+            model_name="task",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("planned_start__lte", models.F("planned_end"))),
+                name="plans_task_start_before_end",
+            ),
         ),
     ]

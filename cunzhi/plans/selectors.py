@@ -31,6 +31,7 @@ from cunzhi.core.scoping import code_in_prefixes
 from cunzhi.core.workflow import DeadlineStatus, deadline_q
 from cunzhi.core.workflow.fields import RUNNING
 from cunzhi.plans.models import (
+    Milestone,
     Objective,
     Plan,
     ProgressNote,
@@ -139,6 +140,10 @@ def task_get(user: Any, pk: int, action: str = "view") -> Task:
     return get_in_scope(
         Task.objects.select_related("plan", "objective", "owner", "region"), user, action, pk=pk
     )
+
+
+def task_milestones(user: Any, task: Task) -> QuerySet[Milestone]:
+    return Milestone.objects.for_user(user, "view").filter(task=task).order_by("due_on", "pk")
 
 
 def task_notes(user: Any, task: Task) -> QuerySet[ProgressNote]:

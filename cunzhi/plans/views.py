@@ -277,7 +277,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "task": task,
         "status": TaskStatus(selectors.status_of(task)).label,
         "notes": selectors.task_notes(request.user, task),
-        "milestones": task.milestones.all(),
+        "milestones": selectors.task_milestones(request.user, task),
         "can_change": can_change,
         "note_form": ProgressNoteForm()
         if _may(request, "add_progressnote", task.region_code)

@@ -174,7 +174,6 @@ def plan_board(request: HttpRequest, pk: int) -> HttpResponse:
         "plan": plan,
         "board": board,
         "status": status,
-        "statuses": TaskStatus.choices,
         "this_month": timezone.localdate().month
         if timezone.localdate().year == plan.year
         else None,

@@ -33,6 +33,7 @@ from cunzhi.plans.selectors import (
 from cunzhi.regions.models import Region
 
 MONTHS = [(str(m), _("Month %(month)s") % {"month": m}) for m in range(1, 13)]
+YEARS = [(str(year), str(year)) for year in range(2020, 2051)]
 TASKS_EXPORT_ACTION = "plans.tasks_export"
 RECTIFICATIONS_EXPORT_ACTION = "plans.rectifications_export"
 
@@ -50,8 +51,10 @@ class _PlanFilterSet(ScopedFilterSet):
     date_field = ""
     person_field = ""
 
-    year = django_filters.NumberFilter(
-        label=_("Year"), min_value=2000, max_value=2100, method="keep"
+    # A choice, not a number: the API's filters are text, and a word for a number must be
+    # refused as a value ("not one of the choices"), never as the wrong type.
+    year = django_filters.ChoiceFilter(
+        label=_("Year"), choices=YEARS, empty_label=_("Any year"), method="keep"
     )
     month = django_filters.ChoiceFilter(
         label=_("Month"), choices=MONTHS, empty_label=_("Any month"), method="keep"

@@ -22,7 +22,8 @@ from cunzhi.plans.models import Rectification, Task
 
 
 def _list_url(post: Any, name: str, **filters: str) -> str:
-    if post is None:
+    if post is None or post.sending_unit_id:
+        # A sending unit's contact follows several villages: the home page is where to start.
         return reverse("core:home")
     if not post.region.is_village:
         return reverse("plans:region", args=[post.region_code])

@@ -61,6 +61,19 @@ def test_the_task_list_and_the_board_cost_the_same_queries_for_few_and_many(
     assert few == many
 
 
+def test_the_ledger_costs_the_same_queries_for_few_and_many_items(
+    county: County, people: ThreePeople
+) -> None:
+    client = Client()
+    client.force_login(people.read_only)
+    url = reverse("plans:rectifications", args=[county.village.code]) + "?overdue=false"
+    a_rectification(county, people)
+    few = _queries(client, url)
+    for _ in range(40):
+        a_rectification(county, people)
+    assert _queries(client, url) == few
+
+
 def test_the_list_filters_by_status_owner_month_and_overdue(
     county: County, people: ThreePeople
 ) -> None:

@@ -15,6 +15,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cunzhi.core.lists import Column, ListSpec, ScopedFilterSet, SortKey
 from cunzhi.plans.models import (
@@ -132,7 +133,9 @@ class RectificationFilterSet(_PlanFilterSet):
         field_name="state",
     )
     source = django_filters.ChoiceFilter(
-        label=_("Source"), choices=RectificationSource.choices, empty_label=_("Any source")
+        label=pgettext_lazy("rectification", "Source"),
+        choices=RectificationSource.choices,
+        empty_label=_("Any source"),
     )
     responsible = django_filters.ModelChoiceFilter(
         label=_("Responsible person"), queryset=Rectification.objects.none()
@@ -197,7 +200,7 @@ RECTIFICATIONS = ListSpec(
             link=lambda r: reverse("plans:rectification", args=[r.pk]),
             title=True,
         ),
-        Column(_("Source"), "get_source_display"),
+        Column(pgettext_lazy("rectification", "Source"), "get_source_display"),
         Column(_("Responsible person"), lambda r: _person(r.responsible), name="responsible"),
         Column(_("Time limit"), "deadline_on", sort="deadline_on"),
         Column(_("Status"), _rect_status, name="status"),

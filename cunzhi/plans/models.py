@@ -264,7 +264,11 @@ class Rectification(DeadlineFields, RegionalModel):
     """
 
     problem = models.TextField(_("problem"), max_length=4000)
-    source = models.CharField(_("source"), max_length=12, choices=RectificationSource.choices)
+    source = models.CharField(
+        pgettext_lazy("rectification", "source"),
+        max_length=12,
+        choices=RectificationSource.choices,
+    )
     measure = models.TextField(_("measure"), max_length=4000)
     responsible = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime
 import os
 import statistics
+from typing import Any
 
 from benchmarks.bench_api import alternate, serve
 from benchmarks.bench_pages import _session_cookie, check, page_connection
@@ -106,13 +107,13 @@ def run() -> list[Result]:
     return [queries, timing]
 
 
-def _task_count(plan: object) -> int:
+def _task_count(plan: Any) -> int:
     from cunzhi.plans.models import Task
 
     return Task.objects.filter(plan=plan).count()
 
 
-def _add_tasks(admin: object, objective: object, owner: object, count: int, year: int) -> None:
+def _add_tasks(admin: Any, objective: Any, owner: Any, count: int, year: int) -> None:
     """``count`` tasks through the service, over the months; a third started, a sixth done."""
     from django.db import transaction
 
@@ -123,7 +124,7 @@ def _add_tasks(admin: object, objective: object, owner: object, count: int, year
             month = n % 12 + 1
             task = services.task_create(
                 actor=admin,
-                objective=objective,  # type: ignore[arg-type]
+                objective=objective,
                 title=f"第{n + 1}项任务：组织开展专题工作",
                 owner=owner,
                 planned_start=datetime.date(year, month, 1),

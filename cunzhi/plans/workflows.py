@@ -37,6 +37,22 @@ def _signed_off(item: Rectification, cleaned: dict[str, Any], actor: Any) -> Non
     item.closed_on = timezone.localdate()
 
 
+def _task_told(task: Task, kind: str) -> list[Any]:
+    """A task's reminder and overdue mark go to its owner (the sweep's inbox message)."""
+    return [task.owner]
+
+
+def _rectification_told(item: Rectification, kind: str) -> list[Any]:
+    """A reminder goes to the person responsible; an overdue item also to those nearest who
+    sign items off (the village's secretary, its first secretary), who must chase it."""
+    if kind != "overdue":
+        return [item.responsible]
+    from cunzhi.accounts.selectors import holders_of
+
+    signers = holders_of("plans.signoff_rectification", item.region_code, nearest=True)
+    return [item.responsible, *signers]
+
+
 def _reopened(item: Rectification, cleaned: dict[str, Any], actor: Any) -> None:
     item.signed_off_by = None
     item.closed_on = None
@@ -76,6 +92,7 @@ TASK_WORKFLOW = register(
                        backwards=True),
         ],
         deadlines={T.NOT_STARTED: TASK_DEADLINE, T.IN_PROGRESS: TASK_DEADLINE},
+        recipients=_task_told,
     )
 )  # fmt: skip
 
@@ -96,5 +113,6 @@ RECTIFICATION_WORKFLOW = register(
                        effect=_reopened),
         ],
         deadlines={R.OPEN: RECTIFICATION_DEADLINE, R.IN_PROGRESS: RECTIFICATION_DEADLINE},
+        recipients=_rectification_told,
     )
 )  # fmt: skip

@@ -215,11 +215,23 @@ def test_a_rectification_is_closed_off_with_evidence_by_someone_else(
         )
 
 
-def test_the_sweep_marks_an_overdue_rectification_once(county: County, people: ThreePeople) -> None:
-    a_rectification(county, people)  # time limit 2026-09-30
+def test_the_sweep_marks_an_overdue_rectification_once_and_tells_its_people(
+    county: County, people: ThreePeople
+) -> None:
+    item = a_rectification(county, people)  # time limit 2026-09-30, the secretary responsible
+    first_secretary = make_user(county, "diyishuji", Role.FIRST_SECRETARY, county.village)
+    committee = make_user(county, "cunwei", Role.VILLAGE_COMMITTEE_MEMBER, county.village)
+    before = set(Notification.objects.values_list("pk", flat=True))
     first = sweep(today=datetime.date(2026, 10, 1))
     again = sweep(today=datetime.date(2026, 10, 1))
     assert (first.overdue, again.overdue) == (1, 0)
+    told = Notification.objects.exclude(pk__in=before).filter(url=item.get_absolute_url())
+    # The person responsible and those who sign off; not a committee member, not the township.
+    assert set(told.values_list("recipient__username", flat=True)) == {
+        people.in_scope.username,
+        first_secretary.username,
+    }
+    assert not told.filter(recipient=committee).exists()
 
 
 def test_plan_pages_are_kept_to_the_village(county: County, people: ThreePeople) -> None:

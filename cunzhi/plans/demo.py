@@ -149,7 +149,20 @@ def _seed_plan(
             comment="同意",
         )
     for task in tasks:
+        _milestone(ctx, task, today)
         _progress(ctx, task, today)
+
+
+def _milestone(ctx: DemoContext, task: Any, today: datetime.date) -> None:
+    """A time node half-way through the task, reached when its day has passed."""
+    halfway = task.planned_start + (task.planned_end - task.planned_start) / 2
+    milestone = services.milestone_add(
+        actor=ctx.admin, task=task, title="完成阶段性目标并报送进展", due_on=halfway
+    )
+    if halfway < today:
+        services.milestone_reach(
+            actor=ctx.admin, milestone=milestone, reached_on=halfway, expected_version=None
+        )
 
 
 def _progress(ctx: DemoContext, task: Any, today: datetime.date) -> None:

@@ -18,7 +18,7 @@ from cunzhi.accounts.testing import County, ThreePeople, assert_attention_budget
 from cunzhi.audit.models import Event
 from cunzhi.core.demo import DemoContext
 from cunzhi.plans import demo, selectors, services
-from cunzhi.plans.models import Rectification, RectificationState, Task, TaskState
+from cunzhi.plans.models import Milestone, Rectification, RectificationState, Task, TaskState
 from cunzhi.plans.testing import a_rectification, a_task, an_objective
 
 pytestmark = pytest.mark.django_db
@@ -257,3 +257,5 @@ def test_the_demo_gives_each_village_tasks_in_every_status_and_a_ledger(
     assert ledger.filter(state=RectificationState.CLOSED).count() == 2
     assert ledger.filter(selectors.overdue_q(today)).count() == 2
     assert Task.objects.filter(region=county.village, state=TaskState.DONE).exists()
+    reached = Milestone.objects.filter(region=county.village, reached_on__isnull=False)
+    assert reached.exists() == (today.month > 1)

@@ -257,13 +257,20 @@ class VillageProgress:
 
 
 def rectification_progress(
-    user: Any, region: Region, today: datetime.date | None = None
+    user: Any, region: Region, today: datetime.date | None = None, *, year: int | None = None
 ) -> list[VillageProgress]:
     """Each village under ``region``: its ledger's items, the share closed off, the overdue
-    items and overdue tasks, in ONE query (a grouped count over the villages in scope)."""
+    items and overdue tasks, in ONE query (a grouped count over the villages in scope).
+
+    With ``year``, only the items whose time limit falls in that year, and that year's tasks.
+    """
     today = today or timezone.localdate()
     rect = Rectification.objects.for_user(user, "view").filter(region=OuterRef("pk"))
     tasks = Task.objects.for_user(user, "view").filter(region=OuterRef("pk"))
+    if year is not None:
+        first, after = datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1)
+        rect = rect.filter(deadline_on__gte=first, deadline_on__lt=after)
+        tasks = tasks.filter(planned_end__gte=first, planned_end__lt=after)
     villages = (
         Region.objects.for_user(user, "view")
         .filter(code_in_prefixes("code", [region.prefix]), level=Level.VILLAGE)

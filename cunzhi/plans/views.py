@@ -91,8 +91,14 @@ def region_page(request: HttpRequest, code: str) -> HttpResponse:
             breadcrumbs=_crumbs(region),
         )
         return render(request, "plans/village.html", context)
+    # ?year=2026 keeps that year's items and tasks; anything else is every year's.
+    requested = request.GET.get("year", "")
+    year = int(requested) if requested.isascii() and requested.isdigit() else None
+    year = year if year is not None and 2000 <= year <= 2100 else None
     context.update(
-        rows=selectors.rectification_progress(request.user, region),
+        rows=selectors.rectification_progress(request.user, region, year=year),
+        year=year,
+        years=range(timezone.localdate().year, timezone.localdate().year - 4, -1),
         breadcrumbs=_crumbs(region),
     )
     return render(request, "plans/progress.html", context)

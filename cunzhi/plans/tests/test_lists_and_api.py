@@ -142,10 +142,13 @@ def test_the_township_sees_each_villages_progress_in_one_query(
     assert set(by_name) == {"石板村", "柳溪村"}  # not 白马镇's 大坪村
     shiban = by_name["石板村"]
     assert (shiban.total, shiban.closed, shiban.closed_percent, shiban.overdue) == (2, 1, 50, 1)
+    next_year = selectors.rectification_progress(leader, county.township, after_deadline, year=2027)
+    assert {row.name: row.total for row in next_year} == {"石板村": 0, "柳溪村": 0}
     client = Client()
     client.force_login(leader)
     page = client.get(reverse("plans:region", args=[county.township.code]))
     assert page.status_code == 200 and "50%" in page.content.decode()
+    assert client.get(page.request["PATH_INFO"] + "?year=abc").status_code == 200
 
 
 def test_the_attention_items_stay_in_budget_and_count_the_overdue(

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "cunzhi.audit",
     "cunzhi.registry",
     "cunzhi.disputes",
+    "cunzhi.plans",
 ]
 # The test-only domain that proves the shared workflow mechanism (tests/kitdomain); pytest and
 # the benchmarks set this, a deployment never does.

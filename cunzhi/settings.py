@@ -64,8 +64,8 @@ INSTALLED_APPS = [
     "cunzhi.registry",
     "cunzhi.demands",
     "cunzhi.visits",
-    "cunzhi.plans",
     "cunzhi.disputes",
+    "cunzhi.plans",
 ]
 # The test-only domain that proves the shared workflow mechanism (tests/kitdomain); pytest and
 # the benchmarks set this, a deployment never does.

@@ -64,10 +64,6 @@ RECORD_OF_URL = {
     "GET /api/v1/demands/{id}/transitions": "demands.demand",
     "POST /api/v1/demands/{id}/transitions/{name}": "demands.demand",
     "POST /api/v1/demands/{id}/deadline/extension": "demands.demand",
-    "plans:ledgeritem_transition": "plans.ledgeritem",
-    "GET /api/v1/ledgeritems/{id}/transitions": "plans.ledgeritem",
-    "POST /api/v1/ledgeritems/{id}/transitions/{name}": "plans.ledgeritem",
-    "POST /api/v1/ledgeritems/{id}/deadline/extension": "plans.ledgeritem",
     "disputes:petition_transition": "disputes.petition",
     "disputes:petition_extension": "disputes.petition",
     "disputes:mediationcase_transition": "disputes.mediationcase",
@@ -87,6 +83,18 @@ RECORD_OF_URL = {
             ("POST", "deadline/extension"),
         )
     },
+    "plans:plan_transition": "plans.plan",
+    "plans:task_transition": "plans.task",
+    "plans:rectification_transition": "plans.rectification",
+    **{
+        f"{method} /api/v1/{things}/{{id}}/{tail}": f"plans.{things[:-1]}"
+        for things in ("plans", "tasks", "rectifications")
+        for method, tail in (
+            ("GET", "transitions"),
+            ("POST", "transitions/{name}"),
+            ("POST", "deadline/extension"),
+        )
+    },
 }
 # Where a parameter's value is not the record's id or code.
 VALUES_OF_URL: dict[str, Callable[[Any], dict[str, Any]]] = {
@@ -97,10 +105,6 @@ VALUES_OF_URL: dict[str, Callable[[Any], dict[str, Any]]] = {
     "GET /api/v1/demands/{id}/transitions": lambda demand: {"id": demand.pk},
     "POST /api/v1/demands/{id}/transitions/{name}": lambda d: {"id": d.pk, "name": "accept"},
     "POST /api/v1/demands/{id}/deadline/extension": lambda demand: {"id": demand.pk},
-    "plans:ledgeritem_transition": lambda item: {"pk": item.pk, "name": "reopen"},
-    "GET /api/v1/ledgeritems/{id}/transitions": lambda item: {"id": item.pk},
-    "POST /api/v1/ledgeritems/{id}/transitions/{name}": lambda i: {"id": i.pk, "name": "close"},
-    "POST /api/v1/ledgeritems/{id}/deadline/extension": lambda item: {"id": item.pk},
     **{
         f"disputes:{model}_transition": lambda obj, step=step: {"pk": obj.pk, "name": step}
         for model, step in (
@@ -108,6 +112,16 @@ VALUES_OF_URL: dict[str, Callable[[Any], dict[str, Any]]] = {
             ("mediationcase", "fail"),
             ("stabilityassessment", "approve"),
         )
+    },
+    # A workflow's step: the record and a step its first state allows.
+    "plans:plan_transition": lambda plan: {"pk": plan.pk, "name": "submit"},
+    "plans:task_transition": lambda task: {"pk": task.pk, "name": "start"},
+    "plans:rectification_transition": lambda item: {"pk": item.pk, "name": "start"},
+    **{
+        f"POST /api/v1/{things}/{{id}}/transitions/{{name}}": (
+            lambda obj, step=step: {"id": obj.pk, "name": step}
+        )
+        for things, step in (("plans", "submit"), ("tasks", "start"), ("rectifications", "start"))
     },
 }
 # URLs with parameters that name no record.
@@ -123,7 +137,13 @@ NO_RECORD = {
     "POST /api/v1/public/demands/{code}/reply",
 }
 # POSTs that are reads a reader may make: an export is recorded in the trace (DESIGN rule 7).
-READS_BY_POST = {"registry:register_export", "disputes:petitions_export", "demands:export"}
+READS_BY_POST = {
+    "registry:register_export",
+    "disputes:petitions_export",
+    "plans:tasks_export",
+    "plans:rectifications_export",
+    "demands:export",
+}
 MISSING_ID = 2**62  # an id no record has
 MISSING_CODE = "530199100299"  # a well-formed village code of no village
 

@@ -7,6 +7,8 @@ township, a village secretary's only that village. Later domains add their rows 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from cunzhi.accounts.models import Role
 
 # Building blocks, so that each role's row reads as a sentence.
@@ -112,17 +114,9 @@ _DEMAND_GRANTS: dict[str, frozenset[str]] = {
 # Home visits (issue 11): whoever keeps the village's demands records its visits.
 SEE_VISITS = frozenset({"visits.view_visit"})
 KEEP_VISITS = SEE_VISITS | {"visits.add_visit", "visits.change_visit"}
-# Work plans and rectification ledgers (issue 11): kept and read by the same people.
-SEE_PLANS = frozenset({"plans.view_plan", "plans.view_objective", "plans.view_task",
-                       "plans.view_ledgeritem"})  # fmt: skip
-KEEP_PLANS = SEE_PLANS | {
-    "plans.add_plan", "plans.change_plan", "plans.add_objective", "plans.change_objective",
-    "plans.add_task", "plans.change_task", "plans.add_ledgeritem", "plans.change_ledgeritem",
-}  # fmt: skip
 for _role_name, _more in _DEMAND_GRANTS.items():
-    _keeps = "demands.change_demand" in _more
-    _visits_and_plans = (KEEP_VISITS | KEEP_PLANS) if _keeps else (SEE_VISITS | SEE_PLANS)
-    ROLE_PERMISSIONS[_role_name] = ROLE_PERMISSIONS[_role_name] | _more | _visits_and_plans
+    _visits = KEEP_VISITS if "demands.change_demand" in _more else SEE_VISITS
+    ROLE_PERMISSIONS[_role_name] = ROLE_PERMISSIONS[_role_name] | _more | _visits
 
 
 def role_has(role: str, permission: str) -> bool:
@@ -136,6 +130,12 @@ TWO_FACTOR_PERMISSIONS = frozenset(REVEAL_PERSONAL | {"accounts.add_user", "acco
 
 def role_needs_two_factor(role: str) -> bool:
     return not TWO_FACTOR_PERMISSIONS.isdisjoint(ROLE_PERMISSIONS.get(role, frozenset()))
+
+
+def grant(by_role: Mapping[str, set[str] | frozenset[str]]) -> None:
+    """Add a domain's permissions to the roles that hold them (each app's block below)."""
+    for role, permissions in by_role.items():
+        ROLE_PERMISSIONS[role] = ROLE_PERMISSIONS[role] | frozenset(permissions)
 
 
 # --- disputes: petitions, people's mediation, stability assessments ----------------------------
@@ -160,16 +160,57 @@ KEEP_DISPUTES = {
 }
 # The township assesses social-stability risk (seed 004); its leader and the county approve.
 APPROVE_ASSESSMENT = {"disputes.approve_stabilityassessment"}
-for _role, _grant in {
-    Role.COUNTY_ADMIN: SEE_DISPUTES | KEEP_DISPUTES | APPROVE_ASSESSMENT,
-    Role.COUNTY_ORG_DEPT: SEE_DISPUTES,
-    Role.TOWNSHIP_LEADER: SEE_DISPUTES | KEEP_DISPUTES | APPROVE_ASSESSMENT,
-    Role.TOWNSHIP_STAFF: SEE_DISPUTES | KEEP_DISPUTES,
-    Role.FIRST_SECRETARY: SEE_DISPUTES | KEEP_DISPUTES,
-    Role.WORK_TEAM_MEMBER: SEE_DISPUTES | KEEP_DISPUTES,
-    Role.VILLAGE_PARTY_SECRETARY: SEE_DISPUTES | KEEP_DISPUTES,
-    Role.VILLAGE_COMMITTEE_MEMBER: SEE_DISPUTES | KEEP_DISPUTES,
-    Role.SUPERVISION_MEMBER: SEE_DISPUTES,
-}.items():
-    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | frozenset(_grant)
-del _role, _grant
+grant(
+    {
+        Role.COUNTY_ADMIN: SEE_DISPUTES | KEEP_DISPUTES | APPROVE_ASSESSMENT,
+        Role.COUNTY_ORG_DEPT: SEE_DISPUTES,
+        Role.TOWNSHIP_LEADER: SEE_DISPUTES | KEEP_DISPUTES | APPROVE_ASSESSMENT,
+        Role.TOWNSHIP_STAFF: SEE_DISPUTES | KEEP_DISPUTES,
+        Role.FIRST_SECRETARY: SEE_DISPUTES | KEEP_DISPUTES,
+        Role.WORK_TEAM_MEMBER: SEE_DISPUTES | KEEP_DISPUTES,
+        Role.VILLAGE_PARTY_SECRETARY: SEE_DISPUTES | KEEP_DISPUTES,
+        Role.VILLAGE_COMMITTEE_MEMBER: SEE_DISPUTES | KEEP_DISPUTES,
+        Role.SUPERVISION_MEMBER: SEE_DISPUTES,
+    }
+)
+# Work plans (plans): the village keeps its plan, tasks and rectification ledger; the township
+# approves plans; closing off a rectification (销号) is a sign-off the keepers of the village's
+# leadership and the township give, never the committee member who did the work alone.
+SEE_PLANS = {
+    "plans.view_plan",
+    "plans.view_objective",
+    "plans.view_task",
+    "plans.view_milestone",
+    "plans.view_progressnote",
+    "plans.view_rectification",
+}
+KEEP_PLANS = {
+    "plans.add_plan",
+    "plans.change_plan",
+    "plans.add_objective",
+    "plans.change_objective",
+    "plans.add_task",
+    "plans.change_task",
+    "plans.add_milestone",
+    "plans.change_milestone",
+    "plans.add_progressnote",
+    "plans.change_progressnote",
+    "plans.add_rectification",
+    "plans.change_rectification",
+}
+APPROVE_PLANS = {"plans.approve_plan"}
+SIGN_OFF_RECTIFICATIONS = {"plans.signoff_rectification"}
+_PLANS_BY_ROLE: dict[str, set[str]] = {
+    Role.COUNTY_ADMIN: SEE_PLANS | KEEP_PLANS | APPROVE_PLANS | SIGN_OFF_RECTIFICATIONS,
+    Role.COUNTY_ORG_DEPT: SEE_PLANS,
+    Role.COUNTY_RURAL_BUREAU: SEE_PLANS,
+    Role.TOWNSHIP_LEADER: SEE_PLANS | KEEP_PLANS | APPROVE_PLANS | SIGN_OFF_RECTIFICATIONS,
+    Role.TOWNSHIP_STAFF: SEE_PLANS | KEEP_PLANS | SIGN_OFF_RECTIFICATIONS,
+    Role.FIRST_SECRETARY: SEE_PLANS | KEEP_PLANS | SIGN_OFF_RECTIFICATIONS,
+    Role.WORK_TEAM_MEMBER: SEE_PLANS | KEEP_PLANS,
+    Role.VILLAGE_PARTY_SECRETARY: SEE_PLANS | KEEP_PLANS | SIGN_OFF_RECTIFICATIONS,
+    Role.VILLAGE_COMMITTEE_MEMBER: SEE_PLANS | KEEP_PLANS,
+    Role.SUPERVISION_MEMBER: SEE_PLANS,
+    Role.SENDING_UNIT_CONTACT: SEE_PLANS,
+}
+grant(_PLANS_BY_ROLE)

@@ -1,64 +1,104 @@
-"""The plan forms; the services check again."""
+"""Forms of the plan's pages; each hands its data to one service (core.forms.submit)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cunzhi.accounts.models import User
 from cunzhi.core.forms import VersionedForm
-from cunzhi.plans.models import Duty, Objective, SecretaryRole, Task, TaskStatus
+from cunzhi.plans.models import Objective, Plan, Rectification, Task
+from cunzhi.plans.selectors import people_of_village
+from cunzhi.regions.models import Region
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class PlanForm(forms.Form):
+class PlanCreateForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
-    title = forms.CharField(label=_("Title"), max_length=100)
-
-
-class ObjectiveForm(forms.Form):
-    role = forms.ChoiceField(label=_("Role"), choices=SecretaryRole.choices)
-    duty = forms.ChoiceField(label=_("Duty"), choices=Duty.choices)
-    title = forms.CharField(label=_("Objective"), max_length=200)
-
-
-class TaskForm(forms.Form):
-    title = forms.CharField(label=_("Task"), max_length=200)
-    objective = forms.ModelChoiceField(
-        label=_("Objective"), queryset=Objective.objects.none(), required=False
+    title = forms.CharField(label=_("Title"), max_length=100, required=False)
+    summary = forms.CharField(
+        label=_("Summary"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.none())
-    due_on = forms.DateField(label=_("Time node"), widget=DATE)
-
-    def __init__(self, *args: Any, plan: Any, people: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["objective"].queryset = plan.objectives.all()  # type: ignore[attr-defined]
-        self.fields["owner"].queryset = people  # type: ignore[attr-defined]
-
-
-class ProgressForm(VersionedForm, forms.ModelForm):  # type: ignore[misc]
-    evidence = forms.FileField(label=_("Evidence (photo or document)"), required=False)
-
-    class Meta:
-        model = Task
-        fields = ["status", "progress"]
-        widgets = {"progress": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = TaskStatus.choices  # type: ignore[attr-defined]
-        self.fields["progress"].required = True
+        self.fields["year"].initial = timezone.localdate().year
 
 
-class LedgerItemForm(forms.Form):
-    problem = forms.CharField(label=_("Problem"), max_length=200)
-    measure = forms.CharField(label=_("Measure"), widget=forms.Textarea(attrs={"rows": 2}))
-    responsible = forms.ModelChoiceField(label=_("Responsible"), queryset=User.objects.none())
-    deadline_on = forms.DateField(label=_("Deadline"), widget=DATE)
+class PlanForm(VersionedForm, forms.ModelForm):
+    class Meta:
+        model = Plan
+        fields = ("title", "summary")
+        widgets = {"summary": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+
+class ObjectiveForm(VersionedForm, forms.ModelForm):
+    class Meta:
+        model = Objective
+        fields = ("role", "duty", "title", "target")
+        widgets = {"target": forms.Textarea(attrs={"rows": 2})}
+
+
+class _PersonForm(forms.ModelForm):
+    person_field = ""
+
+    def __init__(self, *args: Any, village: Region, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["responsible"].queryset = people  # type: ignore[attr-defined]
+        field = self.fields[self.person_field]
+        field.queryset = people_of_village(village)  # type: ignore[attr-defined]
+        field.label_from_instance = lambda user: user.full_name or user.username  # type: ignore[attr-defined]
+
+
+class TaskForm(VersionedForm, _PersonForm):
+    person_field = "owner"
+
+    class Meta:
+        model = Task
+        fields = ("title", "description", "owner", "planned_start", "planned_end")
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "planned_start": DATE,
+            "planned_end": DATE,
+        }
+
+
+class RectificationForm(VersionedForm, _PersonForm):
+    person_field = "responsible"
+
+    class Meta:
+        model = Rectification
+        fields = ("problem", "source", "measure", "responsible", "deadline_on")
+        widgets = {
+            "problem": forms.Textarea(attrs={"rows": 2}),
+            "measure": forms.Textarea(attrs={"rows": 2}),
+            "deadline_on": DATE,
+        }
+
+
+class MilestoneForm(forms.Form):
+    title = forms.CharField(label=_("Milestone"), max_length=200)
+    due_on = forms.DateField(label=_("Planned date"), widget=DATE)
+
+
+class MilestoneReachForm(VersionedForm, forms.Form):
+    reached_on = forms.DateField(label=_("Reached on"), widget=DATE)
+
+
+class ProgressNoteForm(forms.Form):
+    text = forms.CharField(
+        label=_("Progress"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    written_on = forms.DateField(label=_("Date"), required=False, widget=DATE)
+    evidence = forms.FileField(
+        label=_("Evidence (photo or document)"),
+        required=False,
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/*,.pdf,.docx,.xlsx,.pptx", "capture": "environment"}
+        ),
+    )

@@ -567,7 +567,7 @@ def test_the_attention_block_counts_overdue_and_mine_in_one_query(
 ) -> None:
     from cunzhi.accounts.testing import assert_attention_budget
 
-    post = people.in_scope.posts.get()
+    post = people.in_scope.posts.select_related("region").get()  # as the site reads it
     make_demand(county.admin, county.village, assignee=people.in_scope)
     few = assert_attention_budget(people.in_scope, post)
     for _ in range(5):

@@ -106,6 +106,11 @@ def membership_appoint(
         raise ValidationError({"resident": [_("Choose a resident of this village.")]})
     if resident.status != ResidentStatus.LIVING:
         raise ValidationError({"resident": [_("This resident no longer lives in the village.")]})
+    if not registers.adults_on(village, starts_on).filter(pk=resident.pk).exists():
+        raise ValidationError(
+            {"resident": [_("%(name)s is not an adult on %(date)s.") % {
+                "name": resident.name, "date": starts_on.isoformat()}]}
+        )
     with transaction.atomic():
         require_permission(actor, "decisions.add_membership", village.code)
         if _overlapping(village, [body], starts_on).filter(resident=resident).exists():

@@ -15,6 +15,7 @@ from cunzhi.decisions.testing import TERM_START, build_village
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 ON = datetime.date(2026, 3, 2)
+LATER = datetime.date(2026, 11, 2)
 
 
 def appoint(county: County, body: str, resident: object) -> object:
@@ -87,10 +88,10 @@ def test_an_ended_term_leaves_the_register_of_past_meetings_alone(county: County
         starts_on=datetime.date(2026, 10, 1),  # born 2008-09-30: 18 the day before
     )
     ended = services.membership_end(
-        actor=county.admin, membership=entry, ends_on=ON, expected_version=entry.version
+        actor=county.admin, membership=entry, ends_on=LATER, expected_version=entry.version
     )
-    assert ended.ends_on == ON
+    assert ended.ends_on == LATER
     with pytest.raises(ValidationError, match="Someone else saved"):
         services.membership_end(
-            actor=county.admin, membership=entry, ends_on=ON, expected_version=1
+            actor=county.admin, membership=entry, ends_on=LATER, expected_version=1
         )

@@ -12,6 +12,8 @@ from cunzhi.accounts.api import BearerToken
 from cunzhi.accounts.api import router as accounts_router
 from cunzhi.core.api import install_error_handlers
 from cunzhi.core.attachments.api import router as attachments_router
+from cunzhi.decisions.api import router as decisions_router
+from cunzhi.openness.api import router as openness_router
 from cunzhi.regions.api import router as regions_router
 from cunzhi.registry.api import router as registry_router
 
@@ -28,3 +30,5 @@ api.add_router("/auth", accounts_router)
 api.add_router("", regions_router)
 api.add_router("", registry_router)
 api.add_router("", attachments_router)
+api.add_router("", decisions_router)
+api.add_router("", openness_router)

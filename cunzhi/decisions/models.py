@@ -65,9 +65,7 @@ class MatterType(models.TextChoices):
     LAND_CONTRACT = "land_contract", _("Land-contract plan")
     COLLECTIVE_PROJECT = "collective_project", _("Collective project or contract")
     HOMESTEAD = "homestead", _("Homestead plan")
-    REQUISITION_COMPENSATION = "requisition_compensation", _(
-        "Use of land-requisition compensation"
-    )
+    REQUISITION_COMPENSATION = "requisition_compensation", _("Use of land-requisition compensation")
     COLLECTIVE_PROPERTY = "collective_property", _("Disposal of collective property")
     OTHER = "other", pgettext_lazy("matter type", "Other")
 

@@ -104,7 +104,9 @@ def quorum_ways(
     ways = [_way(rule, share, strict, entitled, present)]
     if kind == MeetingKind.VILLAGERS:
         household_share = policy.get_fraction(
-            "decisions.villagers_meeting_quorum_households_min_share", region_code=region_code, on=on
+            "decisions.villagers_meeting_quorum_households_min_share",
+            region_code=region_code,
+            on=on,
         )
         ways.append(
             _way("households", household_share, False, households_total, households_present)
@@ -150,7 +152,9 @@ def describe(way: QuorumWay) -> str:
             "%(present)s present"
         )
     elif way.more_than:
-        text = _("more than %(share)s of the %(of)s members: %(needed)s needed, %(present)s present")
+        text = _(
+            "more than %(share)s of the %(of)s members: %(needed)s needed, %(present)s present"
+        )
     else:
         text = _("at least %(share)s of the %(of)s members: %(needed)s needed, %(present)s present")
     sentence = text % params

@@ -127,7 +127,9 @@ def register_warnings(village: Region, on: datetime.date) -> list[Warning]:
                 )
             )
         women = reps.filter(resident__sex=Sex.FEMALE).count()
-        share = policy.get_fraction("decisions.representatives_women_min_share", region_code=code, on=on)
+        share = policy.get_fraction(
+            "decisions.representatives_women_min_share", region_code=code, on=on
+        )
         if women < share * rep_count:
             warnings.append(
                 Warning(
@@ -150,7 +152,10 @@ def register_warnings(village: Region, on: datetime.date) -> list[Warning]:
         warnings.append(
             Warning(
                 Body.SUPERVISION,
-                _("The supervision committee has %(count)s members: it must have %(low)s to %(high)s.")
+                _(
+                    "The supervision committee has %(count)s members: "
+                    "it must have %(low)s to %(high)s."
+                )
                 % {"count": supervisors, "low": size["min"], "high": size["max"]},
             )
         )

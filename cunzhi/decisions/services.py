@@ -26,7 +26,6 @@ from cunzhi.decisions.models import (
     TWO_COMMITTEES,
     Body,
     Matter,
-    MatterState,
     Meeting,
     MeetingKind,
     MeetingOutcome,
@@ -58,9 +57,7 @@ def _check_supervision(village: Region, body: str, resident: Resident, on: datet
     family = [resident.pk, *registers.close_relatives(resident).values_list("pk", flat=True)]
     if body == Body.SUPERVISION:
         others: tuple[str, ...] = TWO_COMMITTEES
-        message = _(
-            "%(name)s cannot sit on the supervision committee: %(who)s is on the %(body)s."
-        )
+        message = _("%(name)s cannot sit on the supervision committee: %(who)s is on the %(body)s.")
     elif body in TWO_COMMITTEES:
         others = (Body.SUPERVISION,)
         message = _(
@@ -108,8 +105,12 @@ def membership_appoint(
         raise ValidationError({"resident": [_("This resident no longer lives in the village.")]})
     if not registers.adults_on(village, starts_on).filter(pk=resident.pk).exists():
         raise ValidationError(
-            {"resident": [_("%(name)s is not an adult on %(date)s.") % {
-                "name": resident.name, "date": starts_on.isoformat()}]}
+            {
+                "resident": [
+                    _("%(name)s is not an adult on %(date)s.")
+                    % {"name": resident.name, "date": starts_on.isoformat()}
+                ]
+            }
         )
     with transaction.atomic():
         require_permission(actor, "decisions.add_membership", village.code)
@@ -216,13 +217,17 @@ def opinion_give(
 # Meetings
 
 
-def _check_notice(matter: Matter, kind: str, held_on: datetime.date, notice_on: datetime.date) -> None:
+def _check_notice(
+    matter: Matter, kind: str, held_on: datetime.date, notice_on: datetime.date
+) -> None:
     if notice_on > held_on:
         raise ValidationError({"notice_on": [_("Notice is given before the meeting.")]})
     if kind == MeetingKind.VILLAGERS:
         days = int(
             policy.get(
-                "decisions.villagers_meeting_notice_days", region_code=matter.region_code, on=held_on
+                "decisions.villagers_meeting_notice_days",
+                region_code=matter.region_code,
+                on=held_on,
             )
         )
         if (held_on - notice_on).days < days:
@@ -263,9 +268,7 @@ def meeting_convene(
     today = today or timezone.localdate()
     kinds = STEP_MEETINGS.get(matter.state)
     if not kinds or kind not in kinds:
-        raise ValidationError(
-            {"kind": [_("This meeting is not the one the matter's step needs.")]}
-        )
+        raise ValidationError({"kind": [_("This meeting is not the one the matter's step needs.")]})
     if held_on > today:
         raise ValidationError({"held_on": [_("Record a meeting once it has been held.")]})
     if held_on < matter.proposed_on:
@@ -382,5 +385,3 @@ def meeting_vote(
             action="decisions.meeting_vote",
             prepare=settle,
         )
-
-

@@ -33,7 +33,9 @@ class Village:
     supervisors: list[Resident] = field(default_factory=list)
 
     def adults(self) -> list[Resident]:
-        return [r for h in self.households for r in h.members.order_by("pk") if r.relation != "daughter"]
+        return [
+            r for h in self.households for r in h.members.order_by("pk") if r.relation != "daughter"
+        ]
 
 
 def build_village(
@@ -120,7 +122,9 @@ def hold(
     return meeting
 
 
-def step(county: County, matter: Matter, name: str, supervisor: User | None, **inputs: Any) -> Matter:
+def step(
+    county: County, matter: Matter, name: str, supervisor: User | None, **inputs: Any
+) -> Matter:
     """The supervision committee's opinion on the step (when given a supervisor), then the step."""
     if supervisor is not None:
         services.opinion_give(actor=supervisor, matter=matter, opinion="程序合规，同意。")

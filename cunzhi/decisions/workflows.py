@@ -60,7 +60,9 @@ def _needs_meeting(matter: Matter, actor: Any) -> Any:
 def _needs_opinion(matter: Matter, actor: Any) -> Any:
     given = matter.opinions.filter(step=matter.state, created_at__gte=matter.step_started_at)
     if not given.exists():
-        return _("The village affairs supervision committee has not given its opinion on this step.")
+        return _(
+            "The village affairs supervision committee has not given its opinion on this step."
+        )
     return None
 
 
@@ -87,9 +89,7 @@ def _new_step(matter: Matter, cleaned: dict[str, Any], actor: Any) -> None:
 
 def _vote_line(matter: Matter) -> str:
     meeting = (
-        matter.meetings.filter(
-            kind__in=STEP_MEETINGS[S.REVIEWED], outcome=MeetingOutcome.PASSED
-        )
+        matter.meetings.filter(kind__in=STEP_MEETINGS[S.REVIEWED], outcome=MeetingOutcome.PASSED)
         .order_by("-held_on", "-pk")
         .first()
     )

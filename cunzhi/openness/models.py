@@ -1,4 +1,4 @@
-"""The village's public board (村务公开): notices, publicity periods (公示) and objections (异议)."""
+"""The village's public board (村务公开): notices, publicity periods (公示), objections (异议)."""
 
 from __future__ import annotations
 

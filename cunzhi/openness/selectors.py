@@ -83,3 +83,19 @@ def publicity_hold(source: models.Model, today: datetime.date) -> str | None:
 
 def open_objections_for(user: Any) -> QuerySet[Objection]:
     return Objection.objects.for_user(user, "view").filter(answered_on__isnull=True)
+
+
+def publicity_hold_of_notice(notice: Notice, today: datetime.date) -> str | None:
+    """What the notice still holds up: its period running, or objections unanswered."""
+    open_count = notice.objections.filter(answered_on__isnull=True).count()
+    if open_count:
+        return ngettext(
+            "%(count)s objection is unanswered: what this notice publishes cannot go on.",
+            "%(count)s objections are unanswered: what this notice publishes cannot go on.",
+            open_count,
+        ) % {"count": open_count}
+    if notice.in_publicity(today):
+        return _("Objections are taken until %(date)s.") % {
+            "date": date_format(notice.publicity_ends_on)
+        }
+    return None

@@ -6,125 +6,372 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('regions', '0002_record_version'),
-        ('registry', '0007_relation_gbt_4761'),
+        ("regions", "0002_record_version"),
+        ("registry", "0007_relation_gbt_4761"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Matter',
+            name="Matter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('version', models.PositiveIntegerField(db_default=1, default=1, editable=False, verbose_name='version')),
-                ('region_code', models.CharField(db_index=True, editable=False, max_length=15, verbose_name='region code')),
-                ('matter_type', models.CharField(choices=[('cadre_allowances', 'Allowances for village cadres'), ('collective_income', 'Use of collective income'), ('public_welfare', 'Public-welfare project and its funding'), ('land_contract', 'Land-contract plan'), ('collective_project', 'Collective project or contract'), ('homestead', 'Homestead plan'), ('requisition_compensation', 'Use of land-requisition compensation'), ('collective_property', 'Disposal of collective property'), ('other', 'Other')], max_length=30, verbose_name='type')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('description', models.TextField(verbose_name='description')),
-                ('state', models.CharField(choices=[('proposed', 'Proposed by the party organisation'), ('consulted', 'Consulted by the two committees'), ('reviewed', 'Reviewed by the party members'), ('decided', 'Decided by the villagers'), ('resolution_published', 'Resolution published'), ('implementing', 'Being carried out'), ('result_published', 'Result published'), ('withdrawn', 'Withdrawn')], default='proposed', max_length=24, verbose_name='step')),
-                ('proposed_on', models.DateField(verbose_name='proposed on')),
-                ('step_started_at', models.DateTimeField(editable=False, verbose_name='step started')),
-                ('resolution', models.TextField(blank=True, verbose_name='resolution')),
-                ('result', models.TextField(blank=True, verbose_name='result of carrying it out')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        db_default=1, default=1, editable=False, verbose_name="version"
+                    ),
+                ),
+                (
+                    "region_code",
+                    models.CharField(
+                        db_index=True, editable=False, max_length=15, verbose_name="region code"
+                    ),
+                ),
+                (
+                    "matter_type",
+                    models.CharField(
+                        choices=[
+                            ("cadre_allowances", "Allowances for village cadres"),
+                            ("collective_income", "Use of collective income"),
+                            ("public_welfare", "Public-welfare project and its funding"),
+                            ("land_contract", "Land-contract plan"),
+                            ("collective_project", "Collective project or contract"),
+                            ("homestead", "Homestead plan"),
+                            ("requisition_compensation", "Use of land-requisition compensation"),
+                            ("collective_property", "Disposal of collective property"),
+                            ("other", "Other"),
+                        ],
+                        max_length=30,
+                        verbose_name="type",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("description", models.TextField(verbose_name="description")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "Proposed by the party organisation"),
+                            ("consulted", "Consulted by the two committees"),
+                            ("reviewed", "Reviewed by the party members"),
+                            ("decided", "Decided by the villagers"),
+                            ("resolution_published", "Resolution published"),
+                            ("implementing", "Being carried out"),
+                            ("result_published", "Result published"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="proposed",
+                        max_length=24,
+                        verbose_name="step",
+                    ),
+                ),
+                ("proposed_on", models.DateField(verbose_name="proposed on")),
+                (
+                    "step_started_at",
+                    models.DateTimeField(editable=False, verbose_name="step started"),
+                ),
+                ("resolution", models.TextField(blank=True, verbose_name="resolution")),
+                ("result", models.TextField(blank=True, verbose_name="result of carrying it out")),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'matter',
-                'verbose_name_plural': 'matters',
-                'ordering': ['-proposed_on', '-pk'],
-                'abstract': False,
+                "verbose_name": "matter",
+                "verbose_name_plural": "matters",
+                "ordering": ["-proposed_on", "-pk"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Meeting',
+            name="Meeting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('version', models.PositiveIntegerField(db_default=1, default=1, editable=False, verbose_name='version')),
-                ('region_code', models.CharField(db_index=True, editable=False, max_length=15, verbose_name='region code')),
-                ('kind', models.CharField(choices=[('joint', 'Joint meeting of the two committees'), ('party_members', "Party members' meeting"), ('representatives', "Villagers' representative meeting"), ('villagers', "Villagers' meeting")], max_length=20, verbose_name='meeting')),
-                ('held_on', models.DateField(verbose_name='held on')),
-                ('notice_on', models.DateField(verbose_name='notice given on')),
-                ('place', models.CharField(max_length=100, verbose_name='place')),
-                ('entitled', models.PositiveIntegerField(default=0, editable=False, verbose_name='entitled to attend')),
-                ('present', models.PositiveIntegerField(default=0, editable=False, verbose_name='present')),
-                ('households_total', models.PositiveIntegerField(default=0, editable=False)),
-                ('households_present', models.PositiveIntegerField(default=0, editable=False)),
-                ('quorum_met', models.BooleanField(default=False, editable=False, verbose_name='quorum met')),
-                ('quorum', models.JSONField(default=dict, editable=False, verbose_name='quorum')),
-                ('votes_for', models.PositiveIntegerField(blank=True, null=True, verbose_name='for')),
-                ('votes_against', models.PositiveIntegerField(blank=True, null=True, verbose_name='against')),
-                ('votes_abstain', models.PositiveIntegerField(blank=True, null=True, verbose_name='abstaining')),
-                ('votes_needed', models.PositiveIntegerField(editable=False, null=True, verbose_name='votes needed')),
-                ('outcome', models.CharField(choices=[('open', 'Waiting for the vote'), ('no_quorum', 'No quorum: nothing passed'), ('passed', 'Passed'), ('rejected', 'Not passed')], default='open', max_length=10, verbose_name='outcome')),
-                ('attendees', models.ManyToManyField(blank=True, related_name='+', to='registry.resident', verbose_name='attendees')),
-                ('matter', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='meetings', to='decisions.matter', verbose_name='matter')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        db_default=1, default=1, editable=False, verbose_name="version"
+                    ),
+                ),
+                (
+                    "region_code",
+                    models.CharField(
+                        db_index=True, editable=False, max_length=15, verbose_name="region code"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("joint", "Joint meeting of the two committees"),
+                            ("party_members", "Party members' meeting"),
+                            ("representatives", "Villagers' representative meeting"),
+                            ("villagers", "Villagers' meeting"),
+                        ],
+                        max_length=20,
+                        verbose_name="meeting",
+                    ),
+                ),
+                ("held_on", models.DateField(verbose_name="held on")),
+                ("notice_on", models.DateField(verbose_name="notice given on")),
+                ("place", models.CharField(max_length=100, verbose_name="place")),
+                (
+                    "entitled",
+                    models.PositiveIntegerField(
+                        default=0, editable=False, verbose_name="entitled to attend"
+                    ),
+                ),
+                (
+                    "present",
+                    models.PositiveIntegerField(default=0, editable=False, verbose_name="present"),
+                ),
+                ("households_total", models.PositiveIntegerField(default=0, editable=False)),
+                ("households_present", models.PositiveIntegerField(default=0, editable=False)),
+                (
+                    "quorum_met",
+                    models.BooleanField(default=False, editable=False, verbose_name="quorum met"),
+                ),
+                ("quorum", models.JSONField(default=dict, editable=False, verbose_name="quorum")),
+                (
+                    "votes_for",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="for"),
+                ),
+                (
+                    "votes_against",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="against"),
+                ),
+                (
+                    "votes_abstain",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="abstaining"),
+                ),
+                (
+                    "votes_needed",
+                    models.PositiveIntegerField(
+                        editable=False, null=True, verbose_name="votes needed"
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("open", "Waiting for the vote"),
+                            ("no_quorum", "No quorum: nothing passed"),
+                            ("passed", "Passed"),
+                            ("rejected", "Not passed"),
+                        ],
+                        default="open",
+                        max_length=10,
+                        verbose_name="outcome",
+                    ),
+                ),
+                (
+                    "attendees",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="+",
+                        to="registry.resident",
+                        verbose_name="attendees",
+                    ),
+                ),
+                (
+                    "matter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="meetings",
+                        to="decisions.matter",
+                        verbose_name="matter",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'meeting',
-                'verbose_name_plural': 'meetings',
-                'ordering': ['held_on', 'pk'],
-                'abstract': False,
+                "verbose_name": "meeting",
+                "verbose_name_plural": "meetings",
+                "ordering": ["held_on", "pk"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('version', models.PositiveIntegerField(db_default=1, default=1, editable=False, verbose_name='version')),
-                ('region_code', models.CharField(db_index=True, editable=False, max_length=15, verbose_name='region code')),
-                ('body', models.CharField(choices=[('village_committee', "Villagers' committee"), ('branch_committee', 'Party branch committee'), ('party_members', 'Party branch members'), ('representatives', "Villagers' representatives"), ('supervision', 'Village affairs supervision committee')], max_length=20, verbose_name='register')),
-                ('position', models.CharField(blank=True, max_length=50, verbose_name='position')),
-                ('starts_on', models.DateField(verbose_name='from')),
-                ('ends_on', models.DateField(blank=True, null=True, verbose_name='until')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='region')),
-                ('resident', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='registry.resident', verbose_name='resident')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        db_default=1, default=1, editable=False, verbose_name="version"
+                    ),
+                ),
+                (
+                    "region_code",
+                    models.CharField(
+                        db_index=True, editable=False, max_length=15, verbose_name="region code"
+                    ),
+                ),
+                (
+                    "body",
+                    models.CharField(
+                        choices=[
+                            ("village_committee", "Villagers' committee"),
+                            ("branch_committee", "Party branch committee"),
+                            ("party_members", "Party branch members"),
+                            ("representatives", "Villagers' representatives"),
+                            ("supervision", "Village affairs supervision committee"),
+                        ],
+                        max_length=20,
+                        verbose_name="register",
+                    ),
+                ),
+                ("position", models.CharField(blank=True, max_length=50, verbose_name="position")),
+                ("starts_on", models.DateField(verbose_name="from")),
+                ("ends_on", models.DateField(blank=True, null=True, verbose_name="until")),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="region",
+                    ),
+                ),
+                (
+                    "resident",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to="registry.resident",
+                        verbose_name="resident",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'register entry',
-                'verbose_name_plural': 'register entries',
-                'ordering': ['body', 'starts_on', 'pk'],
-                'abstract': False,
+                "verbose_name": "register entry",
+                "verbose_name_plural": "register entries",
+                "ordering": ["body", "starts_on", "pk"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='SupervisionOpinion',
+            name="SupervisionOpinion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('version', models.PositiveIntegerField(db_default=1, default=1, editable=False, verbose_name='version')),
-                ('region_code', models.CharField(db_index=True, editable=False, max_length=15, verbose_name='region code')),
-                ('step', models.CharField(choices=[('proposed', 'Proposed by the party organisation'), ('consulted', 'Consulted by the two committees'), ('reviewed', 'Reviewed by the party members'), ('decided', 'Decided by the villagers'), ('resolution_published', 'Resolution published'), ('implementing', 'Being carried out'), ('result_published', 'Result published'), ('withdrawn', 'Withdrawn')], max_length=24, verbose_name='step')),
-                ('opinion', models.TextField(verbose_name='opinion')),
-                ('given_on', models.DateField(verbose_name='given on')),
-                ('given_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='given by')),
-                ('matter', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='opinions', to='decisions.matter', verbose_name='matter')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        db_default=1, default=1, editable=False, verbose_name="version"
+                    ),
+                ),
+                (
+                    "region_code",
+                    models.CharField(
+                        db_index=True, editable=False, max_length=15, verbose_name="region code"
+                    ),
+                ),
+                (
+                    "step",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "Proposed by the party organisation"),
+                            ("consulted", "Consulted by the two committees"),
+                            ("reviewed", "Reviewed by the party members"),
+                            ("decided", "Decided by the villagers"),
+                            ("resolution_published", "Resolution published"),
+                            ("implementing", "Being carried out"),
+                            ("result_published", "Result published"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        max_length=24,
+                        verbose_name="step",
+                    ),
+                ),
+                ("opinion", models.TextField(verbose_name="opinion")),
+                ("given_on", models.DateField(verbose_name="given on")),
+                (
+                    "given_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="given by",
+                    ),
+                ),
+                (
+                    "matter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="opinions",
+                        to="decisions.matter",
+                        verbose_name="matter",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'supervision opinion',
-                'verbose_name_plural': 'supervision opinions',
-                'ordering': ['pk'],
-                'abstract': False,
+                "verbose_name": "supervision opinion",
+                "verbose_name_plural": "supervision opinions",
+                "ordering": ["pk"],
+                "abstract": False,
             },
         ),
         migrations.AddIndex(
-            model_name='matter',
-            index=models.Index(fields=['region_code', 'state'], name='matter_state'),
+            model_name="matter",
+            index=models.Index(fields=["region_code", "state"], name="matter_state"),
         ),
         migrations.AddIndex(
-            model_name='membership',
-            index=models.Index(fields=['region_code', 'body', 'starts_on'], name='membership_on'),
+            model_name="membership",
+            index=models.Index(fields=["region_code", "body", "starts_on"], name="membership_on"),
         ),
     ]

@@ -55,7 +55,10 @@ def test_a_secretary_takes_a_road_project_from_proposal_to_published_result(coun
 
     # A villager objects from a phone during the publicity period: the work cannot start.
     objection = objection_raise(
-        notice=notice, phone="139 8765 4321", text="补偿标准没有公示。", sender=sender_of("10.0.0.9")
+        notice=notice,
+        phone="139 8765 4321",
+        text="补偿标准没有公示。",
+        sender=sender_of("10.0.0.9"),
     )
     services.opinion_give(actor=supervisor, matter=matter, opinion="待公示期满。")
     with later(8), pytest.raises(ValidationError, match="unanswered"):

@@ -11,7 +11,7 @@ from django.utils import timezone
 from cunzhi.accounts.testing import County
 from cunzhi.decisions import quorum, services
 from cunzhi.decisions.models import Body, MeetingKind, MeetingOutcome
-from cunzhi.decisions.testing import TERM_START, build_village, hold, propose, step, supervisor_user
+from cunzhi.decisions.testing import build_village, hold, propose, step, supervisor_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 CODE = "530199100201"
@@ -127,8 +127,12 @@ def test_the_quorum_counts_the_register_as_it_stood_on_the_meeting_date(county: 
         resident=built.households[0].members.get(relation="spouse"),
         starts_on=datetime.date(2025, 6, 1),
     )
-    may = hold(county, matter, MeetingKind.JOINT, built.committees[:2], held_on=datetime.date(2025, 5, 20))
-    june = hold(county, matter, MeetingKind.JOINT, built.committees[:2], held_on=datetime.date(2025, 6, 2))
+    may = hold(
+        county, matter, MeetingKind.JOINT, built.committees[:2], held_on=datetime.date(2025, 5, 20)
+    )
+    june = hold(
+        county, matter, MeetingKind.JOINT, built.committees[:2], held_on=datetime.date(2025, 6, 2)
+    )
     assert (may.entitled, may.quorum_met) == (3, True)
     assert (june.entitled, june.quorum_met) == (4, False)
 
@@ -160,5 +164,3 @@ def test_a_villagers_meeting_needs_ten_days_notice(county: County) -> None:
             place="村小学操场",
             attendees=built.adults(),
         )
-
-

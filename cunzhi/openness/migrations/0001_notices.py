@@ -6,79 +6,194 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('regions', '0002_record_version'),
+        ("regions", "0002_record_version"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Notice',
+            name="Notice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('version', models.PositiveIntegerField(db_default=1, default=1, editable=False, verbose_name='version')),
-                ('region_code', models.CharField(db_index=True, editable=False, max_length=15, verbose_name='region code')),
-                ('category', models.CharField(choices=[('party', 'Party affairs'), ('village', 'Village affairs'), ('finance', 'Finance'), ('benefits', 'Benefits and subsidies')], max_length=10, verbose_name='category')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('body', models.TextField(verbose_name='text')),
-                ('published_on', models.DateField(verbose_name='published on')),
-                ('publicity_ends_on', models.DateField(blank=True, null=True, verbose_name='publicity period ends on')),
-                ('source_type', models.CharField(blank=True, editable=False, max_length=100)),
-                ('source_id', models.CharField(blank=True, editable=False, max_length=64)),
-                ('chain', models.CharField(blank=True, editable=False, max_length=15, verbose_name='audit chain')),
-                ('chain_seq', models.PositiveBigIntegerField(editable=False, null=True, verbose_name='chain position')),
-                ('chain_hash', models.CharField(blank=True, editable=False, max_length=64, verbose_name='chain head')),
-                ('published_by', models.ForeignKey(editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='published by')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        db_default=1, default=1, editable=False, verbose_name="version"
+                    ),
+                ),
+                (
+                    "region_code",
+                    models.CharField(
+                        db_index=True, editable=False, max_length=15, verbose_name="region code"
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("party", "Party affairs"),
+                            ("village", "Village affairs"),
+                            ("finance", "Finance"),
+                            ("benefits", "Benefits and subsidies"),
+                        ],
+                        max_length=10,
+                        verbose_name="category",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("body", models.TextField(verbose_name="text")),
+                ("published_on", models.DateField(verbose_name="published on")),
+                (
+                    "publicity_ends_on",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="publicity period ends on"
+                    ),
+                ),
+                ("source_type", models.CharField(blank=True, editable=False, max_length=100)),
+                ("source_id", models.CharField(blank=True, editable=False, max_length=64)),
+                (
+                    "chain",
+                    models.CharField(
+                        blank=True, editable=False, max_length=15, verbose_name="audit chain"
+                    ),
+                ),
+                (
+                    "chain_seq",
+                    models.PositiveBigIntegerField(
+                        editable=False, null=True, verbose_name="chain position"
+                    ),
+                ),
+                (
+                    "chain_hash",
+                    models.CharField(
+                        blank=True, editable=False, max_length=64, verbose_name="chain head"
+                    ),
+                ),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="published by",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'notice',
-                'verbose_name_plural': 'notices',
-                'ordering': ['-published_on', '-pk'],
-                'abstract': False,
+                "verbose_name": "notice",
+                "verbose_name_plural": "notices",
+                "ordering": ["-published_on", "-pk"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Objection',
+            name="Objection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('version', models.PositiveIntegerField(db_default=1, default=1, editable=False, verbose_name='version')),
-                ('region_code', models.CharField(db_index=True, editable=False, max_length=15, verbose_name='region code')),
-                ('name', models.CharField(blank=True, max_length=50, verbose_name='name (optional)')),
-                ('phone', models.CharField(max_length=30, verbose_name='phone for the answer')),
-                ('text', models.TextField(max_length=2000, verbose_name='objection')),
-                ('raised_on', models.DateField(verbose_name='raised on')),
-                ('sender', models.CharField(db_index=True, editable=False, max_length=64)),
-                ('answer', models.TextField(blank=True, verbose_name='answer')),
-                ('answered_on', models.DateField(blank=True, editable=False, null=True, verbose_name='answered on')),
-                ('answered_by', models.ForeignKey(editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='answered by')),
-                ('notice', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='objections', to='openness.notice', verbose_name='notice')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        db_default=1, default=1, editable=False, verbose_name="version"
+                    ),
+                ),
+                (
+                    "region_code",
+                    models.CharField(
+                        db_index=True, editable=False, max_length=15, verbose_name="region code"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(blank=True, max_length=50, verbose_name="name (optional)"),
+                ),
+                ("phone", models.CharField(max_length=30, verbose_name="phone for the answer")),
+                ("text", models.TextField(max_length=2000, verbose_name="objection")),
+                ("raised_on", models.DateField(verbose_name="raised on")),
+                ("sender", models.CharField(db_index=True, editable=False, max_length=64)),
+                ("answer", models.TextField(blank=True, verbose_name="answer")),
+                (
+                    "answered_on",
+                    models.DateField(
+                        blank=True, editable=False, null=True, verbose_name="answered on"
+                    ),
+                ),
+                (
+                    "answered_by",
+                    models.ForeignKey(
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="answered by",
+                    ),
+                ),
+                (
+                    "notice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="objections",
+                        to="openness.notice",
+                        verbose_name="notice",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'objection',
-                'verbose_name_plural': 'objections',
-                'ordering': ['pk'],
-                'abstract': False,
+                "verbose_name": "objection",
+                "verbose_name_plural": "objections",
+                "ordering": ["pk"],
+                "abstract": False,
             },
         ),
         migrations.AddIndex(
-            model_name='notice',
-            index=models.Index(fields=['region_code', '-published_on'], name='notice_board'),
+            model_name="notice",
+            index=models.Index(fields=["region_code", "-published_on"], name="notice_board"),
         ),
         migrations.AddIndex(
-            model_name='notice',
-            index=models.Index(fields=['source_type', 'source_id'], name='notice_source'),
+            model_name="notice",
+            index=models.Index(fields=["source_type", "source_id"], name="notice_source"),
         ),
         migrations.AddIndex(
-            model_name='objection',
-            index=models.Index(condition=models.Q(('answered_on', None)), fields=['notice'], name='objection_open'),
+            model_name="objection",
+            index=models.Index(
+                condition=models.Q(("answered_on", None)), fields=["notice"], name="objection_open"
+            ),
         ),
     ]

@@ -1,0 +1,98 @@
+"""The decisions pages as people use them: three people, a meeting without quorum, lists."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from cunzhi.accounts.testing import County, ThreePeople, assert_three_people_scoping
+from cunzhi.decisions.models import Matter, MeetingKind
+from cunzhi.decisions.testing import build_village, hold, propose
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
+
+
+def test_a_matter_is_kept_from_other_villages(county: County, people: ThreePeople) -> None:
+    matter = propose(county)
+    assert_three_people_scoping(
+        people,
+        matter,
+        page_url=reverse("decisions:matter", args=[matter.pk]),
+        edit_url=reverse("decisions:matter_transition", args=[matter.pk, "withdraw"]),
+        edit_data={"withdraw-reason": "上级已立项", "expected_version": matter.version},
+        changed=lambda: Matter.objects.get(pk=matter.pk).state == "withdrawn",
+    )
+
+
+def test_a_meeting_without_quorum_says_which_rule_failed_and_by_how_many(
+    county: County, people: ThreePeople
+) -> None:
+    built = build_village(county, households=3)
+    matter = propose(county)
+    meeting = hold(county, matter, MeetingKind.JOINT, built.committees[:1])
+    client = Client()
+    client.force_login(people.in_scope)
+    page = client.get(reverse("decisions:meeting", args=[meeting.pk])).content.decode()
+    assert "No quorum: more than 1/2 of the 3 members: 2 needed, 1 present (short by 1)." in page
+    assert 'name="votes_for"' not in page
+    response = client.post(
+        reverse("decisions:meeting_vote", args=[meeting.pk]),
+        {"votes_for": "1", "votes_against": "0", "votes_abstain": "0", "version": meeting.version},
+        follow=True,
+    )
+    assert "No quorum" in response.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.votes_for is None
+
+
+def test_the_secretary_proposes_a_matter_from_the_village_page(
+    county: County, people: ThreePeople
+) -> None:
+    client = Client()
+    client.force_login(people.in_scope)
+    url = reverse("decisions:matters", args=[county.village.code])
+    response = client.post(
+        url,
+        {
+            "matter_type": "public_welfare",
+            "title": "村道硬化",
+            "description": "硬化1.2公里",
+            "proposed_on": "2026-11-02",
+        },
+    )
+    matter = Matter.objects.get(title="村道硬化")
+    assert response.status_code == 302 and response["Location"] == matter.get_absolute_url()
+    assert client.post(url, {"matter_type": "nonsense"}).status_code == 200
+    assert Matter.objects.count() == 1
+
+
+@pytest.mark.parametrize("rows", [1, 12])
+def test_the_matter_list_takes_the_same_queries_for_few_and_many(
+    rows: int, county: County, people: ThreePeople, django_assert_num_queries: object
+) -> None:
+    for n in range(rows):
+        propose(county, title=f"事项{n}")
+    client = Client()
+    client.force_login(people.in_scope)
+    url = reverse("decisions:matters", args=[county.village.code])
+    client.get(url)
+    with django_assert_num_queries(QUERIES):  # type: ignore[operator]
+        assert client.get(url).status_code == 200
+
+
+QUERIES = 7  # session, user, posts, scope, the village, the matters, the inbox count
+
+
+def test_the_registers_page_shows_the_register_on_a_past_date(
+    county: County, people: ThreePeople
+) -> None:
+    built = build_village(county, households=10)
+    client = Client()
+    client.force_login(people.read_only)
+    url = reverse("decisions:registers", args=[county.village.code])
+    page = client.get(url, {"on": "2023-12-01"}).content.decode()
+    assert built.committees[0].name not in page
+    page = client.get(url, {"on": "2026-03-02"}).content.decode()
+    assert built.committees[0].name in page
+    assert client.get(url, {"on": "not a date"}).status_code == 200

@@ -59,12 +59,13 @@ def notices_of(source: models.Model) -> QuerySet[Notice]:
 
 
 def publicity_hold(source: models.Model, today: datetime.date) -> str | None:
-    """Why the record a notice publishes cannot go on yet, or None.
+    """Why the record a notice publishes (or the notice itself) cannot go on yet, or None.
 
     A decision or approval waits until the publicity period of its notice has ended and every
     objection raised has been answered (DOMAIN.md section 3). One query.
     """
-    notices = notices_of(source).aggregate(
+    rows = Notice.objects.filter(pk=source.pk) if isinstance(source, Notice) else notices_of(source)
+    notices = rows.aggregate(
         running=models.Max("publicity_ends_on", filter=Q(publicity_ends_on__gte=today)),
         open=Count("objections", filter=Q(objections__answered_on__isnull=True)),
     )

@@ -34,7 +34,11 @@ def board_generation_key(code: str) -> str:
 
 
 def board_changed(code: str) -> None:
-    """Make the village's cached public board stale (a new key for every later reader)."""
+    """Make the village's cached public board stale (a new key for every later reader).
+
+    Called inside the write's transaction rather than after its commit: a write that rolls back
+    costs one needless render of the board, and a reader never sees a board older than a write.
+    """
     key = board_generation_key(code)
     try:
         cache.incr(key)
@@ -93,7 +97,7 @@ def notice_publish(
             chain=head.chain, chain_seq=head.seq, chain_hash=head.hash
         )
         notice.chain, notice.chain_seq, notice.chain_hash = head.chain, head.seq, head.hash
-        transaction.on_commit(lambda: board_changed(village.code))
+        board_changed(village.code)
     return notice
 
 
@@ -151,7 +155,7 @@ def objection_raise(
             obj=objection,
             data={"notice": notice.pk, "phone": mask_phone(phone), "named": bool(objection.name)},
         )
-        transaction.on_commit(lambda: board_changed(notice.region_code))
+        board_changed(notice.region_code)
     return objection
 
 
@@ -184,7 +188,7 @@ def objection_answer(
             action="openness.objection_answer",
             prepare=stamp,
         )
-        transaction.on_commit(lambda: board_changed(objection.region_code))
+        board_changed(objection.region_code)
     return saved
 
 

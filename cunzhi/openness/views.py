@@ -20,6 +20,7 @@ from cunzhi.core.forms import submit
 from cunzhi.core.regioncodes import Level
 from cunzhi.core.scoping import get_in_scope
 from cunzhi.openness import selectors, services
+from cunzhi.openness.disclosure import compliance
 from cunzhi.openness.forms import AnswerForm, NoticeForm, ObjectionForm
 from cunzhi.openness.masking import mask_personal_numbers
 from cunzhi.openness.models import Notice, NoticeCategory, Objection
@@ -100,6 +101,23 @@ def objection_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "openness/objection.html",
         {"objection": objection, "form": form, "nav_active": "openness"},
     )
+
+
+@login_required
+def disclosure_compliance(request: HttpRequest, code: str) -> HttpResponse:
+    """The disclosure schedule of every village of a township or county (or of one village)."""
+    region = region_get(request.user, code)
+    if region.level not in {Level.VILLAGE, Level.TOWNSHIP, Level.COUNTY}:
+        raise Http404
+    today = timezone.localdate()
+    rows = compliance(request.user, region.code, today)
+    context = {
+        "region": region,
+        "rows": [(row, [(item, item.overdue(today)) for item in row.items]) for row in rows],
+        "late": sum(len(row.overdue(today)) for row in rows),
+        "nav_active": "openness",
+    }
+    return render(request, "openness/compliance.html", context)
 
 
 # The public board

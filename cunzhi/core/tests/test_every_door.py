@@ -580,6 +580,7 @@ DECISIONS_PAGE_DOORS: dict[str, str | Callable[[World], Door]] = {
         events={"decisions.opinion_give": {"fields": {"opinion": "程序合规"}}},
     ),
     "openness:board": READS,
+    "openness:compliance": READS,
     "openness:notice": READS,
     "openness:notice_pdf": READS,
     "openness:notices": lambda w: Door(

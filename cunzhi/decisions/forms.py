@@ -59,10 +59,12 @@ class MeetingForm(forms.Form):
     def __init__(self, *args: Any, matter: Matter, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         kinds = STEP_MEETINGS.get(matter.state, ())
-        self.fields["kind"].choices = [(k, MeetingKind(k).label) for k in kinds]
+        kind_field: Any = self.fields["kind"]
+        kind_field.choices = [(k, MeetingKind(k).label) for k in kinds]
         village = matter.region
+        attendees: Any = self.fields["attendees"]
         if kinds and MeetingKind.VILLAGERS not in kinds:
-            self.fields["attendees"].queryset = (
+            attendees.queryset = (
                 _residents(village)
                 .filter(  # type: ignore[attr-defined]
                     memberships__body__in=[b for b in Body.values if b != Body.SUPERVISION]
@@ -70,7 +72,7 @@ class MeetingForm(forms.Form):
                 .distinct()
             )
         else:
-            self.fields["attendees"].queryset = (
+            attendees.queryset = (
                 adults_on(village, timezone.localdate())
                 .select_related(  # type: ignore[attr-defined]
                     "household"

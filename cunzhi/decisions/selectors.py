@@ -24,7 +24,7 @@ from cunzhi.openness.selectors import notices_of
 from cunzhi.regions.models import Region
 
 # The steps in order, as the matter page draws them.
-ORDER = [
+ORDER: list[str] = [
     MatterState.PROPOSED,
     MatterState.CONSULTED,
     MatterState.REVIEWED,

@@ -159,7 +159,7 @@ def meeting_vote(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("The vote was recorded."))
     else:
         for error in form.non_field_errors() or [_("Check the votes.")]:
-            messages.error(request, error)
+            messages.error(request, str(error))
     return redirect(meeting)
 
 

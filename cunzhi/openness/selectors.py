@@ -95,7 +95,7 @@ def publicity_hold_of_notice(notice: Notice, today: datetime.date) -> str | None
             "%(count)s objections are unanswered: what this notice publishes cannot go on.",
             open_count,
         ) % {"count": open_count}
-    if notice.in_publicity(today):
+    if notice.publicity_ends_on is not None and notice.in_publicity(today):
         return _("Objections are taken until %(date)s.") % {
             "date": date_format(notice.publicity_ends_on)
         }

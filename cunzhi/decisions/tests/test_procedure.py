@@ -51,6 +51,7 @@ def test_a_secretary_takes_a_road_project_from_proposal_to_published_result(coun
     assert notice.region_code == county.village.code
     assert "同意硬化道路" in notice.body and "14" in notice.body
     assert notice.publicity_ends_on == notice.published_on + datetime.timedelta(days=7)
+    assert notice.chain_seq is not None
     assert notice.chain_hash == Event.objects.get(chain=notice.chain, seq=notice.chain_seq).hash
 
     # A villager objects from a phone during the publicity period: the work cannot start.

@@ -9,16 +9,17 @@ from django.core.exceptions import ValidationError
 
 from cunzhi.accounts.testing import County
 from cunzhi.decisions import services
-from cunzhi.decisions.models import Body
+from cunzhi.decisions.models import Body, Membership
 from cunzhi.decisions.registers import register_warnings
 from cunzhi.decisions.testing import TERM_START, build_village
+from cunzhi.registry.models import Resident
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 ON = datetime.date(2026, 3, 2)
 LATER = datetime.date(2026, 11, 2)
 
 
-def appoint(county: County, body: str, resident: object) -> object:
+def appoint(county: County, body: str, resident: Resident) -> Membership:
     return services.membership_appoint(
         actor=county.admin, village=county.village, body=body, resident=resident, starts_on=ON
     )

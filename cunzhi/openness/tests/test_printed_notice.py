@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -17,6 +18,7 @@ from PIL import Image
 from cunzhi.accounts.testing import County
 from cunzhi.audit import services as audit
 from cunzhi.audit.models import Event
+from cunzhi.openness.models import Notice
 from cunzhi.openness.pdf import QR_SIZE, qr_matrix
 from cunzhi.openness.testing import publish_list
 from cunzhi.regions.services import contact_create
@@ -33,7 +35,11 @@ DPI = 200
 MM = DPI / 25.4  # pixels per millimetre
 
 
-def printed(county: County, tmp_path: Path) -> tuple[Path, str, object]:
+def _dark(pixel: Any) -> bool:
+    return bool(pixel < 128)
+
+
+def printed(county: County, tmp_path: Path) -> tuple[Path, str, Notice]:
     notice = publish_list(county)
     response = Client().get(reverse("openness:notice_pdf", args=[notice.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
@@ -53,7 +59,8 @@ def test_the_printed_notice_is_one_a4_page_in_chinese_with_an_embedded_font(
     assert image.size == (round(210 * MM), round(297 * MM))  # A4 portrait
     # The title, 20 pt and centred under the header: dark strokes where its glyphs are drawn.
     title_band = image.crop((int(20 * MM), int(30 * MM), int(190 * MM), int(45 * MM)))
-    assert title_band.getextrema()[0] < 64  # type: ignore[index]
+    darkest: Any = title_band.getextrema()[0]
+    assert darkest < 64
     text = subprocess.run(
         ["pdftotext", "-layout", pdf, "-"], capture_output=True, text=True, check=True
     ).stdout
@@ -61,7 +68,7 @@ def test_the_printed_notice_is_one_a4_page_in_chinese_with_an_embedded_font(
     assert (
         f"{notice.published_on:%Y-%m-%d}" in text and f"{notice.publicity_ends_on:%Y-%m-%d}" in text
     )
-    assert notice.chain_hash in text.replace(" ", "")  # type: ignore[attr-defined]
+    assert notice.chain_hash in text.replace(" ", "")
     assert "530102196805120015" not in text and "530102********0015" in text
     fonts = subprocess.run(["pdffonts", pdf], capture_output=True, text=True, check=True).stdout
     assert "WenQuanYi" in fonts and " yes " in fonts  # embedded, so any printer shows Chinese
@@ -80,9 +87,9 @@ def test_the_qr_code_on_the_page_is_the_notices_address(county: County, tmp_path
     module = size_px / len(matrix)
     read = [
         [
-            image.getpixel((left + (col + 0.5) * module, top + (row + 0.5) * module)) < 128
+            _dark(image.getpixel((left + (col + 0.5) * module, top + (row + 0.5) * module)))
             for col in range(len(matrix))
-        ]  # type: ignore[operator]
+        ]
         for row in range(len(matrix))
     ]
     assert read == matrix
@@ -106,8 +113,9 @@ def test_a_chain_rewritten_after_the_notice_was_printed_is_exposed_by_its_head(
     call_command("audit_verify", head=head)
     assert "still contains head" in capsys.readouterr().out
     # Someone with the database rewrites the notice's publication and recomputes the chain.
-    chain = notice.chain  # type: ignore[attr-defined]
-    events = list(Event.objects.filter(chain=chain, seq__gte=notice.chain_seq - 1).order_by("seq"))  # type: ignore[attr-defined]
+    chain, seq = notice.chain, notice.chain_seq
+    assert seq is not None
+    events = list(Event.objects.filter(chain=chain, seq__gte=seq - 1).order_by("seq"))
     before = Event.objects.filter(chain=chain, seq=events[0].seq - 1).first()
     prev = before.hash if before else audit.GENESIS
     with connection.cursor() as cursor:

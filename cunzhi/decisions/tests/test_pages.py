@@ -7,10 +7,14 @@ from django.test import Client
 from django.urls import reverse
 
 from cunzhi.accounts.testing import County, ThreePeople, assert_three_people_scoping
-from cunzhi.decisions.models import Matter, MeetingKind
+from cunzhi.decisions.models import Matter, MeetingKind, Membership
 from cunzhi.decisions.testing import build_village, hold, propose
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
+QUERIES = 7  # session, user, posts, scope, the village, the matters, the inbox count
+# The registers page: the same base, the registers, the warnings' counts (representatives,
+# households, women, supervisors) and their three rules, the form's residents.
+REGISTER_QUERIES = 15
 
 
 def test_a_matter_is_kept_from_other_villages(county: County, people: ThreePeople) -> None:
@@ -81,9 +85,6 @@ def test_the_matter_list_takes_the_same_queries_for_few_and_many(
         assert client.get(url).status_code == 200
 
 
-QUERIES = 7  # session, user, posts, scope, the village, the matters, the inbox count
-
-
 def test_the_registers_page_shows_the_register_on_a_past_date(
     county: County, people: ThreePeople
 ) -> None:
@@ -96,3 +97,30 @@ def test_the_registers_page_shows_the_register_on_a_past_date(
     page = client.get(url, {"on": "2026-03-02"}).content.decode()
     assert built.committees[0].name in page
     assert client.get(url, {"on": "not a date"}).status_code == 200
+
+
+@pytest.mark.parametrize("households", [8, 20])
+def test_the_registers_page_takes_the_same_queries_for_few_and_many(
+    households: int, county: County, people: ThreePeople, django_assert_num_queries: object
+) -> None:
+    build_village(county, households=households)
+    client = Client()
+    client.force_login(people.in_scope)
+    url = reverse("decisions:registers", args=[county.village.code])
+    client.get(url)
+    with django_assert_num_queries(REGISTER_QUERIES):  # type: ignore[operator]
+        assert client.get(url).status_code == 200
+
+
+def test_a_register_entry_is_kept_from_other_villages(county: County, people: ThreePeople) -> None:
+    built = build_village(county, households=3)
+    entry = built.households[0].head.memberships.order_by("pk").first()
+    assert entry is not None
+    assert_three_people_scoping(
+        people,
+        entry,
+        page_url=reverse("decisions:registers", args=[county.village.code]),
+        edit_url=reverse("decisions:membership_end", args=[entry.pk]),
+        edit_data={"ends_on": "2026-06-30", "version": entry.version},
+        changed=lambda: Membership.objects.get(pk=entry.pk).ends_on is not None,
+    )

@@ -97,6 +97,7 @@ def membership_appoint(
 ) -> Membership:
     """Put a resident of the village on one of its registers from ``starts_on``."""
     _require_village(village)
+    require_permission(actor, "decisions.add_membership", village.code)
     if body not in Body.values:
         raise ValidationError({"body": [_("Choose a register.")]})
     if resident.region_id != village.pk:
@@ -265,6 +266,7 @@ def meeting_convene(
     that register and stored with the rule's numbers. A meeting without a quorum is kept (its
     sign-in sheet is evidence) and passes nothing.
     """
+    require_permission(actor, "decisions.add_meeting", matter.region_code)
     today = today or timezone.localdate()
     kinds = STEP_MEETINGS.get(matter.state)
     if not kinds or kind not in kinds:
@@ -346,6 +348,7 @@ def meeting_vote(
     expected_version: int | None,
 ) -> Meeting:
     """Record the vote; refused when the meeting had no quorum (it passes nothing)."""
+    require_permission(actor, "decisions.change_meeting", meeting.region_code)
     if not meeting.quorum_met:
         raise ValidationError(quorum.failure(quorum.ways_of(meeting.quorum)), code="no_quorum")
     if meeting.outcome != MeetingOutcome.OPEN:

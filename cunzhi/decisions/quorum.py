@@ -13,10 +13,23 @@ from dataclasses import asdict, dataclass
 from fractions import Fraction
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from cunzhi.core import policy
 from cunzhi.decisions.models import MeetingKind
+
+
+def rule(key: str, *, region_code: str, on: datetime.date) -> Any:
+    """``policy.get``, with a date no rule covers (a meeting of 1970) refused as bad input."""
+    try:
+        return policy.get(key, region_code=region_code, on=on)
+    except policy.PolicyValueMissing as missing:
+        raise ValidationError(str(missing), code="no_rule") from None
+
+
+def rule_share(key: str, *, region_code: str, on: datetime.date) -> Fraction:
+    return policy.as_fraction(rule(key, region_code=region_code, on=on))
 
 
 def more_than(share: Fraction, of: int) -> int:
@@ -99,11 +112,11 @@ def quorum_ways(
     representatives of at least two thirds of the households.
     """
     key, strict, _pass_key, _of_entitled = RULES[kind]
-    share = policy.get_fraction(key, region_code=region_code, on=on)
+    share = rule_share(key, region_code=region_code, on=on)
     rule = "adults" if kind == MeetingKind.VILLAGERS else "members"
     ways = [_way(rule, share, strict, entitled, present)]
     if kind == MeetingKind.VILLAGERS:
-        household_share = policy.get_fraction(
+        household_share = rule_share(
             "decisions.villagers_meeting_quorum_households_min_share",
             region_code=region_code,
             on=on,
@@ -120,7 +133,7 @@ def votes_needed(
     """Votes for that pass: more than half of those entitled (party members' meeting) or of
     those present (the other meetings)."""
     _key, _strict, pass_key, of_entitled = RULES[kind]
-    share = policy.get_fraction(pass_key, region_code=region_code, on=on)
+    share = rule_share(pass_key, region_code=region_code, on=on)
     return more_than(share, entitled if of_entitled else present)
 
 

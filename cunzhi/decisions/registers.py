@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from cunzhi.core import policy
 from cunzhi.decisions.models import TWO_COMMITTEES, Body, MeetingKind, Membership
+from cunzhi.decisions.quorum import rule, rule_share
 from cunzhi.regions.models import Region
 from cunzhi.registry.models import (
     Household,
@@ -54,7 +54,7 @@ def living_on(on: datetime.date) -> Q:
 
 def adults_on(village: Region, on: datetime.date) -> QuerySet[Resident]:
     """The villagers' meeting: villagers aged 18 and over (Art. 21; a policy parameter)."""
-    age = policy.get("decisions.villagers_meeting_min_age", region_code=village.code, on=on)
+    age = rule("decisions.villagers_meeting_min_age", region_code=village.code, on=on)
     return Resident.objects.filter(
         region=village, birth_date__lte=_years_before(on, int(age))
     ).filter(living_on(on))
@@ -105,7 +105,7 @@ def register_warnings(village: Region, on: datetime.date) -> list[Warning]:
     rep_count = reps.count()
     households = households_on(village).count()
     if rep_count:
-        per = policy.get("decisions.households_per_representative", region_code=code, on=on)
+        per = rule("decisions.households_per_representative", region_code=code, on=on)
         low, high = per["min"], per["max"]
         # One representative per 5–15 households: 40 households need 3 to 8 representatives.
         if not (households <= rep_count * high and rep_count * low <= households):
@@ -127,9 +127,7 @@ def register_warnings(village: Region, on: datetime.date) -> list[Warning]:
                 )
             )
         women = reps.filter(resident__sex=Sex.FEMALE).count()
-        share = policy.get_fraction(
-            "decisions.representatives_women_min_share", region_code=code, on=on
-        )
+        share = rule_share("decisions.representatives_women_min_share", region_code=code, on=on)
         if women < share * rep_count:
             warnings.append(
                 Warning(
@@ -146,7 +144,7 @@ def register_warnings(village: Region, on: datetime.date) -> list[Warning]:
                     },
                 )
             )
-    size = policy.get("openness.supervision_committee_members", region_code=code, on=on)
+    size = rule("openness.supervision_committee_members", region_code=code, on=on)
     supervisors = members_on(village, (Body.SUPERVISION,), on).count()
     if not size["min"] <= supervisors <= size["max"]:
         warnings.append(

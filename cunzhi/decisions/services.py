@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cunzhi.audit import services as audit
-from cunzhi.core import policy
 from cunzhi.core.regioncodes import Level
 from cunzhi.core.workflow import engine
 from cunzhi.core.writes import (
@@ -32,6 +31,7 @@ from cunzhi.decisions.models import (
     Membership,
     SupervisionOpinion,
 )
+from cunzhi.decisions.quorum import rule
 from cunzhi.decisions.workflows import MATTER_WORKFLOW, STEP_MEETINGS
 from cunzhi.regions.models import Region
 from cunzhi.registry.models import Resident, ResidentStatus
@@ -121,7 +121,7 @@ def membership_appoint(
             )
         _check_supervision(village, body, resident, starts_on)
         if body == Body.SUPERVISION:
-            size = policy.get(
+            size = rule(
                 "openness.supervision_committee_members", region_code=village.code, on=starts_on
             )
             if _overlapping(village, [body], starts_on).count() >= size["max"]:
@@ -225,7 +225,7 @@ def _check_notice(
         raise ValidationError({"notice_on": [_("Notice is given before the meeting.")]})
     if kind == MeetingKind.VILLAGERS:
         days = int(
-            policy.get(
+            rule(
                 "decisions.villagers_meeting_notice_days",
                 region_code=matter.region_code,
                 on=held_on,

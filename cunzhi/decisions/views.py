@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -27,6 +27,7 @@ from cunzhi.decisions.forms import (
     VoteForm,
 )
 from cunzhi.decisions.models import Matter, Meeting, MeetingOutcome, Membership
+from cunzhi.decisions.registers import Warning
 from cunzhi.regions.models import Region
 from cunzhi.regions.selectors import region_get
 
@@ -180,11 +181,15 @@ def registers(request: HttpRequest, code: str) -> HttpResponse:
             messages.success(request, _("Saved."))
             return redirect("decisions:registers", code=village.code)
     on = RegisterDateForm(request.GET).date()
+    try:
+        warnings = selectors.warnings(village, on)
+    except ValidationError as refused:  # a date before the rules: said, not a server error
+        warnings = [Warning("", message) for message in refused.messages]
     context = {
         "region": village,
         "on": on,
         "bodies": selectors.registers_on(request.user, village, on),
-        "warnings": selectors.warnings(village, on),
+        "warnings": warnings,
         "form": form,
         "can_keep": can_keep,
         "nav_active": "decisions",

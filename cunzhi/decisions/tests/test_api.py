@@ -144,3 +144,22 @@ def test_a_villagers_meeting_held_on_a_past_date_counts_that_days_adults(
     by_adults_after = quorum.ways_of(after.quorum)[0]
     assert (by_adults_before.of, by_adults_before.needed, by_adults_before.met) == (6, 4, True)
     assert (by_adults_after.of, by_adults_after.needed, by_adults_after.met) == (9, 5, False)
+
+
+def test_a_date_before_any_rule_is_refused_plainly(county: County, people: ThreePeople) -> None:
+    built = build_village(county, households=3)
+    client = signed_in(people.in_scope)
+    url = f"/api/v1/villages/{county.village.code}/registers"
+    assert client.get(url, {"on": "1970-01-01"}).status_code == 422
+    answer = client.post(
+        url,
+        json.dumps(
+            {"body": "party_members", "resident": built.committees[0].pk, "starts_on": "1970-01-01"}
+        ),
+        content_type="application/json",
+    )
+    assert answer.status_code == 422 and "No value of" in answer.json()["detail"]
+    page = client.get(
+        reverse("decisions:registers", args=[county.village.code]), {"on": "1970-01-01"}
+    )
+    assert page.status_code == 200 and "No value of" in page.content.decode()

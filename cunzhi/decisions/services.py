@@ -165,12 +165,15 @@ def matter_propose(
 ) -> Matter:
     """The village party organisation proposes a matter (党组织提议): the first step."""
     _require_village(village)
+    proposed_on = proposed_on or timezone.localdate()
+    if proposed_on > timezone.localdate():
+        raise ValidationError({"proposed_on": [_("A matter is recorded once it is proposed.")]})
     matter = Matter(
         region=village,
         matter_type=matter_type,
         title=title,
         description=description,
-        proposed_on=proposed_on or timezone.localdate(),
+        proposed_on=proposed_on,
         step_started_at=timezone.now(),
     )
     with transaction.atomic():

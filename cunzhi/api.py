@@ -1,8 +1,8 @@
 """The JSON API at /api/v1: one NinjaAPI, each app adds its router (DESIGN rule 8).
 
-Every endpoint but token creation needs a caller: a device's bearer token, or the browser
-session of a signed-in person (with Django's CSRF check on unsafe methods). The token comes
-first, so a device never needs a CSRF token.
+Every endpoint but token creation and the public board (``/public/...``) needs a caller: a
+device's bearer token, or the browser session of a signed-in person (with Django's CSRF check
+on unsafe methods). The token comes first, so a device never needs a CSRF token.
 """
 
 from ninja import NinjaAPI

@@ -19,7 +19,7 @@ class AccountsConfig(AppConfig):
             )
         )
 
-        from cunzhi.accounts import signals  # noqa: F401  (connects the receivers)
+        from cunzhi.accounts import deadlines, signals  # noqa: F401  (connects the receivers)
         from cunzhi.audit.labels import register
 
         register(ACTION_LABELS)
@@ -30,16 +30,19 @@ ACTION_LABELS = {
     "accounts.post_assign": _("Post assigned"),
     "accounts.post_end": _("Post ended"),
     "accounts.user_create": _("User created"),
-    "accounts.sendingunit_create": _("Sending unit created"),
+    "accounts.sending_unit_create": _("Sending unit created"),
     "accounts.system_admin_create": _("System administrator created"),
     "accounts.api_token_create": _("API token created"),
     "accounts.api_token_revoke": _("API token revoked"),
     "accounts.sign_in": _("Signed in"),
-    "accounts.sign_in_fail": _("Failed sign-in"),
+    "accounts.sign_in_failure": _("Failed sign-in"),
     "accounts.sign_out": _("Signed out"),
     "accounts.sign_in_lock": _("Sign-in locked"),
     "accounts.sign_in_unlock": _("Sign-in unlocked"),
     "accounts.password_change": _("Password changed"),
     "accounts.two_factor_enrol": _("Two-factor sign-in set up"),
     "accounts.two_factor_reset": _("Two-factor sign-in reset"),
+    # Written before actions were named after their service.
+    "accounts.sendingunit_create": _("Sending unit created"),
+    "accounts.sign_in_fail": _("Failed sign-in"),
 }

@@ -29,10 +29,12 @@ from cunzhi.core.api import (
     label_of,
     with_etag,
 )
+from cunzhi.core.lists import api_rows, filter_schema
 from cunzhi.core.regioncodes import Level
 from cunzhi.core.scoping import get_in_scope
 from cunzhi.core.workflow.api import add_transition_routes
 from cunzhi.decisions import quorum, selectors, services
+from cunzhi.decisions.lists import MATTERS
 from cunzhi.decisions.models import (
     Body,
     Matter,
@@ -48,6 +50,7 @@ from cunzhi.regions.selectors import region_get
 from cunzhi.registry.models import Resident
 
 router = Router(tags=["decisions"])
+MatterFilters = filter_schema(MATTERS)
 
 
 def _village(request: HttpRequest, code: str) -> Region:
@@ -171,8 +174,9 @@ class MatterIn(InputSchema):
     summary="A village's matters (四议两公开)",
 )
 @paginate(Pagination)
-def matter_list(request: HttpRequest, code: str) -> QuerySet[Matter]:
-    return selectors.matter_list(actor(request), _village(request, code))
+def matter_list(request: HttpRequest, code: str, filters: Query[MatterFilters]) -> QuerySet[Matter]:
+    """Filtered and sorted as the page is (``state``, ``matter_type``, ``sort``)."""
+    return api_rows(MATTERS, actor(request), filters, village=_village(request, code))
 
 
 @router.post(

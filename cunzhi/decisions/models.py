@@ -106,7 +106,11 @@ class Matter(RegionalModel):
         ordering = ["-proposed_on", "-pk"]
         verbose_name = _("matter")
         verbose_name_plural = _("matters")
-        indexes = [models.Index(fields=["region_code", "state"], name="matter_state")]
+        indexes = [
+            models.Index(fields=["region_code", "state"], name="matter_state"),
+            # The matters list (decisions.lists), newest first.
+            models.Index(fields=["region_code", "proposed_on", "id"], name="matter_proposed"),
+        ]
 
     def __str__(self) -> str:
         return self.title

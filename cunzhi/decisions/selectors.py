@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 
 from cunzhi.decisions import registers
 from cunzhi.decisions.models import (
@@ -33,15 +33,6 @@ ORDER: list[str] = [
     MatterState.IMPLEMENTING,
     MatterState.RESULT_PUBLISHED,
 ]
-
-
-def matter_list(user: Any, village: Region) -> QuerySet[Matter]:
-    return (
-        Matter.objects.for_user(user, "view")
-        .filter(region_code=village.code)
-        .annotate(meeting_count=Count("meetings"))
-        .order_by("-proposed_on", "-pk")
-    )
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from cunzhi.accounts.scopes import has_permission_at
 from cunzhi.core.forms import submit
+from cunzhi.core.lists import render_list
 from cunzhi.core.regioncodes import Level
 from cunzhi.core.scoping import get_in_scope
 from cunzhi.decisions import quorum, selectors, services
@@ -26,6 +27,7 @@ from cunzhi.decisions.forms import (
     RegisterDateForm,
     VoteForm,
 )
+from cunzhi.decisions.lists import MATTERS
 from cunzhi.decisions.models import Matter, Meeting, MeetingOutcome, Membership
 from cunzhi.decisions.registers import Warning
 from cunzhi.regions.models import Region
@@ -54,13 +56,8 @@ def matters(request: HttpRequest, code: str) -> HttpResponse:
         if matter is not None:
             messages.success(request, _("The matter was proposed."))
             return redirect(matter)
-    context = {
-        "region": village,
-        "matters": selectors.matter_list(request.user, village),
-        "form": form,
-        "nav_active": "decisions",
-    }
-    return render(request, "decisions/matters.html", context)
+    context = {"region": village, "form": form, "nav_active": "decisions"}
+    return render_list(request, MATTERS, "decisions/matters.html", context, village=village)
 
 
 @login_required

@@ -8,10 +8,11 @@ from django.urls import reverse
 
 from cunzhi.accounts.testing import County, ThreePeople, assert_three_people_scoping
 from cunzhi.decisions.models import Matter, MeetingKind, Membership
+from cunzhi.decisions.services import matter_transition
 from cunzhi.decisions.testing import build_village, hold, propose
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
-QUERIES = 7  # session, user, posts, scope, the village, the matters, the inbox count
+QUERIES = 8  # session, user, posts, scope, the village, the count and the page, the inbox
 # The registers page: the same base, the registers, the warnings' counts (representatives,
 # households, women, supervisors) and their three rules, the form's residents.
 REGISTER_QUERIES = 15
@@ -123,4 +124,32 @@ def test_a_register_entry_is_kept_from_other_villages(county: County, people: Th
         edit_url=reverse("decisions:membership_end", args=[entry.pk]),
         edit_data={"ends_on": "2026-06-30", "version": entry.version},
         changed=lambda: Membership.objects.get(pk=entry.pk).ends_on is not None,
+    )
+
+
+def test_the_matter_list_filters_by_step_on_the_page_and_the_api(
+    county: County, people: ThreePeople
+) -> None:
+    propose(county, title="村道硬化")
+    withdrawn = propose(county, title="停车收费")
+    matter_transition(
+        actor=county.admin,
+        matter=withdrawn,
+        name="withdraw",
+        expected_version=withdrawn.version,
+        reason="暂缓",
+    )
+    client = Client()
+    client.force_login(people.in_scope)
+    page = client.get(
+        reverse("decisions:matters", args=[county.village.code]), {"state": "withdrawn"}
+    )
+    assert "停车收费" in page.content.decode() and "村道硬化" not in page.content.decode()
+    api = client.get(f"/api/v1/villages/{county.village.code}/matters", {"state": "withdrawn"})
+    assert [m["title"] for m in api.json()["items"]] == ["停车收费"]
+    assert (
+        client.get(
+            f"/api/v1/villages/{county.village.code}/matters", {"state": "nonsense"}
+        ).status_code
+        == 422
     )

@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from cunzhi.accounts.signin import client_address
@@ -32,15 +32,18 @@ from cunzhi.core.api import (
     label_of,
     with_etag,
 )
+from cunzhi.core.lists import api_rows, filter_schema
 from cunzhi.core.regioncodes import Level
 from cunzhi.core.scoping import get_in_scope
 from cunzhi.openness import selectors, services
+from cunzhi.openness.lists import NOTICES
 from cunzhi.openness.masking import mask_personal_numbers
 from cunzhi.openness.models import Notice, NoticeCategory, Objection
 from cunzhi.regions.models import Region
 from cunzhi.regions.selectors import region_get
 
 router = Router(tags=["openness"])
+NoticeFilters = filter_schema(NOTICES)
 
 
 def _village(request: HttpRequest, code: str) -> Region:
@@ -106,10 +109,9 @@ class AnswerIn(VersionedInput):
     summary="A village's notices",
 )
 @paginate(Pagination)
-def notice_list(request: HttpRequest, code: str) -> QuerySet[Notice]:
-    return selectors.notices_for(actor(request), _village(request, code)).order_by(
-        "-published_on", "-pk"
-    )
+def notice_list(request: HttpRequest, code: str, filters: Query[NoticeFilters]) -> QuerySet[Notice]:
+    """Filtered and sorted as the page is (``category``, ``sort``)."""
+    return api_rows(NOTICES, actor(request), filters, village=_village(request, code))
 
 
 @router.post(

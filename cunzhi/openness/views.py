@@ -17,11 +17,13 @@ from django.utils.translation import gettext as _
 from cunzhi.accounts.scopes import has_permission_at
 from cunzhi.accounts.signin import client_address
 from cunzhi.core.forms import submit
+from cunzhi.core.lists import render_list
 from cunzhi.core.regioncodes import Level
 from cunzhi.core.scoping import get_in_scope
 from cunzhi.openness import selectors, services
 from cunzhi.openness.disclosure import compliance
 from cunzhi.openness.forms import AnswerForm, NoticeForm, ObjectionForm
+from cunzhi.openness.lists import NOTICES
 from cunzhi.openness.masking import mask_personal_numbers
 from cunzhi.openness.models import Notice, NoticeCategory, Objection
 from cunzhi.openness.pdf import notice_pdf_bytes
@@ -53,13 +55,8 @@ def notices(request: HttpRequest, code: str) -> HttpResponse:
         if notice is not None:
             messages.success(request, _("The notice was published."))
             return redirect(notice)
-    context = {
-        "region": village,
-        "notices": selectors.notices_for(request.user, village).order_by("-published_on", "-pk"),
-        "form": form,
-        "nav_active": "openness",
-    }
-    return render(request, "openness/notices.html", context)
+    context = {"region": village, "form": form, "nav_active": "openness"}
+    return render_list(request, NOTICES, "openness/notices.html", context, village=village)
 
 
 @login_required

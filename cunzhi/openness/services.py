@@ -14,8 +14,10 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cunzhi.accounts.selectors import holders_of
 from cunzhi.audit import services as audit
 from cunzhi.core import policy
+from cunzhi.core.inbox.services import notify
 from cunzhi.core.privacy import mask_phone
 from cunzhi.core.regioncodes import Level
 from cunzhi.core.writes import create_audited, require_permission, update_audited
@@ -148,6 +150,13 @@ def objection_raise(
         )
         objection.full_clean()
         objection.save()
+        # The village's own cadres who answer objections are told in their inbox.
+        notify(
+            recipients=holders_of("openness.change_objection", notice.region_code, nearest=True),
+            message=_("An objection to “%(title)s” waits for an answer.") % {"title": notice.title},
+            obj=objection,
+            verb="objection",
+        )
         audit.record(
             actor=None,
             actor_label=PUBLIC,

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cunzhi.accounts.testing import County, ThreePeople, assert_three_people_scoping
+from cunzhi.core.inbox.models import Notification
 from cunzhi.openness.models import Objection
 from cunzhi.openness.selectors import publicity_hold
 from cunzhi.openness.services import objection_answer
@@ -61,6 +62,9 @@ def test_a_villager_objects_from_a_phone_and_the_approval_waits_for_the_answer(
     assert response.status_code == 200 and "was received" in response.content.decode()
     objection = Objection.objects.get()
     assert (objection.phone, objection.name) == ("13987654321", "")
+    told = Notification.objects.filter(recipient=people.in_scope).get()
+    assert told.url == objection.get_absolute_url()
+    assert not Notification.objects.filter(recipient=people.outsider).exists()
     today = timezone.localdate()
     later = today + datetime.timedelta(days=30)
     assert "unanswered" in (publicity_hold(notice, later) or "")

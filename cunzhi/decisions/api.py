@@ -174,7 +174,11 @@ class MatterIn(InputSchema):
     summary="A village's matters (四议两公开)",
 )
 @paginate(Pagination)
-def matter_list(request: HttpRequest, code: str, filters: Query[MatterFilters]) -> QuerySet[Matter]:
+def matter_list(
+    request: HttpRequest,
+    code: str,
+    filters: Query[MatterFilters],  # type: ignore[valid-type]
+) -> QuerySet[Matter]:
     """Filtered and sorted as the page is (``state``, ``matter_type``, ``sort``)."""
     return api_rows(MATTERS, actor(request), filters, village=_village(request, code))
 

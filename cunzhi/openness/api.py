@@ -109,7 +109,11 @@ class AnswerIn(VersionedInput):
     summary="A village's notices",
 )
 @paginate(Pagination)
-def notice_list(request: HttpRequest, code: str, filters: Query[NoticeFilters]) -> QuerySet[Notice]:
+def notice_list(
+    request: HttpRequest,
+    code: str,
+    filters: Query[NoticeFilters],  # type: ignore[valid-type]
+) -> QuerySet[Notice]:
     """Filtered and sorted as the page is (``category``, ``sort``)."""
     return api_rows(NOTICES, actor(request), filters, village=_village(request, code))
 

@@ -14,7 +14,6 @@ class OpennessConfig(AppConfig):
 
 ACTION_LABELS = {
     "openness.notice_publish": _("Notice published"),
-    "openness.notice_chain_head": _("Audit chain head printed on the notice"),
     "openness.objection_raise": _("Objection raised on the public board"),
     "openness.objection_answer": _("Objection answered"),
 }

@@ -20,7 +20,7 @@ from cunzhi.core import policy
 from cunzhi.core.inbox.services import notify
 from cunzhi.core.privacy import mask_phone
 from cunzhi.core.regioncodes import Level
-from cunzhi.core.writes import create_audited, require_permission, update_audited
+from cunzhi.core.writes import editable_fields, require_permission, update_audited
 from cunzhi.openness.models import Notice, NoticeCategory, Objection
 from cunzhi.regions.models import Region
 
@@ -87,12 +87,15 @@ def notice_publish(
     if source is not None:
         notice.source_type, notice.source_id = source._meta.label_lower, str(source.pk)
     with transaction.atomic():
-        create_audited(actor=actor, obj=notice, action="openness.notice_publish")
+        require_permission(actor, "openness.add_notice", village.code)
+        notice.full_clean()
+        notice.save()
+        # The publication's own event: its hash is the chain's head right after it.
         head = audit.record(
             actor=actor,
-            action="openness.notice_chain_head",
+            action="openness.notice_publish",
             obj=notice,
-            data={"published_on": today, "publicity_ends_on": notice.publicity_ends_on},
+            data={"fields": audit.snapshot(notice, editable_fields(notice))},
         )
         # Kept beside the notice, not as an edit of it: the head is a fact about the chain.
         Notice.objects.filter(pk=notice.pk).update(

@@ -515,10 +515,7 @@ def _meeting_form_door(w: World) -> Door:
     )
 
 
-PUBLISHED: list[tuple[str, dict[str, Any]]] = [
-    ("openness.notice_publish", {}),
-    ("openness.notice_chain_head", {}),
-]
+PUBLISHED: list[tuple[str, dict[str, Any]]] = [("openness.notice_publish", {})]
 DECISIONS_PAGE_DOORS: dict[str, str | Callable[[World], Door]] = {
     "decisions:matter": READS,
     "decisions:meeting": READS,

@@ -27,6 +27,8 @@ urlpatterns = [
     path("registry/", include("cunzhi.registry.urls")),
     path("decisions/", include("cunzhi.decisions.urls")),
     path("openness/", include("cunzhi.openness.urls")),
+    path("disputes/", include("cunzhi.disputes.urls")),
+    path("plans/", include("cunzhi.plans.urls")),
     path("audit/", include("cunzhi.audit.urls")),
     path("attachments/", include("cunzhi.core.attachments.urls")),
     path("inbox/", include("cunzhi.core.inbox.urls")),

@@ -65,6 +65,37 @@ RECORD_OF_URL = {
     "GET /api/v1/matters/{id}/transitions": "decisions.matter",
     "POST /api/v1/matters/{id}/transitions/{name}": "decisions.matter",
     "POST /api/v1/matters/{id}/deadline/extension": "decisions.matter",
+    "disputes:petition_transition": "disputes.petition",
+    "disputes:petition_extension": "disputes.petition",
+    "disputes:mediationcase_transition": "disputes.mediationcase",
+    "disputes:mediationcase_extension": "disputes.mediationcase",
+    "disputes:stabilityassessment_transition": "disputes.stabilityassessment",
+    "disputes:stabilityassessment_extension": "disputes.stabilityassessment",
+    **{
+        f"{method} /api/v1/{prefix}/{{id}}/{rest}": kind
+        for prefix, kind in (
+            ("petitions", "disputes.petition"),
+            ("mediation-cases", "disputes.mediationcase"),
+            ("assessments", "disputes.stabilityassessment"),
+        )
+        for method, rest in (
+            ("GET", "transitions"),
+            ("POST", "transitions/{name}"),
+            ("POST", "deadline/extension"),
+        )
+    },
+    "plans:plan_transition": "plans.plan",
+    "plans:task_transition": "plans.task",
+    "plans:rectification_transition": "plans.rectification",
+    **{
+        f"{method} /api/v1/{things}/{{id}}/{tail}": f"plans.{things[:-1]}"
+        for things in ("plans", "tasks", "rectifications")
+        for method, tail in (
+            ("GET", "transitions"),
+            ("POST", "transitions/{name}"),
+            ("POST", "deadline/extension"),
+        )
+    },
 }
 # Where a parameter's value is not the record's id or code.
 VALUES_OF_URL: dict[str, Callable[[Any], dict[str, Any]]] = {
@@ -73,6 +104,24 @@ VALUES_OF_URL: dict[str, Callable[[Any], dict[str, Any]]] = {
     "registry:group_leader": lambda village: {"code": village.code + "001"},
     "decisions:matter_transition": lambda matter: {"pk": matter.pk, "name": "withdraw"},
     "POST /api/v1/matters/{id}/transitions/{name}": lambda m: {"id": m.pk, "name": "withdraw"},
+    **{
+        f"disputes:{model}_transition": lambda obj, step=step: {"pk": obj.pk, "name": step}
+        for model, step in (
+            ("petition", "accept"),
+            ("mediationcase", "fail"),
+            ("stabilityassessment", "approve"),
+        )
+    },
+    # A workflow's step: the record and a step its first state allows.
+    "plans:plan_transition": lambda plan: {"pk": plan.pk, "name": "submit"},
+    "plans:task_transition": lambda task: {"pk": task.pk, "name": "start"},
+    "plans:rectification_transition": lambda item: {"pk": item.pk, "name": "start"},
+    **{
+        f"POST /api/v1/{things}/{{id}}/transitions/{{name}}": (
+            lambda obj, step=step: {"id": obj.pk, "name": step}
+        )
+        for things, step in (("plans", "submit"), ("tasks", "start"), ("rectifications", "start"))
+    },
 }
 # URLs with parameters that name no record.
 NO_RECORD = {
@@ -87,11 +136,16 @@ NO_RECORD = {
     "GET /api/v1/public/villages/{code}/notices",
     "POST /api/v1/public/notices/{notice_id}/objections",
 }
-# POSTs that are reads a reader may make: an export is recorded in the trace (DESIGN rule 7).
-READS_BY_POST = {"registry:register_export"}
 # The supervision committee's own writes: its opinion on each step of a village decision. The
 # sweep's reader is a supervision committee member, who may write these and nothing else.
 SUPERVISION_WRITES = {"decisions:opinion", "POST /api/v1/matters/{matter_id}/opinions"}
+# POSTs that are reads a reader may make: an export is recorded in the trace (DESIGN rule 7).
+READS_BY_POST = {
+    "registry:register_export",
+    "disputes:petitions_export",
+    "plans:tasks_export",
+    "plans:rectifications_export",
+}
 MISSING_ID = 2**62  # an id no record has
 MISSING_CODE = "530199100299"  # a well-formed village code of no village
 

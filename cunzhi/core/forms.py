@@ -85,8 +85,8 @@ class VersionedForm(forms.BaseForm):
             return  # the same form adding a record: nothing stored, no version to name
         # Not required at field level: a missing version is a refusal of the whole form, below.
         # 0 names "nothing was stored yet" (a village profile nobody has filled in).
-        # Bounded as the API's version is: a huge one reached the database through the
-        # conflict's "what changed since" query and overflowed SQLite's integer (a 500).
+        # Bounded like the API's version (2**31 - 1): a larger one reached the query that
+        # lists what changed meanwhile, which SQLite cannot bind (a 500).
         self.fields[VERSION_FIELD] = forms.IntegerField(
             widget=forms.HiddenInput,
             min_value=0,

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cunzhi.core.forms import ModelMultipleChoiceField, VersionedForm
 from cunzhi.decisions.models import Body, Matter, MatterType, MeetingKind
@@ -45,7 +46,7 @@ class ResidentChoice(ModelMultipleChoiceField):
 
 class MeetingForm(forms.Form):
     kind = forms.ChoiceField(label=_("meeting"))
-    held_on = forms.DateField(label=_("held on"), initial=timezone.localdate)
+    held_on = forms.DateField(label=pgettext_lazy("meeting", "held on"), initial=timezone.localdate)
     notice_on = forms.DateField(label=_("notice given on"))
     place = forms.CharField(label=_("place"), max_length=100)
     attendees = ResidentChoice(

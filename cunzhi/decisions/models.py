@@ -149,7 +149,7 @@ class Meeting(RegionalModel):
         Matter, verbose_name=_("matter"), on_delete=models.PROTECT, related_name="meetings"
     )
     kind = models.CharField(_("meeting"), max_length=20, choices=MeetingKind.choices)
-    held_on = models.DateField(_("held on"))
+    held_on = models.DateField(pgettext_lazy("meeting", "held on"))
     notice_on = models.DateField(_("notice given on"))
     place = models.CharField(_("place"), max_length=100)
     attendees = models.ManyToManyField(

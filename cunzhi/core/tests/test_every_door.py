@@ -30,6 +30,8 @@ from cunzhi.accounts.models import Role, User
 from cunzhi.accounts.services import api_token_create
 from cunzhi.accounts.testing import PASSWORD, County, ThreePeople, make_user
 from cunzhi.audit.models import Event
+from cunzhi.disputes.services import assessment_create, petition_transition
+from cunzhi.disputes.tests.factories import make_case, make_petition
 from cunzhi.regions.models import Clan, Contact, Facility, VillageProfile
 from cunzhi.regions.services import (
     clan_create,
@@ -93,6 +95,7 @@ def build_world(county: County, people: ThreePeople) -> World:
     )
     world.extra["token"], _raw = api_token_create(actor=people.in_scope, name="旧手机")
     _add_register(world)
+    _add_plans(world)
     return world
 
 
@@ -126,6 +129,46 @@ def _add_register(world: World) -> None:
         veteran=Tag.objects.get(code="veteran"),
         keep=keep,
         duplicate=duplicate,
+    )
+
+
+def _add_plans(world: World) -> None:
+    """石板村's 2026 plan with an objective, a task, a milestone and a ledger item whose
+    responsible person is a committee member (so the secretary may sign it off)."""
+    from cunzhi.plans import services as plans
+
+    county, admin = world.county, world.county.admin
+    member = make_user(county, "committee", Role.VILLAGE_COMMITTEE_MEMBER, county.village)
+    plan = plans.plan_create(actor=admin, village=county.village, year=2026)
+    objective = plans.objective_add(
+        actor=admin, plan=plan, role="economic_guide", duty="prosperity", title="发展村集体经济"
+    )
+    task = plans.task_create(
+        actor=admin,
+        objective=objective,
+        title="建设蓝莓示范基地",
+        owner=member,
+        planned_start=datetime.date(2026, 3, 1),
+        planned_end=datetime.date(2026, 6, 30),
+    )
+    plan.refresh_from_db()
+    world.extra.update(
+        plan=plan,
+        objective=objective,
+        task=task,
+        milestone=plans.milestone_add(
+            actor=admin, task=task, title="完成土地流转", due_on=datetime.date(2026, 4, 15)
+        ),
+        rectification=plans.rectification_create(
+            actor=admin,
+            village=county.village,
+            problem="村务公开栏未按季度更新",
+            source="inspection",
+            measure="每季度更新",
+            responsible=member,
+            deadline_on=datetime.date(2026, 9, 30),
+        ),
+        committee_member=member,
     )
 
 
@@ -356,6 +399,128 @@ REGISTRY_PAGE_DOORS: dict[str, str | Callable[[World], Door]] = {
 }
 
 
+PDF_EVIDENCE = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _step(w: World, record: str, url_name: str, name: str, **inputs: Any) -> dict[str, Any]:
+    obj = w.extra[record]
+    return {"expected_version": str(obj.version), **{f"{name}-{k}": v for k, v in inputs.items()}}
+
+
+PLANS_PAGE_DOORS: dict[str, str | Callable[[World], Door]] = {
+    "plans:region": READS,
+    "plans:plan": READS,
+    "plans:board": READS,
+    "plans:task": READS,
+    "plans:tasks": READS,
+    "plans:rectifications": READS,
+    "plans:rectification": READS,
+    "plans:plan_create": lambda w: Door(
+        reverse("plans:plan_create", args=[w.county.village.code]),
+        data={"year": "2027", "title": "石板村2027年工作计划"},
+        events={"plans.plan_create": {"fields": {"year": 2027}}},
+    ),
+    "plans:plan_edit": lambda w: Door(
+        reverse("plans:plan_edit", args=[w.extra["plan"].pk]),
+        form="form",
+        data={"title": "石板村2026年工作计划"},
+        events={"plans.plan_update": {"changes": {"title": ["", "石板村2026年工作计划"]}}},
+    ),
+    "plans:objective_add": lambda w: Door(
+        reverse("plans:objective_add", args=[w.extra["plan"].pk]),
+        data={"role": "party_building", "duty": "strengthen_party", "title": "规范三会一课"},
+        events={"plans.objective_add": {"fields": {"title": "规范三会一课"}}},
+    ),
+    "plans:objective_edit": lambda w: Door(
+        reverse("plans:objective_edit", args=[w.extra["objective"].pk]),
+        form="form",
+        data={"target": "经营性收入10万元"},
+        events={"plans.objective_update": {"changes": {"target": ["", "经营性收入10万元"]}}},
+    ),
+    "plans:task_create": lambda w: Door(
+        reverse("plans:task_create", args=[w.extra["objective"].pk]),
+        data={
+            "title": "申报冷库项目",
+            "owner": w.extra["committee_member"].pk,
+            "planned_start": "2026-04-01",
+            "planned_end": "2026-05-31",
+        },
+        events={"plans.task_create": {"fields": {"title": "申报冷库项目"}}},
+    ),
+    "plans:task_edit": lambda w: Door(
+        reverse("plans:task_edit", args=[w.extra["task"].pk]),
+        form="form",
+        data={"planned_end": "2026-07-31"},
+        events={"plans.task_update": {"changes": {"planned_end": ["2026-06-30", "2026-07-31"]}}},
+    ),
+    "plans:note_add": lambda w: Door(
+        reverse("plans:note_add", args=[w.extra["task"].pk]),
+        data={"text": "已流转土地32亩"},
+        files={"evidence": ("流转合同.pdf", PDF_EVIDENCE)},
+        events=[("plans.progress_note_add", {}), ("core.attachment_add", {})],
+    ),
+    "plans:milestone_add": lambda w: Door(
+        reverse("plans:milestone_add", args=[w.extra["task"].pk]),
+        data={"title": "苗木到位", "due_on": "2026-05-10"},
+        events={"plans.milestone_add": {"fields": {"title": "苗木到位"}}},
+    ),
+    "plans:milestone_reach": lambda w: Door(
+        reverse("plans:milestone_reach", args=[w.extra["milestone"].pk]),
+        form="form",
+        data={"reached_on": "2026-04-10"},
+        events={"plans.milestone_reach": {"changes": {"reached_on": [None, "2026-04-10"]}}},
+    ),
+    "plans:tasks_export": lambda w: Door(
+        reverse("plans:tasks_export", args=[w.county.village.code]),
+        data={"reason": ""},
+        events={"plans.tasks_export": {"full_numbers": False}},
+    ),
+    "plans:rectifications_export": lambda w: Door(
+        reverse("plans:rectifications_export", args=[w.county.village.code]),
+        data={"reason": ""},
+        events={"plans.rectifications_export": {"full_numbers": False}},
+    ),
+    "plans:rectification_create": lambda w: Door(
+        reverse("plans:rectification_create", args=[w.county.village.code]),
+        data={
+            "problem": "党员活动室漏雨",
+            "source": "self_check",
+            "measure": "维修屋顶",
+            "responsible": w.extra["committee_member"].pk,
+            "deadline_on": "2026-12-31",
+        },
+        events={"plans.rectification_create": {"fields": {"problem": "党员活动室漏雨"}}},
+    ),
+    "plans:rectification_edit": lambda w: Door(
+        reverse("plans:rectification_edit", args=[w.extra["rectification"].pk]),
+        form="form",
+        data={"measure": "每季度首月更新"},
+        events={
+            "plans.rectification_update": {"changes": {"measure": ["每季度更新", "每季度首月更新"]}}
+        },
+    ),
+    "plans:plan_transition": lambda w: Door(
+        reverse("plans:plan_transition", args=[w.extra["plan"].pk, "submit"]),
+        data=_step(w, "plan", "plan", "submit", comment="请镇党委审核"),
+        events={"plans.plan_transition": {"transition": "submit", "to": "submitted"}},
+    ),
+    "plans:task_transition": lambda w: Door(
+        reverse("plans:task_transition", args=[w.extra["task"].pk, "start"]),
+        data=_step(w, "task", "task", "start"),
+        events={"plans.task_transition": {"transition": "start", "to": "in_progress"}},
+    ),
+    "plans:rectification_transition": lambda w: Door(
+        reverse("plans:rectification_transition", args=[w.extra["rectification"].pk, "close_off"]),
+        data=_step(w, "rectification", "rectification", "close_off", result="公开栏已更新"),
+        files={"close_off-attachment": ("整改照片.pdf", PDF_EVIDENCE)},
+        events=[
+            ("plans.rectification_transition", {"transition": "close_off", "to": "closed"}),
+            ("core.attachment_add", {}),
+        ],
+    ),
+}
+
+
 def _household_api(w: World) -> str:
     return f"/api/v1/households/{w.extra['household'].pk}"
 
@@ -454,6 +619,328 @@ REGISTRY_API_DOORS: dict[str, str | Callable[[World], Door]] = {
         user="county_admin",
         body={"village": w.county.far_village.code},
         events={"registry.household_transfer": {}},
+    ),
+}
+
+
+# --- disputes: petitions, mediation, stability assessments --------------------------------------
+def _petition(w: World, *, accepted: bool = False) -> Any:
+    petition = make_petition(w.county, region=w.county.village)
+    if accepted:
+        petition = petition_transition(
+            actor=w.county.admin,
+            petition=petition,
+            name="accept",
+            expected_version=petition.version,
+            accepted_on=datetime.date(2025, 10, 10),
+        )
+    return petition
+
+
+def _assessment(w: World) -> Any:
+    return assessment_create(
+        actor=w.county.admin,
+        region=w.county.village,
+        subject="石板村土地流转项目",
+        matter_type="collective_land_contract",
+        risk_points="部分农户不同意流转价格",
+        level="medium",
+        measures="逐户走访",
+    )
+
+
+def _consent_door(party: Any) -> Door:
+    return Door(
+        reverse("disputes:party_consent", args=[party.pk]),
+        data={f"party{party.pk}-consented_on": "2025-09-02", f"party{party.pk}-version": "1"},
+        events={"disputes.case_party_consent": {"changes": {"consented_on": [None, "2025-09-02"]}}},
+    )
+
+
+NO_EXTENSION = "refused: this record's time limits take no extension (cunzhi/disputes/tests)"
+PETITION_FORM = {
+    "kind": "complaint",
+    "channel": "visit",
+    "petitioner_name": "王五",
+    "petitioner_count": "1",
+    "content": "反映低保评定不公",
+    "receiving_organ": "石板村委会",
+    "received_on": "2025-09-30",
+}
+DISPUTES_PAGE_DOORS: dict[str, str | Callable[[World], Door]] = {
+    "disputes:overview": READS,
+    "disputes:petitions": READS,
+    "disputes:petitions_export": lambda w: Door(
+        reverse("disputes:petitions_export", args=[w.county.village.code]),
+        data={"state": "open"},
+        events={"disputes.petitions_export": {"filters": {"state": "open"}}},
+    ),
+    "disputes:petition": READS,
+    "disputes:cases": READS,
+    "disputes:case": READS,
+    "disputes:committee": READS,
+    "disputes:committee_create": lambda w: Door(
+        reverse("disputes:committee_create", args=[w.county.village.code]),
+        data={
+            "term_starts_on": "2025-01-01",
+            "chair": w.extra["spouse"].pk,
+            "members": [w.extra["head"].pk, w.extra["daughter"].pk],
+        },
+        events={"disputes.committee_set": {"term_starts_on": "2025-01-01"}},
+    ),
+    "disputes:assessment": READS,
+    "disputes:petition_create": lambda w: Door(
+        reverse("disputes:petition_create", args=[w.county.village.code]),
+        data=PETITION_FORM,
+        events={"disputes.petition_register": {"fields": {"petitioner_name": "王五"}}},
+    ),
+    "disputes:case_create": lambda w: Door(
+        reverse("disputes:case_create", args=[w.county.village.code]),
+        data={
+            "title": "耕地灌溉用水纠纷",
+            "dispute_type": "neighbours",
+            "facts": "上下游用水争执",
+            "received_on": "2025-09-01",
+            "level": "village",
+            "applicant": "杨德福",
+            "respondent": "李春生",
+        },
+        events=[
+            ("disputes.mediation_case_create", {"fields": {"title": "耕地灌溉用水纠纷"}}),
+            ("disputes.case_party_add", {"name": "杨德福"}),
+            ("disputes.case_party_add", {"name": "李春生"}),
+        ],
+    ),
+    "disputes:party_add": lambda w: Door(
+        reverse("disputes:party_add", args=[make_case(w.county).pk]),
+        data={"side": "respondent", "name": "赵六"},
+        events={"disputes.case_party_add": {"name": "赵六", "side": "respondent"}},
+    ),
+    "disputes:party_consent": lambda w: _consent_door(make_case(w.county).parties.all()[0]),
+    "disputes:session_add": lambda w: Door(
+        reverse("disputes:session_add", args=[make_case(w.county).pk]),
+        data={"held_on": "2025-09-05", "notes": "双方到场，陈述各自意见"},
+        events={"disputes.mediation_session_add": {"fields": {"notes": "双方到场，陈述各自意见"}}},
+    ),
+    "disputes:case_risk": lambda w: Door(
+        reverse("disputes:case_risk", args=[make_case(w.county).pk]),
+        data={"risk_flag": "on", "risk_note": "涉及三十余户", "version": "1"},
+        events={
+            "disputes.mediation_case_set_risk": {
+                "changes": {"risk_flag": [False, True], "risk_note": ["", "涉及三十余户"]}
+            }
+        },
+    ),
+    "disputes:assessments": lambda w: Door(
+        reverse("disputes:assessments", args=[w.county.village.code]),
+        data={
+            "subject": "村道拓宽征地",
+            "matter_type": "land_requisition",
+            "risk_points": "两户不同意",
+            "level": "high",
+            "measures": "县镇联合调解",
+        },
+        events={"disputes.assessment_create": {"fields": {"subject": "村道拓宽征地"}}},
+    ),
+    "disputes:petition_transition": lambda w: Door(
+        reverse("disputes:petition_transition", args=[_petition(w).pk, "accept"]),
+        data={"accept-accepted_on": "2025-10-10", "expected_version": "1"},
+        events={"disputes.petition_transition": {"transition": "accept", "to": "accepted"}},
+    ),
+    "disputes:petition_extension": lambda w: Door(
+        reverse("disputes:petition_extension", args=[_petition(w, accepted=True).pk]),
+        data={"extension-days": "30", "extension-reason": "需现场勘测", "expected_version": "2"},
+        events={"disputes.petition_deadline_extend": {"days": 30}},
+    ),
+    "disputes:mediationcase_transition": lambda w: Door(
+        reverse("disputes:mediationcase_transition", args=[make_case(w.county).pk, "fail"]),
+        data={"fail-routes_told": "可向法院起诉", "expected_version": "1"},
+        events={"disputes.mediation_case_transition": {"transition": "fail", "to": "failed"}},
+    ),
+    "disputes:mediationcase_extension": NO_EXTENSION,
+    "disputes:stabilityassessment_transition": lambda w: Door(
+        reverse("disputes:stabilityassessment_transition", args=[_assessment(w).pk, "approve"]),
+        user="county_admin",
+        data={
+            "approve-conclusion": "风险可控，可以实施",
+            "approve-approved_on": "2025-10-20",
+            "expected_version": "1",
+        },
+        events={"disputes.assessment_transition": {"transition": "approve", "to": "approved"}},
+    ),
+    "disputes:stabilityassessment_extension": NO_EXTENSION,
+}
+DISPUTES_API_DOORS: dict[str, str | Callable[[World], Door]] = {
+    "POST /api/v1/petitions": lambda w: Door(
+        "/api/v1/petitions",
+        body={**PETITION_FORM, "petitioner_count": 1, "region": w.county.village.code},
+        events={"disputes.petition_register": {"fields": {"petitioner_name": "王五"}}},
+    ),
+    "POST /api/v1/petitions/{id}/transitions/{name}": lambda w: Door(
+        f"/api/v1/petitions/{_petition(w).pk}/transitions/refuse",
+        body={"expected_version": 1, "reason": "已经司法程序处理"},
+        events={"disputes.petition_transition": {"transition": "refuse", "to": "refused"}},
+    ),
+    "POST /api/v1/petitions/{id}/deadline/extension": lambda w: Door(
+        f"/api/v1/petitions/{_petition(w, accepted=True).pk}/deadline/extension",
+        body={"expected_version": 2, "days": 15, "reason": "需现场勘测"},
+        events={"disputes.petition_deadline_extend": {"days": 15}},
+    ),
+    "POST /api/v1/mediation-cases": lambda w: Door(
+        "/api/v1/mediation-cases",
+        body={
+            "village": w.county.village.code,
+            "title": "欠薪纠纷",
+            "dispute_type": "wages",
+            "facts": "包工头拖欠工资",
+            "received_on": "2025-09-01",
+            "parties": [
+                {"side": "applicant", "name": "杨建国"},
+                {"side": "respondent", "name": "外地包工头张某"},
+            ],
+        },
+        events=[
+            ("disputes.mediation_case_create", {"fields": {"title": "欠薪纠纷"}}),
+            ("disputes.case_party_add", {"name": "杨建国"}),
+            ("disputes.case_party_add", {"name": "外地包工头张某"}),
+        ],
+    ),
+    "POST /api/v1/mediation-cases/{mediationcase_id}/sessions": lambda w: Door(
+        f"/api/v1/mediation-cases/{make_case(w.county).pk}/sessions",
+        body={"held_on": "2025-09-05", "notes": "第一次调解"},
+        events={"disputes.mediation_session_add": {"fields": {"notes": "第一次调解"}}},
+    ),
+    "POST /api/v1/case-parties/{caseparty_id}/consent": lambda w: Door(
+        f"/api/v1/case-parties/{make_case(w.county).parties.all()[0].pk}/consent",
+        body={"consented_on": "2025-09-02", "version": 1},
+        events={"disputes.case_party_consent": {"changes": {"consented_on": [None, "2025-09-02"]}}},
+    ),
+    "POST /api/v1/mediation-cases/{id}/transitions/{name}": lambda w: Door(
+        f"/api/v1/mediation-cases/{make_case(w.county).pk}/transitions/escalate",
+        body={"expected_version": 1, "reason": "村级调解两次未果"},
+        events={
+            "disputes.mediation_case_transition": {
+                "transition": "escalate",
+                "changes": {"level": ["village", "township"], "escalated": [False, True]},
+            }
+        },
+    ),
+    "POST /api/v1/mediation-cases/{id}/deadline/extension": NO_EXTENSION,
+    "POST /api/v1/assessments": lambda w: Door(
+        "/api/v1/assessments",
+        body={
+            "region": w.county.village.code,
+            "subject": "村道拓宽征地",
+            "matter_type": "land_requisition",
+            "risk_points": "两户不同意",
+            "level": "high",
+            "measures": "县镇联合调解",
+        },
+        events={"disputes.assessment_create": {"fields": {"subject": "村道拓宽征地"}}},
+    ),
+    "POST /api/v1/assessments/{id}/transitions/{name}": lambda w: Door(
+        f"/api/v1/assessments/{_assessment(w).pk}/transitions/approve",
+        user="county_admin",
+        body={"expected_version": 1, "conclusion": "风险可控", "approved_on": "2025-10-20"},
+        events={"disputes.assessment_transition": {"transition": "approve"}},
+    ),
+    "POST /api/v1/assessments/{id}/deadline/extension": NO_EXTENSION,
+}
+
+
+# The kit adds an extension door to every workflow; no plan time limit may be extended (a task's
+# planned end or an item's time limit is edited instead, audited), so each answers 422.
+PLANS_NO_EXTENSION = "refuses: the plan's time limits are changed by editing, not extended"
+
+PLANS_API_DOORS: dict[str, str | Callable[[World], Door]] = {
+    "POST /api/v1/plans/{id}/deadline/extension": PLANS_NO_EXTENSION,
+    "POST /api/v1/tasks/{id}/deadline/extension": PLANS_NO_EXTENSION,
+    "POST /api/v1/rectifications/{id}/deadline/extension": PLANS_NO_EXTENSION,
+    "POST /api/v1/villages/{code}/plans": lambda w: Door(
+        f"/api/v1/villages/{w.county.village.code}/plans",
+        body={"year": 2027},
+        events={"plans.plan_create": {"fields": {"year": 2027}}},
+    ),
+    "PATCH /api/v1/plans/{plan_id}": lambda w: Door(
+        f"/api/v1/plans/{w.extra['plan'].pk}",
+        body={"summary": "围绕五大员职责", "version": w.extra["plan"].version},
+        events={"plans.plan_update": {"changes": {"summary": ["", "围绕五大员职责"]}}},
+    ),
+    "POST /api/v1/plans/{plan_id}/objectives": lambda w: Door(
+        f"/api/v1/plans/{w.extra['plan'].pk}/objectives",
+        body={"role": "farmer_educator", "duty": "serve_people", "title": "开展技能培训"},
+        events={"plans.objective_add": {"fields": {"title": "开展技能培训"}}},
+    ),
+    "PATCH /api/v1/objectives/{objective_id}": lambda w: Door(
+        f"/api/v1/objectives/{w.extra['objective'].pk}",
+        body={"title": "壮大村集体经济"},
+        headers={"If-Match": f'"{w.extra["objective"].version}"'},
+        events={
+            "plans.objective_update": {"changes": {"title": ["发展村集体经济", "壮大村集体经济"]}}
+        },
+    ),
+    "POST /api/v1/objectives/{objective_id}/tasks": lambda w: Door(
+        f"/api/v1/objectives/{w.extra['objective'].pk}/tasks",
+        body={
+            "title": "申报冷库项目",
+            "owner": w.extra["committee_member"].pk,
+            "planned_start": "2026-04-01",
+            "planned_end": "2026-05-31",
+        },
+        events={"plans.task_create": {"fields": {"title": "申报冷库项目"}}},
+    ),
+    "PATCH /api/v1/tasks/{task_id}": lambda w: Door(
+        f"/api/v1/tasks/{w.extra['task'].pk}",
+        body={"description": "与合作社共建", "version": w.extra["task"].version},
+        events={"plans.task_update": {"changes": {"description": ["", "与合作社共建"]}}},
+    ),
+    "POST /api/v1/tasks/{task_id}/notes": lambda w: Door(
+        f"/api/v1/tasks/{w.extra['task'].pk}/notes",
+        body={"text": "已流转土地32亩"},
+        events={"plans.progress_note_add": {"fields": {"text": "已流转土地32亩"}}},
+    ),
+    "POST /api/v1/tasks/{task_id}/milestones": lambda w: Door(
+        f"/api/v1/tasks/{w.extra['task'].pk}/milestones",
+        body={"title": "苗木到位", "due_on": "2026-05-10"},
+        events={"plans.milestone_add": {"fields": {"title": "苗木到位"}}},
+    ),
+    "POST /api/v1/milestones/{milestone_id}/reach": lambda w: Door(
+        f"/api/v1/milestones/{w.extra['milestone'].pk}/reach",
+        body={"reached_on": "2026-04-10", "version": w.extra["milestone"].version},
+        events={"plans.milestone_reach": {"changes": {"reached_on": [None, "2026-04-10"]}}},
+    ),
+    "POST /api/v1/villages/{code}/rectifications": lambda w: Door(
+        f"/api/v1/villages/{w.county.village.code}/rectifications",
+        body={
+            "problem": "党员活动室漏雨",
+            "source": "self_check",
+            "measure": "维修屋顶",
+            "responsible": w.extra["committee_member"].pk,
+            "deadline_on": "2026-12-31",
+        },
+        events={"plans.rectification_create": {"fields": {"problem": "党员活动室漏雨"}}},
+    ),
+    "PATCH /api/v1/rectifications/{rectification_id}": lambda w: Door(
+        f"/api/v1/rectifications/{w.extra['rectification'].pk}",
+        body={"source": "supervision", "version": w.extra["rectification"].version},
+        events={
+            "plans.rectification_update": {"changes": {"source": ["inspection", "supervision"]}}
+        },
+    ),
+    "POST /api/v1/plans/{id}/transitions/{name}": lambda w: Door(
+        f"/api/v1/plans/{w.extra['plan'].pk}/transitions/submit",
+        body={"expected_version": w.extra["plan"].version},
+        events={"plans.plan_transition": {"transition": "submit"}},
+    ),
+    "POST /api/v1/tasks/{id}/transitions/{name}": lambda w: Door(
+        f"/api/v1/tasks/{w.extra['task'].pk}/transitions/start",
+        body={"expected_version": w.extra["task"].version, "comment": "苗木已订购"},
+        events={"plans.task_transition": {"transition": "start"}},
+    ),
+    "POST /api/v1/rectifications/{id}/transitions/{name}": lambda w: Door(
+        f"/api/v1/rectifications/{w.extra['rectification'].pk}/transitions/start",
+        body={"expected_version": w.extra["rectification"].version},
+        events={"plans.rectification_transition": {"transition": "start"}},
     ),
 }
 
@@ -837,6 +1324,8 @@ PAGE_DOORS: dict[str, str | Callable[[World], Door]] = {
         events={"accounts.api_token_revoke": {"prefix": w.extra["token"].prefix}},
     ),
     **REGISTRY_PAGE_DOORS,
+    **DISPUTES_PAGE_DOORS,
+    **PLANS_PAGE_DOORS,
     **DECISIONS_PAGE_DOORS,
 }
 
@@ -882,6 +1371,8 @@ API_DOORS: dict[str, str | Callable[[World], Door]] = {
         events={"regions.contact_delete": {"fields": {"name": "李医生"}}},
     ),
     **REGISTRY_API_DOORS,
+    **DISPUTES_API_DOORS,
+    **PLANS_API_DOORS,
     **DECISIONS_API_DOORS,
 }
 

@@ -73,7 +73,7 @@ def test_the_attention_items_keep_their_query_budget(
         publish(
             county, NoticeCategory.FINANCE, datetime.date(2026, 1, 1) + datetime.timedelta(days=n)
         )
-    post = people.in_scope.posts.get()
+    post = people.in_scope.posts.select_related("region").get()
     items = assert_attention_budget(people.in_scope, post)
     labels = {item.label: item.count for item in items}
     assert (

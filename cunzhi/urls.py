@@ -25,6 +25,8 @@ urlpatterns = [
     path("accounts/", include("cunzhi.accounts.urls")),
     path("regions/", include("cunzhi.regions.urls")),
     path("registry/", include("cunzhi.registry.urls")),
+    path("decisions/", include("cunzhi.decisions.urls")),
+    path("openness/", include("cunzhi.openness.urls")),
     path("disputes/", include("cunzhi.disputes.urls")),
     path("plans/", include("cunzhi.plans.urls")),
     path("audit/", include("cunzhi.audit.urls")),

@@ -105,6 +105,45 @@ def role_needs_two_factor(role: str) -> bool:
     return not TWO_FACTOR_PERMISSIONS.isdisjoint(ROLE_PERMISSIONS.get(role, frozenset()))
 
 
+# Village decisions (四议两公开) and the village's public board (村务公开): issue 12.
+SEE_DECISIONS = {
+    "decisions.view_matter",
+    "decisions.view_meeting",
+    "decisions.view_membership",
+    "decisions.view_supervisionopinion",
+    "openness.view_notice",
+    "openness.view_objection",
+}
+KEEP_DECISIONS = {
+    "decisions.add_matter",
+    "decisions.change_matter",
+    "decisions.add_meeting",
+    "decisions.change_meeting",
+    "decisions.add_membership",
+    "decisions.change_membership",
+    "openness.add_notice",
+    "openness.change_objection",
+}
+# The supervision committee gives its opinion on each step; it keeps nothing else.
+SUPERVISE_DECISIONS = {"decisions.add_supervisionopinion"}
+for _role in (
+    Role.COUNTY_ADMIN,
+    Role.TOWNSHIP_LEADER,
+    Role.TOWNSHIP_STAFF,
+    Role.FIRST_SECRETARY,
+    Role.WORK_TEAM_MEMBER,
+    Role.VILLAGE_PARTY_SECRETARY,
+    Role.VILLAGE_COMMITTEE_MEMBER,
+):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | SEE_DECISIONS | KEEP_DECISIONS
+for _role in (Role.COUNTY_ORG_DEPT, Role.COUNTY_CIVIL_AFFAIRS, Role.COUNTY_RURAL_BUREAU):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | SEE_DECISIONS
+ROLE_PERMISSIONS[Role.SUPERVISION_MEMBER] = (
+    ROLE_PERMISSIONS[Role.SUPERVISION_MEMBER] | SEE_DECISIONS | SUPERVISE_DECISIONS
+)
+del _role
+
+
 def grant(by_role: Mapping[str, set[str] | frozenset[str]]) -> None:
     """Add a domain's permissions to the roles that hold them (each app's block below)."""
     for role, permissions in by_role.items():

@@ -66,6 +66,13 @@ def navigation_for(user: Any, post: Post | None) -> list[NavItem]:
                 str(_("Contacts")), reverse("regions:contacts", args=[post.region_code]), "contacts"
             )
         )
+    if post is not None and post.region.is_village:
+        if has_permission_anywhere(user, "decisions.view_matter"):
+            url = reverse("decisions:matters", args=[post.region_code])
+            items.append(NavItem(str(_("Decisions")), url, "decisions"))
+        if has_permission_anywhere(user, "openness.view_notice"):
+            url = reverse("openness:notices", args=[post.region_code])
+            items.append(NavItem(str(_("Public board")), url, "openness"))
     # 调解信访: the post's village, township or county (a sending unit's post has none).
     if (
         post is not None

@@ -140,6 +140,12 @@ DEFAULTS: list[PolicyDefault] = [
       _("share, more than"),
       _("A representative meeting decides with more than this share of those present."),
       "[V] 村民委员会组织法 Art. 26", ORGANIC_LAW),
+    P("decisions.joint_meeting_quorum_more_than_share", fraction(1, 2), _("share, more than"),
+      _("Joint meeting of the two committees: members present as a share of all members."),
+      "[U]", UNDATED),
+    P("decisions.joint_meeting_pass_more_than_share", fraction(1, 2), _("share, more than"),
+      _("A joint meeting of the two committees agrees with more than this share of those present."),
+      "[U]", UNDATED),
     # --- openness: village affairs openness (村务公开) ------------------------------------------
     P("openness.disclosure_interval_months", 3, _("months, at most"),
       _("Village affairs are published at least this often (quarterly)."),

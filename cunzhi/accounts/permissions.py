@@ -105,6 +105,12 @@ def role_needs_two_factor(role: str) -> bool:
     return not TWO_FACTOR_PERMISSIONS.isdisjoint(ROLE_PERMISSIONS.get(role, frozenset()))
 
 
+def grant(by_role: Mapping[str, set[str] | frozenset[str]]) -> None:
+    """Add a domain's permissions to the roles that hold them (each app's block below)."""
+    for role, permissions in by_role.items():
+        ROLE_PERMISSIONS[role] = ROLE_PERMISSIONS[role] | frozenset(permissions)
+
+
 # Village decisions (四议两公开) and the village's public board (村务公开): issue 12.
 SEE_DECISIONS = {
     "decisions.view_matter",
@@ -126,28 +132,27 @@ KEEP_DECISIONS = {
 }
 # The supervision committee gives its opinion on each step; it keeps nothing else.
 SUPERVISE_DECISIONS = {"decisions.add_supervisionopinion"}
-for _role in (
-    Role.COUNTY_ADMIN,
-    Role.TOWNSHIP_LEADER,
-    Role.TOWNSHIP_STAFF,
-    Role.FIRST_SECRETARY,
-    Role.WORK_TEAM_MEMBER,
-    Role.VILLAGE_PARTY_SECRETARY,
-    Role.VILLAGE_COMMITTEE_MEMBER,
-):
-    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | SEE_DECISIONS | KEEP_DECISIONS
-for _role in (Role.COUNTY_ORG_DEPT, Role.COUNTY_CIVIL_AFFAIRS, Role.COUNTY_RURAL_BUREAU):
-    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | SEE_DECISIONS
-ROLE_PERMISSIONS[Role.SUPERVISION_MEMBER] = (
-    ROLE_PERMISSIONS[Role.SUPERVISION_MEMBER] | SEE_DECISIONS | SUPERVISE_DECISIONS
+grant(
+    {
+        **dict.fromkeys(
+            (
+                Role.COUNTY_ADMIN,
+                Role.TOWNSHIP_LEADER,
+                Role.TOWNSHIP_STAFF,
+                Role.FIRST_SECRETARY,
+                Role.WORK_TEAM_MEMBER,
+                Role.VILLAGE_PARTY_SECRETARY,
+                Role.VILLAGE_COMMITTEE_MEMBER,
+            ),
+            SEE_DECISIONS | KEEP_DECISIONS,
+        ),
+        **dict.fromkeys(
+            (Role.COUNTY_ORG_DEPT, Role.COUNTY_CIVIL_AFFAIRS, Role.COUNTY_RURAL_BUREAU),
+            SEE_DECISIONS,
+        ),
+        Role.SUPERVISION_MEMBER: SEE_DECISIONS | SUPERVISE_DECISIONS,
+    }
 )
-del _role
-
-
-def grant(by_role: Mapping[str, set[str] | frozenset[str]]) -> None:
-    """Add a domain's permissions to the roles that hold them (each app's block below)."""
-    for role, permissions in by_role.items():
-        ROLE_PERMISSIONS[role] = ROLE_PERMISSIONS[role] | frozenset(permissions)
 
 
 # --- disputes: petitions, people's mediation, stability assessments ----------------------------

@@ -275,8 +275,9 @@ DEFAULTS: list[PolicyDefault] = [
       _("A mediation case is normally settled within this time (one month)."), "[S]",
       MEDIATION_LAW),
     P("disputes.stability_assessment_matter_types",
-      ["land_requisition", "demolition_resettlement", "collective_land_contract",
-       "collective_assets_disposal", "major_project"],
+      # The decision procedure's matter types (decisions.models.MatterType) that touch land,
+      # homes and collective property.
+      ["requisition_compensation", "land_contract", "homestead", "collective_property"],
       _("matter types"),
       _("Decisions of these types need an approved social-stability risk assessment (稳评) "
         "before they are published."), "[seed]", UNDATED),

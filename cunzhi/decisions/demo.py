@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 from unittest import mock
 
+from django.apps import apps
 from django.utils import timezone
 
 from cunzhi.accounts.models import User
@@ -97,6 +98,39 @@ def seed(ctx: DemoContext) -> None:
     )
 
 
+def _risk_assessed(matter: Matter, day: datetime.date) -> None:
+    """Where the rule asks for it, the township's approved social-stability risk assessment of
+    the matter (disputes), without which its resolution is not published."""
+    if not apps.is_installed("cunzhi.disputes"):
+        return
+    from cunzhi.disputes.selectors import assessment_required
+    from cunzhi.disputes.services import assessment_create, assessment_transition
+
+    if not assessment_required(matter.matter_type, matter.region_code, day):
+        return
+    officer = User.objects.get(username="township_staff_qinglong")
+    leader = User.objects.get(username="township_leader_qinglong")
+    assessment = assessment_create(
+        actor=officer,
+        region=matter.region,
+        subject=matter.title,
+        matter_type=matter.matter_type,
+        risk_points="涉及群众切身利益，个别农户对方案有不同意见。",
+        level="medium",
+        measures="入户解释政策；村务监督委员会全程监督。",
+        subject_type="decisions.matter",
+        subject_id=matter.pk,
+    )
+    assessment_transition(
+        actor=leader,
+        assessment=assessment,
+        name="approve",
+        expected_version=assessment.version,
+        conclusion="风险可控，可以公布实施。",
+        approved_on=day,
+    )
+
+
 def _registers(village: Any, actor: User) -> dict[str, list[Resident]]:
     """Committees, party members, representatives and the supervision committee of the village,
     from its adult residents (one per household for the heads, so nobody supervises a relative)."""
@@ -173,6 +207,8 @@ class Demo:
             with on_day(day):
                 if meeting is not None:
                     self._meet(matter, meeting[0], meeting[1], day)
+                if name == "publish_resolution":
+                    _risk_assessed(matter, day)
                 self._step(matter, name, **inputs)
             day += datetime.timedelta(days=9 if name == "publish_resolution" else 2)
             if name == upto:

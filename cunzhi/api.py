@@ -14,6 +14,7 @@ from cunzhi.core.api import install_error_handlers
 from cunzhi.core.attachments.api import router as attachments_router
 from cunzhi.regions.api import router as regions_router
 from cunzhi.registry.api import router as registry_router
+from cunzhi.residency.api import router as residency_router
 
 api = NinjaAPI(
     title="Cunzhi API",
@@ -28,3 +29,4 @@ api.add_router("/auth", accounts_router)
 api.add_router("", regions_router)
 api.add_router("", registry_router)
 api.add_router("", attachments_router)
+api.add_router("", residency_router)

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "cunzhi.accounts",
     "cunzhi.audit",
     "cunzhi.registry",
+    "cunzhi.residency",
 ]
 # The test-only domain that proves the shared workflow mechanism (tests/kitdomain); pytest and
 # the benchmarks set this, a deployment never does.

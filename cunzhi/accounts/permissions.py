@@ -89,6 +89,48 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.SENDING_UNIT_CONTACT: frozenset(SEE_REGIONS),
 }
 
+# Residency (驻村): the county organisation department dispatches and approves long leave, the
+# township runs daily management (corrections, short leave), the cadre checks in and asks for
+# leave, the village and its supervisors read, the sending unit follows its own cadres (scoped by
+# unit in cunzhi/residency/scoping.py, not by region).
+SEE_RESIDENCY = {
+    "residency.view_cadre",
+    "residency.view_dispatch",
+    "residency.view_presenceday",
+    "residency.view_leaverequest",
+}
+DISPATCH_CADRES = {
+    "residency.add_cadre",
+    "residency.change_cadre",
+    "residency.add_dispatch",
+    "residency.change_dispatch",
+}
+MANAGE_RESIDENCY_DAILY = {
+    "residency.change_presenceday",
+    "residency.township_approve_leaverequest",
+    "residency.decide_leaverequest",
+}
+SERVE_IN_VILLAGE = {
+    "residency.add_presenceday",
+    "residency.add_leaverequest",
+    "residency.change_leaverequest",
+}
+RESIDENCY = {
+    Role.COUNTY_ADMIN: SEE_RESIDENCY | DISPATCH_CADRES,
+    Role.COUNTY_ORG_DEPT: SEE_RESIDENCY
+    | DISPATCH_CADRES
+    | {"residency.county_approve_leaverequest", "residency.decide_leaverequest"},
+    Role.TOWNSHIP_LEADER: SEE_RESIDENCY | MANAGE_RESIDENCY_DAILY,
+    Role.TOWNSHIP_STAFF: SEE_RESIDENCY | MANAGE_RESIDENCY_DAILY,
+    Role.FIRST_SECRETARY: SEE_RESIDENCY | SERVE_IN_VILLAGE,
+    Role.WORK_TEAM_MEMBER: SEE_RESIDENCY | SERVE_IN_VILLAGE,
+    Role.VILLAGE_PARTY_SECRETARY: SEE_RESIDENCY,
+    Role.SUPERVISION_MEMBER: SEE_RESIDENCY,
+    Role.SENDING_UNIT_CONTACT: SEE_RESIDENCY,
+}
+for _role, _granted in RESIDENCY.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _granted
+
 
 def role_has(role: str, permission: str) -> bool:
     return permission in ROLE_PERMISSIONS.get(role, frozenset())

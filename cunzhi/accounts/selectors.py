@@ -66,6 +66,10 @@ def navigation_for(user: Any, post: Post | None) -> list[NavItem]:
                 str(_("Contacts")), reverse("regions:contacts", args=[post.region_code]), "contacts"
             )
         )
+    if post is not None and has_permission_anywhere(user, "residency.view_dispatch"):
+        items.append(
+            NavItem(str(_("Time in the village")), reverse("residency:compliance"), "residency")
+        )
     if post is not None:
         items.append(NavItem(str(_("Rules")), reverse("core:rules"), "rules"))
     if has_permission_anywhere(user, "accounts.view_user"):

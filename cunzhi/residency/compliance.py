@@ -1,0 +1,283 @@
+"""In-village compliance (驻村时间): each dispatch's share of the year's working days.
+
+The rule [seed]: a first secretary works in the village at least two thirds of the year's working
+days (``residency.presence_share_of_working_days``), with an optional monthly minimum
+(``residency.presence_monthly_min_days``). Working days come from the official calendar
+(``core.calendar``: holidays and swapped working days, DESIGN rule 5); a dispatch that starts or
+ends within the year is measured over its part of the year (prorated). The days in the village come
+from the rollup (``PresenceMonth``), never from counting presence rows per request.
+
+A row's status:
+
+* **cannot meet** the year: the days in the village so far plus every remaining working day of the
+  period are fewer than the days required;
+* **at risk**: it still can, but the share so far is below the required share;
+* **on track** otherwise.
+
+A year the calendar lacks raises ``core.calendar.CalendarYearMissing`` (its message names the
+fix); no page guesses Monday to Friday.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from cunzhi.core import policy
+from cunzhi.core.calendar import year_working_days
+from cunzhi.core.regioncodes import county_prefix
+from cunzhi.residency.models import Dispatch, PresenceMonth
+
+SHARE_KEY = "residency.presence_share_of_working_days"
+MONTHLY_KEY = "residency.presence_monthly_min_days"
+TRAINING_KEY = "residency.training_counts_in_village"
+
+
+class Status(models.TextChoices):
+    CANNOT_MEET = "cannot_meet", _("Can no longer meet the year")
+    AT_RISK = "at_risk", _("At risk")
+    ON_TRACK = "on_track", _("On track")
+
+
+# Worst first.
+STATUS_ORDER = {Status.CANNOT_MEET: 0, Status.AT_RISK: 1, Status.ON_TRACK: 2}
+
+
+@dataclass
+class Rules:
+    required_share: Fraction
+    monthly_min_days: int
+    training_counts: bool
+
+
+@dataclass
+class MonthCounts:
+    in_village: int = 0
+    leave: int = 0
+    training: int = 0
+    official_trip: int = 0
+    absent: int = 0
+
+    def present(self, rules: Rules) -> int:
+        extra = self.training + self.official_trip if rules.training_counts else 0
+        return self.in_village + extra
+
+    def recorded(self) -> int:
+        return self.in_village + self.leave + self.training + self.official_trip + self.absent
+
+
+@dataclass
+class ComplianceRow:
+    """One dispatch's year, as the compliance table, the home block and the API show it."""
+
+    dispatch: Dispatch
+    year: int
+    period_start: datetime.date
+    period_end: datetime.date
+    working_days: int  # in the dispatch's part of the year
+    working_days_so_far: int
+    in_village_days: int
+    required_share: Fraction
+    required_days: int
+    remaining_working_days: int
+    unexplained_days: int  # absent, or not recorded at all, without approved leave
+    months_below_minimum: list[int] = field(default_factory=list)
+    status: str = Status.ON_TRACK
+
+    @property
+    def share(self) -> Fraction | None:
+        if not self.working_days_so_far:
+            return None
+        return Fraction(self.in_village_days, self.working_days_so_far)
+
+    @property
+    def share_percent(self) -> float | None:
+        share = self.share
+        return None if share is None else round(float(share) * 100, 1)
+
+    @property
+    def required_percent(self) -> float:
+        return round(float(self.required_share) * 100, 1)
+
+    @property
+    def days_still_needed(self) -> int:
+        return max(0, self.required_days - self.in_village_days)
+
+    @property
+    def status_label(self) -> str:
+        return str(Status(self.status).label)
+
+
+class _Calendar:
+    """A year's working days, read once, counted by bisection for each period."""
+
+    def __init__(self, year: int) -> None:
+        self.days = year_working_days(year)  # raises CalendarYearMissing
+
+    def between(self, start: datetime.date, end: datetime.date) -> int:
+        if end < start:
+            return 0
+        return bisect.bisect_right(self.days, end) - bisect.bisect_left(self.days, start)
+
+
+class _RuleBook:
+    """The rules per county on one date: one query per county, however many dispatches."""
+
+    def __init__(self, on: datetime.date) -> None:
+        self.on = on
+        self.by_county: dict[str, Rules] = {}
+
+    def for_region(self, region_code: str) -> Rules:
+        county = county_prefix(region_code).ljust(12, "0") if county_prefix(region_code) else ""
+        if county not in self.by_county:
+            rows = policy.rules_in_force(county, self.on)
+
+            def value(key: str) -> Any:
+                if key in rows:
+                    return rows[key][2]
+                return policy.get(key, region_code=county, on=self.on)  # raises, with the reason
+
+            self.by_county[county] = Rules(
+                required_share=policy.as_fraction(value(SHARE_KEY)),
+                monthly_min_days=int(value(MONTHLY_KEY)),
+                training_counts=bool(value(TRAINING_KEY)),
+            )
+        return self.by_county[county]
+
+
+def dispatches_in_year(dispatches: QuerySet[Dispatch], year: int) -> QuerySet[Dispatch]:
+    """The dispatches whose term overlaps ``year``."""
+    first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    return dispatches.filter(
+        Q(ended_on__isnull=True, planned_end__gte=first) | Q(ended_on__gte=first),
+        starts_on__lte=last,
+    )
+
+
+def month_counts(
+    dispatches: QuerySet[Dispatch], year: int
+) -> dict[int, dict[int, MonthCounts]]:
+    """{dispatch id: {month: counts}} from the rollup, in one query."""
+    result: dict[int, dict[int, MonthCounts]] = {}
+    rows = PresenceMonth.objects.filter(year=year, dispatch__in=dispatches.values("pk")).values_list(
+        "dispatch_id", "month", "in_village", "leave", "training", "official_trip", "absent"
+    )
+    for dispatch_id, month, *counts in rows:
+        result.setdefault(dispatch_id, {})[month] = MonthCounts(*counts)
+    return result
+
+
+def _month_end(year: int, month: int) -> datetime.date:
+    if month == 12:
+        return datetime.date(year, 12, 31)
+    return datetime.date(year, month + 1, 1) - datetime.timedelta(days=1)
+
+
+def compliance_of(
+    dispatch: Dispatch,
+    year: int,
+    months: dict[int, MonthCounts],
+    *,
+    on: datetime.date,
+    calendar: _Calendar,
+    rules: Rules,
+) -> ComplianceRow:
+    """One dispatch's compliance for ``year`` as of the day ``on`` (pure: no query)."""
+    period_start = max(dispatch.starts_on, datetime.date(year, 1, 1))
+    period_end = min(dispatch.last_day(), datetime.date(year, 12, 31))
+    total = calendar.between(period_start, period_end)
+    so_far = calendar.between(period_start, min(on, period_end))
+    remaining = calendar.between(max(on + datetime.timedelta(days=1), period_start), period_end)
+    present = sum(m.present(rules) for m in months.values())
+    recorded = sum(m.recorded() for m in months.values())
+    absent = sum(m.absent for m in months.values())
+    # Only the recorded days up to ``on`` can explain the days so far; a leave recorded ahead
+    # for next week explains nothing yet, so the unrecorded days are counted from the past.
+    recorded_so_far = recorded if on >= period_end else _recorded_until(months, on)
+    unexplained = absent + max(0, so_far - recorded_so_far)
+    share = rules.required_share
+    required = math.ceil(share * total)
+    row = ComplianceRow(
+        dispatch=dispatch,
+        year=year,
+        period_start=period_start,
+        period_end=period_end,
+        working_days=total,
+        working_days_so_far=so_far,
+        in_village_days=present,
+        required_share=share,
+        required_days=required,
+        remaining_working_days=remaining,
+        unexplained_days=unexplained,
+    )
+    if rules.monthly_min_days:
+        for month, counts in sorted(months.items()):
+            end = _month_end(year, month)
+            start = datetime.date(year, month, 1)
+            if end > on or start < period_start or end > period_end:
+                continue  # a month not over yet, or served only in part
+            needed = min(rules.monthly_min_days, calendar.between(start, end))
+            if counts.present(rules) < needed:
+                row.months_below_minimum.append(month)
+    if present + remaining < required:
+        row.status = Status.CANNOT_MEET
+    elif present * share.denominator < so_far * share.numerator:
+        row.status = Status.AT_RISK
+    return row
+
+
+def _recorded_until(months: dict[int, MonthCounts], on: datetime.date) -> int:
+    """Recorded working days in the months before ``on``'s month, plus that month whole.
+
+    The rollup is by month: within the current month a leave recorded ahead is counted as
+    explaining a day already; the error is at most the rest of one month's leave.
+    """
+    return sum(c.recorded() for m, c in months.items() if m <= on.month)
+
+
+def compliance_rows(
+    dispatches: QuerySet[Dispatch], year: int, *, on: datetime.date
+) -> list[ComplianceRow]:
+    """Every dispatch of ``dispatches`` that serves in ``year``, worst first.
+
+    A constant number of queries: the dispatches, the rollup's months, the rules per county and
+    the calendar's year, whatever the number of rows.
+    """
+    calendar = _Calendar(year)
+    on_in_year = min(max(on, datetime.date(year, 1, 1) - datetime.timedelta(days=1)),
+                     datetime.date(year, 12, 31))  # fmt: skip
+    rules = _RuleBook(min(on, datetime.date(year, 12, 31)))
+    chosen = dispatches_in_year(dispatches, year)
+    counts = month_counts(chosen, year)
+    rows = [
+        compliance_of(
+            dispatch,
+            year,
+            counts.get(dispatch.pk, {}),
+            on=on_in_year,
+            calendar=calendar,
+            rules=rules.for_region(dispatch.region_code),
+        )
+        for dispatch in chosen.select_related("cadre__user", "region", "sending_unit")
+    ]
+    return sort_worst_first(rows)
+
+
+def sort_worst_first(rows: Iterable[ComplianceRow]) -> list[ComplianceRow]:
+    return sorted(
+        rows,
+        key=lambda r: (
+            STATUS_ORDER[Status(r.status)],
+            r.share if r.share is not None else Fraction(1),
+            r.dispatch.pk,
+        ),
+    )

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from cunzhi.core.workflow.views import transition_urls
+from cunzhi.residency import views
+from cunzhi.residency.models import LeaveRequest
+from cunzhi.residency.services import leave_request_transition
+
+app_name = "residency"
+urlpatterns = [
+    path("", views.compliance, name="compliance"),
+    path("check-in/", views.check_in, name="check_in"),
+    path("presence/fill/", views.presence_fill, name="presence_fill"),
+    path("dispatches/<int:pk>/", views.dispatch_detail, name="dispatch"),
+    path("dispatches/<int:pk>/correct/", views.presence_correct, name="presence_correct"),
+    path("leaverequests/", views.leave_list, name="leaves"),
+    path("leaverequests/new/", views.leave_create, name="leave_create"),
+    path("leaverequests/<int:pk>/", views.leave_detail, name="leaverequest"),
+    *transition_urls(LeaveRequest, leave_request_transition),
+]

@@ -1,0 +1,198 @@
+"""The residency pages: check-in, missed days, corrections, leave, the compliance table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cunzhi.core.calendar import CalendarYearMissing
+from cunzhi.core.forms import submit
+from cunzhi.core.regioncodes import Level
+from cunzhi.core.scoping import get_in_scope
+from cunzhi.regions.models import Region
+from cunzhi.residency import selectors, services
+from cunzhi.residency.compliance import compliance_rows
+from cunzhi.residency.forms import CheckInForm, ComplianceFilter, CorrectForm, FillForm, LeaveForm
+from cunzhi.residency.models import Dispatch, LeaveRequest, LeaveState
+from cunzhi.residency.scoping import may
+
+
+@login_required
+@require_POST
+def check_in(request: HttpRequest) -> HttpResponse:
+    """The home page's one tap; the position comes from the browser when it may give it."""
+    form = CheckInForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The position sent was not valid; nothing was recorded."))
+        return redirect("core:home")
+    try:
+        day, changed = services.presence_check_in(actor=request.user, **form.cleaned_data)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("core:home")
+    if not changed:
+        messages.info(
+            request, _("Today is recorded already: %(kind)s.") % {"kind": day.get_kind_display()}
+        )
+    elif day.far_from_village:
+        messages.warning(
+            request,
+            _("Checked in. Your position is %(m)s m from the village office: the township will see it.")
+            % {"m": day.distance_m},
+        )
+    else:
+        messages.success(request, _("Checked in for today."))
+    return redirect("core:home")
+
+
+@login_required
+def presence_fill(request: HttpRequest) -> HttpResponse:
+    form = FillForm(request.POST or None)
+    if request.method == "POST" and submit(
+        form, lambda data: services.presence_fill(actor=request.user, **data)
+    ):
+        messages.success(request, _("The day was recorded."))
+        return redirect("core:home")
+    return render(
+        request,
+        "residency/form.html",
+        {"form": form, "title": _("Fill in a missed day"), "back_url": reverse("core:home")},
+    )
+
+
+@login_required
+def presence_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    dispatch = get_in_scope(Dispatch.objects.select_related("cadre__user", "region"), request.user, "view", pk=pk)
+    if not may(request.user, "residency.change_presenceday", dispatch.region_code, dispatch.sending_unit_id):
+        raise PermissionDenied
+    form = CorrectForm(request.POST or None)
+    if request.method == "POST" and submit(
+        form, lambda data: services.presence_correct(actor=request.user, dispatch=dispatch, **data)
+    ):
+        messages.success(request, _("The day was corrected."))
+        return redirect(dispatch.get_absolute_url())
+    return render(
+        request,
+        "residency/form.html",
+        {
+            "form": form,
+            "title": _("Correct a day"),
+            "record": dispatch,
+            "back_url": dispatch.get_absolute_url(),
+        },
+    )
+
+
+@login_required
+def dispatch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    dispatch = get_in_scope(
+        Dispatch.objects.select_related("cadre__user", "region", "sending_unit", "replaced_by"),
+        request.user,
+        "view",
+        pk=pk,
+    )
+    today = timezone.localdate()
+    context: dict[str, Any] = {
+        "nav_active": "residency",
+        "dispatch": dispatch,
+        "days": selectors.recent_days(dispatch),
+        "leaves": dispatch.leaves.order_by("-starts_on")[:20],
+        "can_correct": may(
+            request.user, "residency.change_presenceday", dispatch.region_code, dispatch.sending_unit_id
+        ),
+    }
+    try:
+        rows = compliance_rows(Dispatch.objects.filter(pk=dispatch.pk), today.year, on=today)
+        context["row"] = rows[0] if rows else None
+    except CalendarYearMissing as exc:
+        context["calendar_error"] = str(exc)
+    return render(request, "residency/dispatch.html", context)
+
+
+def _filter_regions(user: Any) -> list[Region]:
+    return list(
+        Region.objects.for_user(user, "view")
+        .filter(level__in=[Level.COUNTY, Level.TOWNSHIP])
+        .order_by("code")[:200]
+    )
+
+
+@login_required
+def compliance(request: HttpRequest) -> HttpResponse:
+    """The compliance table of every cadre in scope, worst first (township, county, unit)."""
+    form = ComplianceFilter(request.GET or None, regions=_filter_regions(request.user))
+    today = timezone.localdate()
+    year, region, status = today.year, "", ""
+    if form.is_bound and form.is_valid():
+        year = form.cleaned_data["year"] or year
+        region = form.cleaned_data["region"]
+        status = form.cleaned_data["status"]
+    context: dict[str, Any] = {"nav_active": "residency", "form": form, "year": year, "rows": []}
+    try:
+        context["rows"] = selectors.compliance_table(
+            request.user, year, region_code=region, status=status, on=today
+        )
+    except CalendarYearMissing as exc:
+        context["calendar_error"] = str(exc)
+    template = "residency/compliance.html#table" if request.htmx else "residency/compliance.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+@login_required
+def leave_list(request: HttpRequest) -> HttpResponse:
+    state = request.GET.get("state", "")
+    if state not in LeaveState.values:
+        state = ""
+    leaves = selectors.leave_list(request.user, state=state)[:100]
+    context = {
+        "nav_active": "residency",
+        "leaves": leaves,
+        "state": state,
+        "states": LeaveState.choices,
+        "can_request": services.serving_dispatch(request.user, timezone.localdate()) is not None,
+    }
+    return render(request, "residency/leaves.html", context)
+
+
+@login_required
+def leave_create(request: HttpRequest) -> HttpResponse:
+    form = LeaveForm(request.POST or None)
+    if request.method == "POST":
+        leave = submit(form, lambda data: services.leave_request_create(actor=request.user, **data))
+        if leave is not None:
+            messages.success(request, _("Your request was sent for approval."))
+            return redirect(leave.get_absolute_url())
+    return render(
+        request,
+        "residency/form.html",
+        {
+            "form": form,
+            "title": _("Ask for leave"),
+            "intro": _(
+                "Up to three working days are approved by the township, longer leave by the "
+                "county organisation department (the county may set other limits)."
+            ),
+            "back_url": reverse("residency:leaves"),
+        },
+    )
+
+
+@login_required
+def leave_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    leave = get_in_scope(
+        LeaveRequest.objects.select_related("dispatch__cadre__user", "region"),
+        request.user,
+        "view",
+        pk=pk,
+    )
+    return render(request, "residency/leave.html", {"nav_active": "residency", "leave": leave})
+

@@ -197,13 +197,14 @@ def compliance_of(
     total = calendar.between(period_start, period_end)
     so_far = calendar.between(period_start, min(on, period_end))
     remaining = calendar.between(max(on + datetime.timedelta(days=1), period_start), period_end)
-    present = sum(m.present(rules) for m in months.values())
-    recorded = sum(m.recorded() for m in months.values())
-    absent = sum(m.absent for m in months.values())
-    # Only the recorded days up to ``on`` can explain the days so far; a leave recorded ahead
-    # for next week explains nothing yet, so the unrecorded days are counted from the past.
-    recorded_so_far = recorded if on >= period_end else _recorded_until(months, on)
-    unexplained = absent + max(0, so_far - recorded_so_far)
+    # The rollup is by month: a month counts once ``on`` is in it. Days in the village are never
+    # ahead of today, but leave is recorded ahead, so within the current month a day of leave
+    # next week already explains a day; the error is at most the rest of one month's leave.
+    counted = [c for m, c in months.items() if (year, m) <= (on.year, on.month)]
+    present = sum(c.present(rules) for c in counted)
+    recorded = sum(c.recorded() for c in counted)
+    absent = sum(c.absent for c in counted)
+    unexplained = absent + max(0, so_far - recorded)
     share = rules.required_share
     required = math.ceil(share * total)
     row = ComplianceRow(
@@ -220,7 +221,8 @@ def compliance_of(
         unexplained_days=unexplained,
     )
     if rules.monthly_min_days:
-        for month, counts in sorted(months.items()):
+        for month in range(1, 13):
+            counts = months.get(month, MonthCounts())
             end = _month_end(year, month)
             start = datetime.date(year, month, 1)
             if end > on or start < period_start or end > period_end:
@@ -233,15 +235,6 @@ def compliance_of(
     elif present * share.denominator < so_far * share.numerator:
         row.status = Status.AT_RISK
     return row
-
-
-def _recorded_until(months: dict[int, MonthCounts], on: datetime.date) -> int:
-    """Recorded working days in the months before ``on``'s month, plus that month whole.
-
-    The rollup is by month: within the current month a leave recorded ahead is counted as
-    explaining a day already; the error is at most the rest of one month's leave.
-    """
-    return sum(c.recorded() for m, c in months.items() if m <= on.month)
 
 
 def compliance_rows(

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from cunzhi.core.api import (
@@ -89,7 +89,7 @@ class PresenceOut(Schema):
 )
 def presence_check_in(request: HttpRequest, payload: CheckInIn) -> Any:
     day, changed = services.presence_check_in(actor=actor(request), **payload.dict())
-    return (201 if changed else 200), day
+    return Status(201 if changed else 200, day)
 
 
 # Compliance
@@ -227,7 +227,7 @@ def leave_list(request: HttpRequest, filters: Query[LeaveFilter]) -> QuerySet[Le
 )
 def leave_create(request: HttpRequest, payload: LeaveIn) -> Any:
     leave = services.leave_request_create(actor=actor(request), **payload.dict())
-    return 201, leave
+    return Status(201, leave)
 
 
 @router.get(

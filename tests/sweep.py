@@ -60,12 +60,24 @@ RECORD_OF_URL = {
     "registry:import_errors": "registry.importjob",
     "audit:history": "registry.household",  # any record's history: a household's here
     "DELETE /api/v1/auth/tokens/{token_id}": "accounts.apitoken",
+    "residency:dispatch": "residency.dispatch",
+    "residency:presence_correct": "residency.dispatch",
+    "residency:leaverequest_transition": "residency.leaverequest",
+    "GET /api/v1/residency/leave-requests/{id}/transitions": "residency.leaverequest",
+    "POST /api/v1/residency/leave-requests/{id}/transitions/{name}": "residency.leaverequest",
+    "POST /api/v1/residency/leave-requests/{id}/deadline/extension": "residency.leaverequest",
 }
 # Where a parameter's value is not the record's id or code.
 VALUES_OF_URL: dict[str, Callable[[Any], dict[str, Any]]] = {
     "audit:history": lambda obj: {"object_type": obj._meta.label_lower, "object_id": obj.pk},
     # A villager group's leader: the group of village A.
     "registry:group_leader": lambda village: {"code": village.code + "001"},
+    # A leave request's step: the township's approval.
+    "residency:leaverequest_transition": lambda leave: {"pk": leave.pk, "name": "approve_township"},
+    "POST /api/v1/residency/leave-requests/{id}/transitions/{name}": lambda leave: {
+        "id": leave.pk,
+        "name": "approve_township",
+    },
 }
 # URLs with parameters that name no record.
 NO_RECORD = {

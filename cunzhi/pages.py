@@ -10,9 +10,8 @@ regions and core (attention items, rules), so they live here, beside ``cunzhi/ap
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
-
 from importlib import import_module
+from typing import Any
 
 from django.apps import apps
 from django.contrib import messages

@@ -84,4 +84,3 @@ def residency(user: Any, post: Any) -> list[AttentionItem]:
             )
         )
     return items
-

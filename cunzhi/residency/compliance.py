@@ -163,12 +163,12 @@ def dispatches_in_year(dispatches: QuerySet[Dispatch], year: int) -> QuerySet[Di
     )
 
 
-def month_counts(
-    dispatches: QuerySet[Dispatch], year: int
-) -> dict[int, dict[int, MonthCounts]]:
+def month_counts(dispatches: QuerySet[Dispatch], year: int) -> dict[int, dict[int, MonthCounts]]:
     """{dispatch id: {month: counts}} from the rollup, in one query."""
     result: dict[int, dict[int, MonthCounts]] = {}
-    rows = PresenceMonth.objects.filter(year=year, dispatch__in=dispatches.values("pk")).values_list(
+    rows = PresenceMonth.objects.filter(
+        year=year, dispatch__in=dispatches.values("pk")
+    ).values_list(
         "dispatch_id", "month", "in_village", "leave", "training", "official_trip", "absent"
     )
     for dispatch_id, month, *counts in rows:

@@ -42,7 +42,9 @@ class FillForm(forms.Form):
         label=_("Where you were"), choices=[(k.value, k.label) for k in FILLABLE]
     )
     reason = forms.CharField(
-        label=_("Why it was not recorded on the day"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Why it was not recorded on the day"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
@@ -50,7 +52,9 @@ class CorrectForm(forms.Form):
     date = forms.DateField(label=_("Day"))
     kind = forms.ChoiceField(label=_("Where the cadre was"), choices=PresenceKind.choices)
     reason = forms.CharField(
-        label=_("Reason for the correction"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reason for the correction"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 

@@ -75,7 +75,7 @@ class Cadre(RegionalModel):
     position = models.CharField(_("position at the sending unit"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
 
-    objects = ResidencyQuerySet.as_manager()
+    objects = ResidencyQuerySet.as_manager()  # type: ignore[misc]  # narrows RegionalModel's
 
     class Meta:
         ordering = ["pk"]
@@ -126,7 +126,7 @@ class Dispatch(RegionalModel):
         related_name="replaces",
     )
 
-    objects = ResidencyQuerySet.as_manager()
+    objects = ResidencyQuerySet.as_manager()  # type: ignore[misc]  # narrows RegionalModel's
 
     class Meta:
         ordering = ["region_code", "starts_on", "pk"]
@@ -204,11 +204,13 @@ class PresenceDay(RegionalModel):
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
     accuracy_m = models.PositiveIntegerField(_("accuracy (m)"), null=True, blank=True)
-    distance_m = models.PositiveIntegerField(_("distance from the village (m)"), null=True, blank=True)
+    distance_m = models.PositiveIntegerField(
+        _("distance from the village (m)"), null=True, blank=True
+    )
     far_from_village = models.BooleanField(_("far from the village"), default=False)
     reason = models.TextField(_("reason"), blank=True)
 
-    objects = ResidencyQuerySet.as_manager()
+    objects = ResidencyQuerySet.as_manager()  # type: ignore[misc]  # narrows RegionalModel's
 
     class Meta:
         ordering = ["-date", "pk"]
@@ -300,7 +302,7 @@ class LeaveRequest(RegionalModel):
     )
     returned_on = models.DateField(_("back in the village on"), null=True, blank=True)
 
-    objects = ResidencyQuerySet.as_manager()
+    objects = ResidencyQuerySet.as_manager()  # type: ignore[misc]  # narrows RegionalModel's
 
     class Meta:
         ordering = ["-starts_on", "-pk"]

@@ -1,4 +1,4 @@
-"""Who sees which cadres: by region for the county, township and village, by unit for its contact."""
+"""Who sees which cadres: by region for the county, township and village; by unit for a unit."""
 
 from __future__ import annotations
 

@@ -168,9 +168,12 @@ def dispatch_end(
 
 def serving_dispatch(user: Any, on: datetime.date) -> Dispatch | None:
     """The dispatch ``user`` serves on ``on``, if any (the one the check-in is for)."""
+    user_id = getattr(user, "pk", None)
+    if user_id is None:
+        return None
     return (
         Dispatch.objects.filter(
-            cadre__user_id=getattr(user, "pk", None),
+            cadre__user_id=user_id,
             status=DispatchStatus.SERVING,
             starts_on__lte=on,
         )
@@ -207,7 +210,9 @@ def village_position(village: Region) -> tuple[Decimal, Decimal] | None:
         .values_list("latitude", "longitude")
         .first()
     )
-    return office
+    if office is None or office[0] is None or office[1] is None:
+        return None
+    return office[0], office[1]
 
 
 def distance_m(a: tuple[Any, Any], b: tuple[Any, Any]) -> int:
@@ -300,7 +305,9 @@ def presence_fill(
     with transaction.atomic():
         dispatch = _own_dispatch(actor, today)
         limit = int(
-            policy.get("residency.presence_late_fill_days", region_code=dispatch.region_code, on=today)
+            policy.get(
+                "residency.presence_late_fill_days", region_code=dispatch.region_code, on=today
+            )
         )
         if kind not in FILLABLE:
             raise ValidationError({"kind": _("Leave is requested and approved, not filled in.")})
@@ -358,7 +365,9 @@ def presence_correct(
     """The township's correction of any day of the term, with a reason (audited before/after)."""
     today = today or timezone.localdate()
     with transaction.atomic():
-        _require(actor, "residency.change_presenceday", dispatch.region_code, dispatch.sending_unit_id)
+        _require(
+            actor, "residency.change_presenceday", dispatch.region_code, dispatch.sending_unit_id
+        )
         if kind not in PresenceKind.values:
             raise ValidationError({"kind": _("Choose where the cadre was.")})
         if not reason.strip():
@@ -474,7 +483,9 @@ def leave_request_create(
             working_days=working,
             reason=reason,
         )
-        _require(actor, "residency.add_leaverequest", dispatch.region_code, dispatch.sending_unit_id)
+        _require(
+            actor, "residency.add_leaverequest", dispatch.region_code, dispatch.sending_unit_id
+        )
         leave.full_clean()
         leave.save()
         audit.record(

@@ -13,6 +13,7 @@ from cunzhi.residency.models import Dispatch, DispatchRole, LeaveRequest, LeaveT
 from cunzhi.residency.services import cadre_register, dispatch_create, leave_request_create
 
 D = datetime.date
+FIRST_DAY = D(2026, 1, 5)  # a Monday
 
 
 def make_unit(county: County, name: str = "省农业农村厅") -> SendingUnit:
@@ -26,7 +27,7 @@ def make_cadre(
     *,
     village: Region | None = None,
     unit: SendingUnit | None = None,
-    starts_on: D = D(2026, 1, 5),
+    starts_on: D = FIRST_DAY,
     role: str = DispatchRole.FIRST_SECRETARY,
     ended_on: D | None = None,
 ) -> Dispatch:

@@ -46,7 +46,10 @@ def check_in(request: HttpRequest) -> HttpResponse:
     elif day.far_from_village:
         messages.warning(
             request,
-            _("Checked in. Your position is %(m)s m from the village office: the township will see it.")
+            _(
+                "Checked in. Your position is %(m)s m from the village office: the township "
+                "will see it."
+            )
             % {"m": day.distance_m},
         )
     else:
@@ -71,8 +74,12 @@ def presence_fill(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def presence_correct(request: HttpRequest, pk: int) -> HttpResponse:
-    dispatch = get_in_scope(Dispatch.objects.select_related("cadre__user", "region"), request.user, "view", pk=pk)
-    if not may(request.user, "residency.change_presenceday", dispatch.region_code, dispatch.sending_unit_id):
+    dispatch = get_in_scope(
+        Dispatch.objects.select_related("cadre__user", "region"), request.user, "view", pk=pk
+    )
+    if not may(
+        request.user, "residency.change_presenceday", dispatch.region_code, dispatch.sending_unit_id
+    ):
         raise PermissionDenied
     form = CorrectForm(request.POST or None)
     if request.method == "POST" and submit(
@@ -107,7 +114,10 @@ def dispatch_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "days": selectors.recent_days(dispatch),
         "leaves": dispatch.leaves.order_by("-starts_on")[:20],
         "can_correct": may(
-            request.user, "residency.change_presenceday", dispatch.region_code, dispatch.sending_unit_id
+            request.user,
+            "residency.change_presenceday",
+            dispatch.region_code,
+            dispatch.sending_unit_id,
         ),
     }
     try:
@@ -195,4 +205,3 @@ def leave_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     return render(request, "residency/leave.html", {"nav_active": "residency", "leave": leave})
-

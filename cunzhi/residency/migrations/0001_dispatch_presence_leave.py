@@ -7,155 +7,473 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0003_record_version'),
-        ('regions', '0002_record_version'),
+        ("accounts", "0003_record_version"),
+        ("regions", "0002_record_version"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Cadre',
+            name="Cadre",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('version', models.PositiveIntegerField(db_default=1, default=1, editable=False, verbose_name='version')),
-                ('region_code', models.CharField(db_index=True, editable=False, max_length=15, verbose_name='region code')),
-                ('position', models.CharField(blank=True, max_length=100, verbose_name='position at the sending unit')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='phone')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='region')),
-                ('sending_unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cadres', to='accounts.sendingunit', verbose_name='sending unit')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='cadre', to=settings.AUTH_USER_MODEL, verbose_name='user')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        db_default=1, default=1, editable=False, verbose_name="version"
+                    ),
+                ),
+                (
+                    "region_code",
+                    models.CharField(
+                        db_index=True, editable=False, max_length=15, verbose_name="region code"
+                    ),
+                ),
+                (
+                    "position",
+                    models.CharField(
+                        blank=True, max_length=100, verbose_name="position at the sending unit"
+                    ),
+                ),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="phone")),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="region",
+                    ),
+                ),
+                (
+                    "sending_unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cadres",
+                        to="accounts.sendingunit",
+                        verbose_name="sending unit",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cadre",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'dispatched cadre',
-                'verbose_name_plural': 'dispatched cadres',
-                'ordering': ['pk'],
+                "verbose_name": "dispatched cadre",
+                "verbose_name_plural": "dispatched cadres",
+                "ordering": ["pk"],
             },
         ),
         migrations.CreateModel(
-            name='Dispatch',
+            name="Dispatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('version', models.PositiveIntegerField(db_default=1, default=1, editable=False, verbose_name='version')),
-                ('region_code', models.CharField(db_index=True, editable=False, max_length=15, verbose_name='region code')),
-                ('role', models.CharField(choices=[('first_secretary', 'First secretary'), ('team_leader', 'Work-team leader'), ('team_member', 'Work-team member')], max_length=20, verbose_name='role')),
-                ('starts_on', models.DateField(verbose_name='starts on')),
-                ('planned_end', models.DateField(verbose_name='planned end')),
-                ('ended_on', models.DateField(blank=True, null=True, verbose_name='ended on')),
-                ('status', models.CharField(choices=[('serving', 'Serving'), ('ended', 'Term ended'), ('recalled', 'Recalled')], default='serving', max_length=10, verbose_name='status')),
-                ('cadre', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='dispatches', to='residency.cadre', verbose_name='cadre')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='region')),
-                ('replaced_by', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='replaces', to='residency.dispatch', verbose_name='replaced by')),
-                ('sending_unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.sendingunit', verbose_name='sending unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        db_default=1, default=1, editable=False, verbose_name="version"
+                    ),
+                ),
+                (
+                    "region_code",
+                    models.CharField(
+                        db_index=True, editable=False, max_length=15, verbose_name="region code"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("first_secretary", "First secretary"),
+                            ("team_leader", "Work-team leader"),
+                            ("team_member", "Work-team member"),
+                        ],
+                        max_length=20,
+                        verbose_name="role",
+                    ),
+                ),
+                ("starts_on", models.DateField(verbose_name="starts on")),
+                ("planned_end", models.DateField(verbose_name="planned end")),
+                ("ended_on", models.DateField(blank=True, null=True, verbose_name="ended on")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("serving", "Serving"),
+                            ("ended", "Term ended"),
+                            ("recalled", "Recalled"),
+                        ],
+                        default="serving",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "cadre",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="dispatches",
+                        to="residency.cadre",
+                        verbose_name="cadre",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="region",
+                    ),
+                ),
+                (
+                    "replaced_by",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="replaces",
+                        to="residency.dispatch",
+                        verbose_name="replaced by",
+                    ),
+                ),
+                (
+                    "sending_unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.sendingunit",
+                        verbose_name="sending unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'dispatch',
-                'verbose_name_plural': 'dispatches',
-                'ordering': ['region_code', 'starts_on', 'pk'],
+                "verbose_name": "dispatch",
+                "verbose_name_plural": "dispatches",
+                "ordering": ["region_code", "starts_on", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='LeaveRequest',
+            name="LeaveRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('version', models.PositiveIntegerField(db_default=1, default=1, editable=False, verbose_name='version')),
-                ('region_code', models.CharField(db_index=True, editable=False, max_length=15, verbose_name='region code')),
-                ('leave_type', models.CharField(choices=[('personal', 'Personal leave'), ('sick', 'Sick leave'), ('annual', 'Annual leave'), ('family', 'Family visit'), ('other', 'Other')], max_length=20, verbose_name='type of leave')),
-                ('starts_on', models.DateField(verbose_name='first day')),
-                ('ends_on', models.DateField(verbose_name='last day')),
-                ('working_days', models.PositiveSmallIntegerField(editable=False, verbose_name='working days')),
-                ('reason', models.TextField(verbose_name='reason')),
-                ('state', models.CharField(choices=[('requested', 'Waiting for approval'), ('approved', 'Approved'), ('rejected', 'Rejected'), ('withdrawn', 'Withdrawn'), ('returned', 'Back in the village')], default='requested', max_length=20, verbose_name='state')),
-                ('returned_on', models.DateField(blank=True, null=True, verbose_name='back in the village on')),
-                ('dispatch', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='leaves', to='residency.dispatch', verbose_name='dispatch')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='region')),
-                ('sending_unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.sendingunit', verbose_name='sending unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        db_default=1, default=1, editable=False, verbose_name="version"
+                    ),
+                ),
+                (
+                    "region_code",
+                    models.CharField(
+                        db_index=True, editable=False, max_length=15, verbose_name="region code"
+                    ),
+                ),
+                (
+                    "leave_type",
+                    models.CharField(
+                        choices=[
+                            ("personal", "Personal leave"),
+                            ("sick", "Sick leave"),
+                            ("annual", "Annual leave"),
+                            ("family", "Family visit"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="type of leave",
+                    ),
+                ),
+                ("starts_on", models.DateField(verbose_name="first day")),
+                ("ends_on", models.DateField(verbose_name="last day")),
+                (
+                    "working_days",
+                    models.PositiveSmallIntegerField(editable=False, verbose_name="working days"),
+                ),
+                ("reason", models.TextField(verbose_name="reason")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("requested", "Waiting for approval"),
+                            ("approved", "Approved"),
+                            ("rejected", "Rejected"),
+                            ("withdrawn", "Withdrawn"),
+                            ("returned", "Back in the village"),
+                        ],
+                        default="requested",
+                        max_length=20,
+                        verbose_name="state",
+                    ),
+                ),
+                (
+                    "returned_on",
+                    models.DateField(blank=True, null=True, verbose_name="back in the village on"),
+                ),
+                (
+                    "dispatch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="leaves",
+                        to="residency.dispatch",
+                        verbose_name="dispatch",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="region",
+                    ),
+                ),
+                (
+                    "sending_unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.sendingunit",
+                        verbose_name="sending unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'leave request',
-                'verbose_name_plural': 'leave requests',
-                'ordering': ['-starts_on', '-pk'],
+                "verbose_name": "leave request",
+                "verbose_name_plural": "leave requests",
+                "ordering": ["-starts_on", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='PresenceDay',
+            name="PresenceDay",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('version', models.PositiveIntegerField(db_default=1, default=1, editable=False, verbose_name='version')),
-                ('region_code', models.CharField(db_index=True, editable=False, max_length=15, verbose_name='region code')),
-                ('date', models.DateField(verbose_name='date')),
-                ('kind', models.CharField(choices=[('in_village', 'In the village'), ('leave', 'On approved leave'), ('training', 'Organised training'), ('official_trip', 'Official trip'), ('absent', 'Absent')], max_length=20, verbose_name='where')),
-                ('source', models.CharField(choices=[('check_in', 'Check-in on the day'), ('late_fill', 'Filled in later'), ('correction', 'Corrected by the township'), ('leave', 'Approved leave')], max_length=20, verbose_name='recorded as')),
-                ('is_working_day', models.BooleanField(verbose_name='working day')),
-                ('latitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, validators=[django.core.validators.MinValueValidator(-90), django.core.validators.MaxValueValidator(90)], verbose_name='latitude')),
-                ('longitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, validators=[django.core.validators.MinValueValidator(-180), django.core.validators.MaxValueValidator(180)], verbose_name='longitude')),
-                ('accuracy_m', models.PositiveIntegerField(blank=True, null=True, verbose_name='accuracy (m)')),
-                ('distance_m', models.PositiveIntegerField(blank=True, null=True, verbose_name='distance from the village (m)')),
-                ('far_from_village', models.BooleanField(default=False, verbose_name='far from the village')),
-                ('reason', models.TextField(blank=True, verbose_name='reason')),
-                ('dispatch', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='days', to='residency.dispatch', verbose_name='dispatch')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='region')),
-                ('sending_unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.sendingunit', verbose_name='sending unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        db_default=1, default=1, editable=False, verbose_name="version"
+                    ),
+                ),
+                (
+                    "region_code",
+                    models.CharField(
+                        db_index=True, editable=False, max_length=15, verbose_name="region code"
+                    ),
+                ),
+                ("date", models.DateField(verbose_name="date")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("in_village", "In the village"),
+                            ("leave", "On approved leave"),
+                            ("training", "Organised training"),
+                            ("official_trip", "Official trip"),
+                            ("absent", "Absent"),
+                        ],
+                        max_length=20,
+                        verbose_name="where",
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("check_in", "Check-in on the day"),
+                            ("late_fill", "Filled in later"),
+                            ("correction", "Corrected by the township"),
+                            ("leave", "Approved leave"),
+                        ],
+                        max_length=20,
+                        verbose_name="recorded as",
+                    ),
+                ),
+                ("is_working_day", models.BooleanField(verbose_name="working day")),
+                (
+                    "latitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        max_digits=9,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(-90),
+                            django.core.validators.MaxValueValidator(90),
+                        ],
+                        verbose_name="latitude",
+                    ),
+                ),
+                (
+                    "longitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        max_digits=9,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(-180),
+                            django.core.validators.MaxValueValidator(180),
+                        ],
+                        verbose_name="longitude",
+                    ),
+                ),
+                (
+                    "accuracy_m",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="accuracy (m)"),
+                ),
+                (
+                    "distance_m",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="distance from the village (m)"
+                    ),
+                ),
+                (
+                    "far_from_village",
+                    models.BooleanField(default=False, verbose_name="far from the village"),
+                ),
+                ("reason", models.TextField(blank=True, verbose_name="reason")),
+                (
+                    "dispatch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="days",
+                        to="residency.dispatch",
+                        verbose_name="dispatch",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="region",
+                    ),
+                ),
+                (
+                    "sending_unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.sendingunit",
+                        verbose_name="sending unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'day of presence',
-                'verbose_name_plural': 'days of presence',
-                'ordering': ['-date', 'pk'],
+                "verbose_name": "day of presence",
+                "verbose_name_plural": "days of presence",
+                "ordering": ["-date", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='PresenceMonth',
+            name="PresenceMonth",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('region_code', models.CharField(db_index=True, max_length=15, verbose_name='region code')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('month', models.PositiveSmallIntegerField(verbose_name='month')),
-                ('in_village', models.PositiveSmallIntegerField(default=0)),
-                ('leave', models.PositiveSmallIntegerField(default=0)),
-                ('training', models.PositiveSmallIntegerField(default=0)),
-                ('official_trip', models.PositiveSmallIntegerField(default=0)),
-                ('absent', models.PositiveSmallIntegerField(default=0)),
-                ('dispatch', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='months', to='residency.dispatch', verbose_name='dispatch')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "region_code",
+                    models.CharField(db_index=True, max_length=15, verbose_name="region code"),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                ("month", models.PositiveSmallIntegerField(verbose_name="month")),
+                ("in_village", models.PositiveSmallIntegerField(default=0)),
+                ("leave", models.PositiveSmallIntegerField(default=0)),
+                ("training", models.PositiveSmallIntegerField(default=0)),
+                ("official_trip", models.PositiveSmallIntegerField(default=0)),
+                ("absent", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "dispatch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="months",
+                        to="residency.dispatch",
+                        verbose_name="dispatch",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'month of presence',
-                'verbose_name_plural': 'months of presence',
-                'ordering': ['dispatch', 'year', 'month'],
+                "verbose_name": "month of presence",
+                "verbose_name_plural": "months of presence",
+                "ordering": ["dispatch", "year", "month"],
             },
         ),
         migrations.AddConstraint(
-            model_name='dispatch',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'serving')), fields=('cadre',), name='residency_one_serving_dispatch_per_cadre'),
+            model_name="dispatch",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "serving")),
+                fields=("cadre",),
+                name="residency_one_serving_dispatch_per_cadre",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='dispatch',
-            constraint=models.CheckConstraint(condition=models.Q(('planned_end__gt', models.F('starts_on'))), name='residency_dispatch_ends_after_it_starts'),
+            model_name="dispatch",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("planned_end__gt", models.F("starts_on"))),
+                name="residency_dispatch_ends_after_it_starts",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='leaverequest',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_on__gte', models.F('starts_on'))), name='residency_leave_ends_after_it_starts'),
+            model_name="leaverequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_on__gte", models.F("starts_on"))),
+                name="residency_leave_ends_after_it_starts",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='presenceday',
-            constraint=models.UniqueConstraint(fields=('dispatch', 'date'), name='residency_one_presence_row_per_day'),
+            model_name="presenceday",
+            constraint=models.UniqueConstraint(
+                fields=("dispatch", "date"), name="residency_one_presence_row_per_day"
+            ),
         ),
         migrations.AddIndex(
-            model_name='presencemonth',
-            index=models.Index(fields=['year', 'dispatch'], name='residency_rollup_year'),
+            model_name="presencemonth",
+            index=models.Index(fields=["year", "dispatch"], name="residency_rollup_year"),
         ),
         migrations.AddConstraint(
-            model_name='presencemonth',
-            constraint=models.UniqueConstraint(fields=('dispatch', 'year', 'month'), name='residency_one_rollup_per_month'),
+            model_name="presencemonth",
+            constraint=models.UniqueConstraint(
+                fields=("dispatch", "year", "month"), name="residency_one_rollup_per_month"
+            ),
         ),
     ]

@@ -57,9 +57,10 @@ def test_the_township_approves_two_working_days_and_the_county_five(
     )  # fmt: skip
     short.refresh_from_db()
     assert short.state == LeaveState.APPROVED
-    assert list(
-        PresenceDay.objects.filter(dispatch=dispatch).values_list("date", "kind")
-    ) == [(D(2026, 12, 2), "leave"), (D(2026, 12, 1), "leave")]
+    assert list(PresenceDay.objects.filter(dispatch=dispatch).values_list("date", "kind")) == [
+        (D(2026, 12, 2), "leave"),
+        (D(2026, 12, 1), "leave"),
+    ]
     assert Notification.objects.filter(recipient=cadre_user(dispatch)).count() == 1
 
     # Friday 4 to Thursday 10 December: 5 working days over a weekend: the county approves.
@@ -141,7 +142,9 @@ def test_three_people_before_a_dispatch_and_a_leave_request(
     county: County, people: ThreePeople, township
 ) -> None:  # type: ignore[no-untyped-def]
     dispatch = make_cadre(county, "wang")
-    assert_three_people_scoping(people, dispatch, page_url=reverse("residency:dispatch", args=[dispatch.pk]))
+    assert_three_people_scoping(
+        people, dispatch, page_url=reverse("residency:dispatch", args=[dispatch.pk])
+    )
     leave = a_leave(dispatch, D(2026, 12, 1), D(2026, 12, 2))
     assert_three_people_scoping(people, leave, page_url=leave.get_absolute_url())
     # The township's approval from the page; the reader and the outsider are refused.

@@ -77,7 +77,12 @@ def test_a_missed_day_and_a_leave_request_from_their_forms(county: County) -> No
     assert refused.status_code == 200 and refused.context["form"].errors
     response = client.post(
         reverse("residency:leave_create"),
-        {"leave_type": "sick", "starts_on": "2026-12-01", "ends_on": "2026-12-02", "reason": "住院"},
+        {
+            "leave_type": "sick",
+            "starts_on": "2026-12-01",
+            "ends_on": "2026-12-02",
+            "reason": "住院",
+        },
     )
     leave = LeaveRequest.objects.get()
     assert response["Location"] == leave.get_absolute_url()
@@ -112,9 +117,11 @@ def test_at_risk_cadres_reach_the_townships_attention(county: County, english: N
     presence_check_in(actor=cadre_user(dispatch), today=D(2026, 9, 1))
     items = assert_attention_budget(officer, officer.posts.get())
     counts = {str(item.label): item.count for item in items}
-    assert counts["Cadres who can no longer meet the year's days in the village"] + counts[
-        "Cadres at risk of missing the year's days in the village"
-    ] == 1
+    assert (
+        counts["Cadres who can no longer meet the year's days in the village"]
+        + counts["Cadres at risk of missing the year's days in the village"]
+        == 1
+    )
     a_leave(dispatch, D(2026, 12, 1), D(2026, 12, 2))
     make_cadre(county, "li", village=county.neighbour)
     items = assert_attention_budget(officer, officer.posts.get())

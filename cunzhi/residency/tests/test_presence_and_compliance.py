@@ -17,7 +17,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from cunzhi.accounts.testing import County
 from cunzhi.audit.models import Event
@@ -97,7 +97,7 @@ def test_a_check_in_is_recorded_once_a_day_and_far_ones_are_flagged(
     far, _ = presence_check_in(
         actor=user, latitude=Decimal("25.38"), longitude=Decimal("102.74"), today=D(2026, 3, 3)
     )
-    assert far.far_from_village and far.distance_m > 3000
+    assert far.far_from_village and far.distance_m is not None and far.distance_m > 3000
     assert PresenceMonth.objects.get(dispatch=dispatch, year=2026, month=3).in_village == 2
 
 
@@ -136,7 +136,7 @@ def test_a_missed_day_is_filled_within_three_days_and_corrected_later_by_the_tow
     assert (month.in_village, month.absent) == (0, 1)
     event = Event.objects.get(action="residency.presence_correct")
     assert event.data["kind"] == ["in_village", "absent"]
-    with pytest.raises(Exception):  # the cadre may not correct (PermissionDenied)
+    with pytest.raises(PermissionDenied):  # the cadre may not correct
         presence_correct(actor=user, dispatch=dispatch, date=D(2026, 3, 3), kind="in_village",
                          reason="x", today=D(2026, 3, 20))  # fmt: skip
 
@@ -191,7 +191,9 @@ def test_a_dispatch_from_september_2026_is_prorated_over_the_autumn_holidays(
 def test_the_rollup_agrees_with_a_count_of_the_raw_rows(county: County) -> None:
     dispatch = make_cadre(county, "wang", starts_on=D(2025, 1, 2))
     check_in_every_working_day(dispatch, D(2025, 1, 1), D(2025, 3, 31), skip=3)
-    presence_check_in(actor=cadre_user(dispatch), today=D(2025, 1, 26))  # already in (a Sunday worked)
+    presence_check_in(
+        actor=cadre_user(dispatch), today=D(2025, 1, 26)
+    )  # already in (a Sunday worked)
     before = list(PresenceMonth.objects.order_by("month").values_list("month", "in_village"))
     rollup.rebuild(dispatch)
     after = list(PresenceMonth.objects.order_by("month").values_list("month", "in_village"))

@@ -21,6 +21,9 @@ from cunzhi.core.regioncodes import county_prefix
 
 GENESIS = "0" * 64
 
+# The trace's name for a write no person made (a sweep, a scheduled task).
+SYSTEM_LABEL = "system"
+
 
 def chain_for(region_code: str) -> str:
     return county_prefix(region_code) or GLOBAL_CHAIN
@@ -137,7 +140,7 @@ def record(
         seq=last_seq + 1,
         occurred_at=timezone.now(),
         actor=actor if getattr(actor, "pk", None) else None,
-        actor_label=(actor_label or getattr(actor, "username", "") or "system")[:150],
+        actor_label=(actor_label or getattr(actor, "username", "") or SYSTEM_LABEL)[:150],
         action=action,
         object_type=object_type,
         object_id=str(object_id),

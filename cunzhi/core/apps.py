@@ -3,6 +3,7 @@ from typing import Any
 from django.apps import AppConfig
 from django.apps import apps as global_apps
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 def seed_policy_defaults(sender: AppConfig, *, using: str, **kwargs: Any) -> None:
@@ -44,3 +45,16 @@ class CoreConfig(AppConfig):
         from cunzhi.core import attention
 
         attention.autodiscover()
+        from cunzhi.audit.labels import register
+
+        register(ACTION_LABELS)
+
+
+# What a person reads in a history or the audit log for each of the app's actions.
+ACTION_LABELS = {
+    "core.calendar_year_import": _("Holiday calendar imported"),
+    "core.policy_override_set": _("Policy parameter set for the county"),
+    "core.attachment_add": _("File attached"),
+    "core.attachment_remove": _("Attached file removed"),
+    "core.attachment_download": _("Attached file downloaded"),
+}

@@ -19,6 +19,13 @@ from cunzhi.core.scoping import has_permission_at, permission_name
 M = TypeVar("M", bound=models.Model)
 
 
+def default_action(obj: models.Model, verb: str) -> str:
+    """``<app>.<model>_<verb>`` (``regions.contact_update``): the name of the service that writes
+    it, when the service is named after its model (``contact_update``), as services are; a
+    service named otherwise passes its own ``action`` (the rule: ``<app>.<service name>``)."""
+    return f"{obj._meta.app_label}.{obj._meta.model_name}_{verb}"
+
+
 def require_permission(actor: Any, permission: str, region_code: str) -> None:
     """Raise PermissionDenied unless ``actor`` holds ``permission`` over ``region_code``."""
     if not has_permission_at(actor, permission, region_code):
@@ -41,7 +48,7 @@ def create_audited(*, actor: Any, obj: M, action: str | None = None) -> M:
     obj.save()
     audit.record(
         actor=actor,
-        action=action or f"{obj._meta.label_lower}.create",
+        action=action or default_action(obj, "create"),
         obj=obj,
         data={"fields": audit.snapshot(obj, editable_fields(obj))},
     )
@@ -134,7 +141,7 @@ def update_audited(
         current.save()
         audit.record(
             actor=actor,
-            action=action or f"{current._meta.label_lower}.update",
+            action=action or default_action(current, "update"),
             obj=current,
             data={"changes": changed, "version": current.version},  # type: ignore[attr-defined]
         )
@@ -151,7 +158,7 @@ def delete_audited(*, actor: Any, obj: models.Model, action: str | None = None) 
     obj.delete()
     audit.record(
         actor=actor,
-        action=action or f"{obj._meta.label_lower}.delete",
+        action=action or default_action(obj, "delete"),
         object_type=obj._meta.label_lower,
         object_id=object_id,
         object_label=label,

@@ -30,9 +30,11 @@ from cunzhi.core.api import (
     label_of,
     with_etag,
 )
+from cunzhi.core.lists import api_rows, filter_schema
 from cunzhi.core.regioncodes import Level
 from cunzhi.core.scoping import get_in_scope
 from cunzhi.core.versions import stored_version
+from cunzhi.regions.lists import CONTACTS
 from cunzhi.regions.models import (
     Contact,
     ContactLevel,
@@ -42,7 +44,6 @@ from cunzhi.regions.models import (
     VillageProfile,
 )
 from cunzhi.regions.selectors import (
-    contact_list,
     region_ancestors,
     region_get,
     region_list,
@@ -369,8 +370,8 @@ class ContactPatch(VersionedPatch):
     notes: str | None = None
 
 
-class ContactFilter(InputSchema):
-    q: str | None = Field(None, max_length=50, description="Part of the name, unit or position.")
+# The directory page's FilterSet and sort keys (regions.lists.CONTACTS), as query parameters.
+ContactFilter = filter_schema(CONTACTS)
 
 
 @router.get(
@@ -381,10 +382,12 @@ class ContactFilter(InputSchema):
 )
 @paginate(Pagination)
 def contact_list_endpoint(
-    request: HttpRequest, code: str, filters: Query[ContactFilter]
+    request: HttpRequest,
+    code: str,
+    filters: Query[ContactFilter],  # type: ignore[valid-type]
 ) -> QuerySet[Contact]:
     region = _region(request, code)
-    return contact_list(actor(request), region, query=filters.q or "")
+    return api_rows(CONTACTS, actor(request), filters, region=region)
 
 
 @router.post(

@@ -201,6 +201,16 @@ class Contact(RegionalModel):
         ordering = ["level", "organisation", "name"]
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
+        # The directory's sort keys (regions.lists.CONTACTS), within a village's code.
+        indexes = [
+            models.Index(
+                fields=["region_code", "level", "organisation", "name"], name="contact_by_level"
+            ),
+            models.Index(
+                fields=["region_code", "organisation", "name"], name="contact_by_organisation"
+            ),
+            models.Index(fields=["region_code", "name"], name="contact_by_name"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.organisation})"

@@ -116,7 +116,7 @@ def regions_import(*, actor: Any, rows: Iterable[tuple[int, str, str]]) -> Impor
                 result.unchanged += 1
         audit.record(
             actor=actor,
-            action="regions.import",
+            action="regions.regions_import",
             object_type="regions.region",
             object_id="import",
             object_label=_("division code list"),
@@ -168,7 +168,11 @@ def village_profile_update(
         elif expected_version == 0:
             raise EditConflict(profile, 0)
         return update_audited(
-            actor=actor, obj=profile, changes=changes, expected_version=expected_version
+            actor=actor,
+            obj=profile,
+            changes=changes,
+            expected_version=expected_version,
+            action="regions.village_profile_update",
         )
 
 

@@ -21,9 +21,33 @@ class RegistryConfig(AppConfig):
         register(ACTION_LABELS)
 
 
-# What a person reads in a history or the audit log for the reveals of personal numbers.
+# What a person reads in a history or the audit log for each of the app's actions.
 ACTION_LABELS = {
-    "registry.resident_reveal": _("Numbers shown in full"),
+    "registry.household_register": _("Household registered"),
+    "registry.household_update": _("Household changed"),
+    "registry.household_set_head": _("Head of household changed"),
+    "registry.household_split": _("Household split"),
+    "registry.household_merge": _("Households merged"),
+    "registry.household_transfer": _("Household moved to another village"),
+    "registry.resident_add": _("Household member added"),
+    "registry.resident_update": _("Resident changed"),
+    "registry.resident_set_status": _("Resident's status changed"),
+    "registry.resident_move": _("Resident moved to another household"),
+    "registry.resident_set_tags": _("Resident's tags changed"),
+    "registry.resident_merge": _("Duplicate registration merged"),
+    "registry.resident_reveal": _("Full ID and phone numbers viewed"),
     "registry.resident_call": _("Called"),
     "registry.household_reveal": _("Household phone shown in full"),
+    "registry.register_export": _("Household register exported"),
+    "registry.registry_import": _("Household register imported"),
+    "registry.group_leader_set": _("Villager group leader appointed"),
+    "registry.group_leader_end": _("Villager group leader left office"),
+    "registry.ten_group_save": _("Ten-household group saved"),
+    "registry.tag_save": _("Tag saved"),
+    # Written before actions were named after their service.
+    "registry.import": _("Household register imported"),
+    "registry.ten_group_create": _("Ten-household group saved"),
+    "registry.ten_group_update": _("Ten-household group saved"),
+    "registry.tag_create": _("Tag saved"),
+    "registry.tag_update": _("Tag saved"),
 }

@@ -9,28 +9,24 @@ million-row benchmark take the same memory (benchmarks/bench_registry_export.py)
 
 ID and phone numbers are masked unless the exporter may reveal them *and* asks for the full
 numbers; sensitive tags show only to those who may reveal them, as on the pages (DESIGN rule 7).
-Every export is audited, masked or not: an export is a copy of the village's personal data
-leaving the system, and the trace answers who took one, of what, and when. The event is written
-and committed before the first byte is streamed, so that an export cut off halfway still left
-its trace; the row count it records is counted then, at the request.
+Every export is audited, masked or not, and full numbers need a reason, as every list's export
+(``core.exports``): the event is written and committed before the first byte is streamed, so
+that an export cut off halfway still left its trace; the row count it records is counted then.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import islice
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Case, Field, IntegerField, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext, pgettext
 
-from cunzhi.audit import services as audit
-from cunzhi.core.writes import require_permission
+from cunzhi.core.exports import batches, export_audited
 from cunzhi.core.xlsx import Cell, xlsx_stream
 from cunzhi.regions.models import Region
 from cunzhi.registry.identity import mask_id_number, mask_phone
@@ -166,40 +162,29 @@ def register_export(
     """Check, record and start an export of the village register; the .xlsx bytes, streamed.
 
     ``filters`` are ``household_list``'s keyword arguments (the register form's ``filters()``).
-    Full numbers need the reveal permission: PermissionDenied otherwise, not a quietly masked
-    file, so that nobody takes a masked copy for the full one. ``reason`` (why the full numbers
-    are needed) goes into the trace with them, as a reveal's does.
+    The check and the trace are every list's (``core.exports.export_audited``): full numbers need
+    the reveal permission (PermissionDenied otherwise, not a quietly masked file) and a reason
+    (ValidationError without one), which goes into the trace with them, as a reveal's does.
+    The rows are written here, from values rather than model instances, for a county's size.
     """
-    require_permission(actor, "registry.view_resident", village.code)
-    if full_numbers:
-        require_permission(actor, REVEAL, village.code)
     residents = register_residents(actor, village, **filters)
     labels = _labels(actor, village)
     # Counted before the transaction: on SQLite it holds the write lock, and the audit event
     # holds the county's chain head until it commits.
-    rows = residents.count()
-    with transaction.atomic():
-        audit.record(
-            actor=actor,
-            action=EXPORT_ACTION,
-            obj=village,
-            region_code=village.code,
-            data={
-                "format": "xlsx",
-                "full_numbers": full_numbers,
-                **({"reason": reason} if full_numbers and reason else {}),
-                "filters": filters_for_trace(filters),
-                "rows": rows,
-            },
-        )
+    export_audited(
+        actor=actor,
+        action=EXPORT_ACTION,
+        obj=village,
+        region_code=village.code,
+        permission="registry.view_resident",
+        reveal_permission=REVEAL,
+        full_numbers=full_numbers,
+        reason=reason,
+        filters=filters_for_trace(filters),
+        rows=residents.count(),
+    )
     sheet_rows = _rows(actor, residents, labels, full_numbers=full_numbers)
     return xlsx_stream(labels.header, sheet_rows, sheet_name=labels.sheet, widths=_WIDTHS)
-
-
-def _chunks(rows: Iterable[tuple[Any, ...]], size: int) -> Iterator[list[tuple[Any, ...]]]:
-    iterator = iter(rows)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
 
 
 def _rows(
@@ -217,7 +202,7 @@ def _rows(
     id_shown = (lambda number: number) if full_numbers else mask_id_number
     phone_shown = (lambda number: number) if full_numbers else mask_phone
     stream = residents.values_list(*_FIELDS).iterator(chunk_size=CHUNK_SIZE)
-    for chunk in _chunks(stream, CHUNK_SIZE):
+    for chunk in batches(stream, CHUNK_SIZE):
         tag_names = _tag_names(user, [row[0] for row in chunk], labels) if labels.tags else {}
         yield [
             [

@@ -75,7 +75,9 @@ class Household(RegionalModel):
         indexes = [
             models.Index(
                 CodepointOrder("household_no"), "region_code", "id", name="household_search_number"
-            )
+            ),
+            # The register's order (registry.lists.REGISTER), within a village's code.
+            models.Index(fields=["region_code", "household_no"], name="household_by_number"),
         ]
 
     def __str__(self) -> str:

@@ -8,6 +8,7 @@ reason: a real domain adds its rows to ``cunzhi/accounts/permissions.py``.
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 VIEW = {"kitdomain.view_case"}
 KEEP = {"kitdomain.view_case", "kitdomain.add_case", "kitdomain.change_case"}
@@ -21,7 +22,10 @@ class KitDomainConfig(AppConfig):
     def ready(self) -> None:
         from cunzhi.accounts import permissions
         from cunzhi.accounts.models import Role
+        from cunzhi.audit.labels import register
         from tests.kitdomain import workflows  # noqa: F401  (registers the workflow)
+
+        register({"kitdomain.case_create": _("Case registered")})
 
         for role, granted in list(permissions.ROLE_PERMISSIONS.items()):
             if "registry.change_household" in granted:  # the roles that keep village records

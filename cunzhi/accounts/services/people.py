@@ -150,7 +150,7 @@ def sending_unit_create(*, actor: Any, name: str, region: Region) -> SendingUnit
         unit = SendingUnit(name=name, region=region)
         unit.full_clean()
         unit.save()
-        audit.record(actor=actor, action="accounts.sendingunit_create", obj=unit, data={})
+        audit.record(actor=actor, action="accounts.sending_unit_create", obj=unit, data={})
     return unit
 
 

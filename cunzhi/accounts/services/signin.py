@@ -56,7 +56,7 @@ def sign_in_failure_record(*, username: str, address: str | None, locked: bool) 
         user,
         actor=None,
         actor_label=username or "-",
-        action="accounts.sign_in_fail",
+        action="accounts.sign_in_failure",
         object_label="" if user else username,
         data=data,
     )

@@ -159,7 +159,7 @@ def test_a_failed_sign_in_records_the_username_tried_never_the_password(
     page_sign_in(Client(REMOTE_ADDR="10.1.2.3"), "secretary", WRONG)
     api_sign_in(Client(REMOTE_ADDR="10.1.2.4"), "nobody-here", WRONG)
 
-    known, unknown = events("accounts.sign_in_fail")
+    known, unknown = events("accounts.sign_in_failure")
     assert known.actor is None and known.actor_label == "secretary"
     assert known.object_id == str(people.in_scope.pk) and known.chain == "530199"
     assert known.data == {"username": "secretary", "address": "10.1.2.3"}
@@ -177,7 +177,7 @@ def test_a_lockout_is_recorded_once_however_long_the_script_goes_on(
     [lock] = events("accounts.sign_in_lock")
     assert lock.actor is None and lock.chain == "530199"
     assert lock.data == {"username": "secretary", "address": "10.1.2.3", "failures": 5}
-    failures = events("accounts.sign_in_fail")
+    failures = events("accounts.sign_in_failure")
     assert len(failures) == 12
     assert [bool(e.data.get("locked")) for e in failures] == [False] * 5 + [True] * 7
 
@@ -221,7 +221,8 @@ def test_the_history_names_sign_in_actions_in_words(
 
 
 def test_every_accounts_action_has_a_label(english: None) -> None:
-    assert action_label("accounts.sign_in_fail") == "Failed sign-in"
+    assert action_label("accounts.sign_in_failure") == "Failed sign-in"
     assert action_label("accounts.two_factor_reset") == "Two-factor sign-in reset"
     # Unregistered: core.writes' default names read as the model and the verb, never as a code.
-    assert action_label("regions.villageprofile.update") == "village profile changed"
+    assert action_label("regions.villageprofile.update") == "Village profile changed"
+    assert action_label("regions.nosuch_update") == "Change"  # unregistered: never its code

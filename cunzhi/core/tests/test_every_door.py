@@ -204,7 +204,10 @@ REGISTRY_PAGE_DOORS: dict[str, str | Callable[[World], Door]] = {
     "registry:import": lambda w: Door(
         reverse("registry:import"),
         files={"file": ("register.csv", REGISTER_CSV)},
-        events=[("registry.importjob_create", {}), ("registry.import", {"households_created": 1})],
+        events=[
+            ("registry.importjob_create", {}),
+            ("registry.registry_import", {"households_created": 1}),
+        ],
     ),
     "registry:register_export": lambda w: Door(
         reverse("registry:register_export", args=[w.county.village.code]),
@@ -322,13 +325,13 @@ REGISTRY_PAGE_DOORS: dict[str, str | Callable[[World], Door]] = {
             "households": [w.extra["other_household"].pk],
             "lead_household": w.extra["other_household"].pk,
         },
-        events={"registry.ten_group_create": {"name": "第二联户组"}},
+        events={"registry.ten_group_save": {"name": "第二联户组"}},
     ),
     "registry:ten_group_edit": lambda w: Door(
         reverse("registry:ten_group_edit", args=[w.extra["ten_group"].pk]),
         form="form",
         data={"name": "上寨联户组"},
-        events={"registry.ten_group_update": {"changes": {"name": ["第一联户组", "上寨联户组"]}}},
+        events={"registry.ten_group_save": {"changes": {"name": ["第一联户组", "上寨联户组"]}}},
     ),
     "registry:duplicates_merge": lambda w: Door(
         reverse("registry:duplicates_merge", args=[w.county.county.code]),
@@ -341,14 +344,14 @@ REGISTRY_PAGE_DOORS: dict[str, str | Callable[[World], Door]] = {
         form="form",
         user="root",
         data={"code": "flood", "name": "受灾户", "order": "5"},
-        events={"registry.tag_create": {}},
+        events={"registry.tag_save": {}},
     ),
     "registry:tag_edit": lambda w: Door(
         reverse("registry:tag_edit", args=[w.extra["veteran"].pk]),
         form="form",
         user="root",
         data={"order": "7"},
-        events={"registry.tag_update": {}},
+        events={"registry.tag_save": {}},
     ),
 }
 
@@ -539,20 +542,23 @@ PAGE_DOORS: dict[str, str | Callable[[World], Door]] = {
         form="form",
         data={"population": "1300"},
         events={
-            "regions.villageprofile.update": {"changes": {"population": [1200, 1300]}, "version": 2}
+            "regions.village_profile_update": {
+                "changes": {"population": [1200, 1300]},
+                "version": 2,
+            }
         },
     ),
     "regions:contacts": lambda w: Door(
         reverse("regions:contacts", args=[w.county.village.code]),
         data={"name": "王芳", "organisation": "青龙镇卫生院", "level": "township"},
-        events={"regions.contact.create": {"fields": {"name": "王芳"}}},
+        events={"regions.contact_create": {"fields": {"name": "王芳"}}},
     ),
     "regions:contact_edit": lambda w: Door(
         reverse("regions:contact_edit", args=[w.contact.pk]),
         form="form",
         data={"phone": "13870002222"},
         events={
-            "regions.contact.update": {
+            "regions.contact_update": {
                 "changes": {"phone": ["13870001111", "13870002222"]},
                 "version": 2,
             }
@@ -560,41 +566,41 @@ PAGE_DOORS: dict[str, str | Callable[[World], Door]] = {
     ),
     "regions:contact_delete": lambda w: Door(
         reverse("regions:contact_delete", args=[w.contact.pk]),
-        events={"regions.contact.delete": {"fields": {"name": "李医生"}}},
+        events={"regions.contact_delete": {"fields": {"name": "李医生"}}},
     ),
     "regions:clan_create": lambda w: Door(
         reverse("regions:clan_create", args=[w.county.village.code]),
         form="form",
         data={"surname": "李", "households": "40", "share_percent": "10"},
-        events={"regions.clan.create": {"fields": {"surname": "李", "households": 40}}},
+        events={"regions.clan_create": {"fields": {"surname": "李", "households": 40}}},
     ),
     "regions:clan_edit": lambda w: Door(
         reverse("regions:clan_edit", args=[w.clan.pk]),
         form="form",
         data={"households": "125"},
-        events={"regions.clan.update": {"changes": {"households": [120, 125]}, "version": 2}},
+        events={"regions.clan_update": {"changes": {"households": [120, 125]}, "version": 2}},
     ),
     "regions:clan_delete": lambda w: Door(
         reverse("regions:clan_delete", args=[w.clan.pk]),
-        events={"regions.clan.delete": {"fields": {"surname": "杨"}}},
+        events={"regions.clan_delete": {"fields": {"surname": "杨"}}},
     ),
     "regions:facility_create": lambda w: Door(
         reverse("regions:facility_create", args=[w.county.village.code]),
         form="form",
         data={"kind": "clinic", "name": "石板村卫生室"},
-        events={"regions.facility.create": {"fields": {"kind": "clinic"}}},
+        events={"regions.facility_create": {"fields": {"kind": "clinic"}}},
     ),
     "regions:facility_edit": lambda w: Door(
         reverse("regions:facility_edit", args=[w.facility.pk]),
         form="form",
         data={"name": "石板完小"},
         events={
-            "regions.facility.update": {"changes": {"name": ["石板小学", "石板完小"]}, "version": 2}
+            "regions.facility_update": {"changes": {"name": ["石板小学", "石板完小"]}, "version": 2}
         },
     ),
     "regions:facility_delete": lambda w: Door(
         reverse("regions:facility_delete", args=[w.facility.pk]),
-        events={"regions.facility.delete": {"fields": {"name": "石板小学"}}},
+        events={"regions.facility_delete": {"fields": {"name": "石板小学"}}},
     ),
     "accounts:people": READS,
     "accounts:person_create": lambda w: Door(
@@ -649,36 +655,36 @@ API_DOORS: dict[str, str | Callable[[World], Door]] = {
     "PATCH /api/v1/villages/{code}/profile": lambda w: Door(
         f"/api/v1/villages/{w.county.village.code}/profile",
         body={"households": 402, "version": 1},
-        events={"regions.villageprofile.update": {"changes": {"households": [0, 402]}}},
+        events={"regions.village_profile_update": {"changes": {"households": [0, 402]}}},
     ),
     "POST /api/v1/villages/{code}/facilities": lambda w: Door(
         f"/api/v1/villages/{w.county.village.code}/facilities",
         body={"kind": "water_source", "name": "老井"},
-        events={"regions.facility.create": {"fields": {"name": "老井"}}},
+        events={"regions.facility_create": {"fields": {"name": "老井"}}},
     ),
     "PATCH /api/v1/facilities/{facility_id}": lambda w: Door(
         f"/api/v1/facilities/{w.facility.pk}",
         body={"notes": "2019年翻修"},
         headers={"If-Match": '"1"'},
-        events={"regions.facility.update": {"changes": {"notes": ["", "2019年翻修"]}}},
+        events={"regions.facility_update": {"changes": {"notes": ["", "2019年翻修"]}}},
     ),
     "DELETE /api/v1/facilities/{facility_id}": lambda w: Door(
         f"/api/v1/facilities/{w.facility.pk}",
-        events={"regions.facility.delete": {"fields": {"name": "石板小学"}}},
+        events={"regions.facility_delete": {"fields": {"name": "石板小学"}}},
     ),
     "POST /api/v1/regions/{code}/contacts": lambda w: Door(
         f"/api/v1/regions/{w.county.village.code}/contacts",
         body={"name": "赵强", "organisation": "县水务局", "level": "county"},
-        events={"regions.contact.create": {"fields": {"name": "赵强"}}},
+        events={"regions.contact_create": {"fields": {"name": "赵强"}}},
     ),
     "PATCH /api/v1/contacts/{contact_id}": lambda w: Door(
         f"/api/v1/contacts/{w.contact.pk}",
         body={"position": "村医", "version": 1},
-        events={"regions.contact.update": {"changes": {"position": ["", "村医"]}}},
+        events={"regions.contact_update": {"changes": {"position": ["", "村医"]}}},
     ),
     "DELETE /api/v1/contacts/{contact_id}": lambda w: Door(
         f"/api/v1/contacts/{w.contact.pk}",
-        events={"regions.contact.delete": {"fields": {"name": "李医生"}}},
+        events={"regions.contact_delete": {"fields": {"name": "李医生"}}},
     ),
     **REGISTRY_API_DOORS,
     **RESIDENCY_API_DOORS,

@@ -17,6 +17,9 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.db import models
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from cunzhi.audit import labels as audit_labels
 
 if TYPE_CHECKING:
     import datetime
@@ -143,8 +146,12 @@ class Workflow:
         return self.model._meta.label_lower
 
     @property
+    def app_entity(self) -> str:
+        return f"{self.model._meta.app_label}.{self.entity}"
+
+    @property
     def action(self) -> str:
-        return f"{self.model._meta.app_label}.{self.entity}_transition"
+        return f"{self.app_entity}_transition"
 
     def transition(self, name: str) -> Transition | None:
         return next((t for t in self.transitions if t.name == name), None)
@@ -178,6 +185,14 @@ _registry: dict[str, Workflow] = {}
 def register(workflow: Workflow) -> Workflow:
     """Make ``workflow`` known to the sweep, the diagrams and the readable history."""
     _registry[workflow.key] = workflow
+    audit_labels.register(
+        {
+            workflow.action: _("Step taken"),
+            f"{workflow.app_entity}_deadline_extend": _("Deadline extended"),
+            f"{workflow.app_entity}_deadline_reminder": _("Deadline reminder sent"),
+            f"{workflow.app_entity}_deadline_overdue": _("Marked overdue"),
+        }
+    )
     return workflow
 
 

@@ -41,7 +41,7 @@ def test_re_importing_updates_names_and_creates_no_duplicates(tmp_path: Path) ->
     call_command("import_regions", write(tmp_path, GOOD.replace("华山街道", "华山街道办事处")))
     assert Region.objects.count() == 6
     assert Region.objects.get(code="530102001000").name == "华山街道办事处"
-    assert Event.objects.filter(action="regions.import").count() == 2
+    assert Event.objects.filter(action="regions.regions_import").count() == 2
 
 
 def test_a_file_without_header_is_read_as_code_and_name(tmp_path: Path) -> None:

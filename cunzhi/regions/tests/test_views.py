@@ -281,7 +281,7 @@ def test_a_cadre_adds_and_deletes_a_clan_and_the_trace_keeps_it(
     assert outsider.post(reverse("regions:clan_delete", args=[clan.pk])).status_code == 404
     assert client.post(reverse("regions:clan_delete", args=[clan.pk])).status_code == 302
     assert not Clan.objects.filter(pk=clan.pk).exists()
-    deleted = Event.objects.get(action="regions.clan.delete", object_id=str(clan.pk))
+    deleted = Event.objects.get(action="regions.clan_delete", object_id=str(clan.pk))
     assert deleted.data["fields"]["surname"] == "杨"
 
 
@@ -341,7 +341,7 @@ def test_a_clan_facility_and_contact_edit_from_the_page_leave_old_and_new_values
         assert response.status_code == 302, (name, response.content.decode()[:500])
     changes = {
         event.object_type: event.data["changes"]
-        for event in Event.objects.filter(action__endswith=".update", actor=people.in_scope)
+        for event in Event.objects.filter(action__endswith="_update", actor=people.in_scope)
     }
     assert changes["regions.clan"]["households"] == [120, 125]
     assert changes["regions.facility"]["name"] == ["石板小学", "石板完小"]

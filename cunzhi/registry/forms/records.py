@@ -11,6 +11,7 @@ from django.db.models import Model, QuerySet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from cunzhi.core.exports import REASON_LENGTH, ExportForm  # noqa: F401  (re-exported)
 from cunzhi.core.forms import MaskedNumberField, ModelMultipleChoiceField, VersionedForm
 from cunzhi.core.privacy import mask_id_number, mask_phone
 from cunzhi.regions.models import Region
@@ -179,19 +180,9 @@ class StatusForm(VersionedForm, forms.Form):
 
 
 # The reason given for seeing full numbers (a reveal, an export), kept in the trace.
-REASON_LENGTH = 200
 
 
 class RevealForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Why you need the full numbers"), max_length=REASON_LENGTH, required=False
-    )
-
-
-class ExportForm(forms.Form):
-    """The register export's own field; its filters come in a RegisterFilterForm."""
-
-    full_numbers = forms.BooleanField(label=_("Include full ID and phone numbers"), required=False)
     reason = forms.CharField(
         label=_("Why you need the full numbers"), max_length=REASON_LENGTH, required=False
     )

@@ -233,7 +233,7 @@ def importjob_fail_stale(*, actor: Any = None, now: datetime.datetime | None = N
                 continue
             audit.record(
                 actor=actor,
-                action="registry.importjob_fail",
+                action="registry.importjob_fail_stale",
                 obj=job,
                 region_code=home_region_code(job.created_by),
                 data={"file": job.file_name, "last_heard": job.updated_at},

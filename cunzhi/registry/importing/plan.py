@@ -27,6 +27,8 @@ ACTION_LABELS = {
     "registry.import": gettext_lazy("Register import"),
     "registry.importjob_create": gettext_lazy("Uploaded a register file"),
     "registry.importjob_purge": gettext_lazy("Deleted an import's files"),
+    "registry.importjob_fail_stale": gettext_lazy("Import stopped"),
+    # Written before actions were named after their service.
     "registry.importjob_fail": gettext_lazy("Import stopped"),
 }
 

@@ -215,7 +215,7 @@ def _record(plan: Plan, reference: str) -> None:
             continue
         audit.record(
             actor=plan.actor,
-            action="registry.import",
+            action="registry.registry_import",
             object_type="registry.import",
             object_id=object_id,
             object_label=label,

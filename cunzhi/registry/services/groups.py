@@ -153,7 +153,7 @@ def ten_group_save(
         )
         audit.record(
             actor=actor,
-            action=f"registry.ten_group_{'create' if creating else 'update'}",
+            action="registry.ten_group_save",
             obj=group,
             data={
                 "changes": {} if creating else audit.diff(stored, audit.snapshot(group, fields)),

@@ -21,7 +21,7 @@ from cunzhi.registry.models import (
     ResidentStatus,
     TenHouseholdGroup,
 )
-from cunzhi.registry.services.residents import end_leadership, move_resident
+from cunzhi.registry.services.residents import group_leader_end, move_resident
 from cunzhi.registry.services.rules import (
     RESIDENT_FIELDS,
     check_group,
@@ -284,7 +284,9 @@ def household_transfer(
         household.household_no = number
         household.full_clean()
         household.save()
-        end_leadership(actor, members, timezone.localdate(), "moved_village")
+        group_leader_end(
+            actor=actor, residents=members, on=timezone.localdate(), why="moved_village"
+        )
         for member in members:
             move_resident(member, household, member.relation)
         TenHouseholdGroup.objects.filter(lead_household=household).update(lead_household=None)

@@ -104,11 +104,13 @@ def resident_set_status(
             status_since=since,
         )
         if status != ResidentStatus.LIVING:
-            end_leadership(actor, [resident], since, status)
+            group_leader_end(actor=actor, residents=[resident], on=since, why=status)
     return resident
 
 
-def end_leadership(actor: Any, residents: Sequence[Resident], on: datetime.date, why: str) -> None:
+def group_leader_end(
+    *, actor: Any, residents: Sequence[Resident], on: datetime.date, why: str
+) -> None:
     """A group leader (组长) who dies, moves out or leaves the village leaves office ``on`` that
     day; the group then shows no leader until a new one is set. Each end is in the trace, ``why``
     a code: the new status (``deceased``, ``moved_out``) or ``moved_village``."""
@@ -163,7 +165,9 @@ def resident_move(
         require_permission(actor, "registry.change_resident", to.region_code)
         if to.region_id != resident.region_id:
             check_ids_free([resident], to.region, "to")
-            end_leadership(actor, [resident], timezone.localdate(), "moved_village")
+            group_leader_end(
+                actor=actor, residents=[resident], on=timezone.localdate(), why="moved_village"
+            )
         source = resident.household
         move_resident(resident, to, relation)
         audit.record(

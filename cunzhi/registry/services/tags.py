@@ -55,7 +55,7 @@ def tag_save(
             tag.save()
             audit.record(
                 actor=actor,
-                action=f"registry.tag_{'create' if creating else 'update'}",
+                action="registry.tag_save",
                 obj=tag,
                 region_code="",
                 data={"changes": changes, "version": tag.version},

@@ -151,7 +151,8 @@ def test_a_reveal_holder_who_asks_gets_full_numbers_and_the_export_is_audited(
 ) -> None:
     families(county, 2)
     response = session(people.in_scope).post(
-        export_url(county.village), {"full_numbers": "on", "age_band": "0-17"}
+        export_url(county.village),
+        {"full_numbers": "on", "reason": "低保年审核对", "age_band": "0-17"},
     )
     rows = workbook_rows(response)[1:]
     spouse = resident("李0号")
@@ -164,6 +165,7 @@ def test_a_reveal_holder_who_asks_gets_full_numbers_and_the_export_is_audited(
     assert event.data == {
         "format": "xlsx",
         "full_numbers": True,
+        "reason": "低保年审核对",
         "filters": {"age_band": "0-17"},
         "rows": 6,
     }
@@ -184,8 +186,22 @@ def test_asking_for_full_numbers_without_the_permission_is_refused_and_leaves_no
     county: County, people: ThreePeople
 ) -> None:
     families(county, 1)
-    response = session(people.read_only).post(export_url(county.village), {"full_numbers": "on"})
+    response = session(people.read_only).post(
+        export_url(county.village), {"full_numbers": "on", "reason": "核对"}
+    )
     assert response.status_code == 403
+    assert not Event.objects.filter(action="registry.register_export").exists()
+
+
+def test_full_numbers_without_a_reason_go_back_to_the_register_saying_why_and_leave_no_trace(
+    county: County, people: ThreePeople
+) -> None:
+    families(county, 1)
+    client = session(people.in_scope)
+    response = client.post(export_url(county.village), {"full_numbers": "on", "reason": " "})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("registry:register", args=[county.village.code])
+    assert "说明为何需要完整号码" in client.get(response["Location"]).content.decode()
     assert not Event.objects.filter(action="registry.register_export").exists()
 
 
@@ -198,7 +214,8 @@ def test_the_export_is_scoped_to_three_people(county: County, people: ThreePeopl
     assert clients["in_scope"].post(url).status_code == 200
     assert clients["read_only"].post(url).status_code == 200
     assert clients["outsider"].post(url).status_code == 404
-    assert clients["outsider"].post(url, {"full_numbers": "on"}).status_code == 404
+    full = {"full_numbers": "on", "reason": "核对"}
+    assert clients["outsider"].post(url, full).status_code == 404
     assert Event.objects.filter(action="registry.register_export").count() == 2
 
 
@@ -282,6 +299,7 @@ def test_bad_filter_values_are_ignored_and_the_whole_register_exported(
             "age_band": "200+",
             "q": "x" * 500,
             "full_numbers": "perhaps",
+            "reason": "核对" * 300,
         },
     )
     assert response.status_code == 200

@@ -130,7 +130,7 @@ def test_a_household_moves_between_ten_household_groups_and_the_trace_says_from_
 
     assert set(east.households.values_list("household_no", flat=True)) == {"000", "001"}
     assert set(west.households.values_list("household_no", flat=True)) == {"002", "003", "004"}
-    event = Event.objects.filter(action="registry.ten_group_create").latest("pk")
+    event = Event.objects.filter(action="registry.ten_group_save").latest("pk")
     assert event.data["taken_from"] == {"002": "东片一组"}
     assert event.data["added"] == ["002", "003", "004"]
 
@@ -143,7 +143,7 @@ def test_a_household_moves_between_ten_household_groups_and_the_trace_says_from_
         lead_household=homes[0],
         ten_group=east,
     )
-    update = Event.objects.filter(action="registry.ten_group_update").latest("pk")
+    update = Event.objects.filter(action="registry.ten_group_save").latest("pk")
     assert update.data["removed"] == ["001"]
     assert Household.objects.get(pk=homes[1].pk).ten_household_group is None
 

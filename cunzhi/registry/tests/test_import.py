@@ -146,7 +146,7 @@ def test_a_good_csv_imports_households_with_heads_and_tags(county: County, tmp_p
     wife = Resident.objects.get(name="李春兰", household=household)
     assert (wife.relation, wife.sex, wife.region_code) == ("spouse", "female", VILLAGE)
     assert ResidentTag.objects.filter(region_code=VILLAGE).count() == 6
-    event = Event.objects.get(action="registry.import")
+    event = Event.objects.get(action="registry.registry_import")
     assert event.region_code == VILLAGE
     assert event.data["households_created"] == 2 and event.data["residents_created"] == 6
     assert event.data["households"] == ["001", "002"]

@@ -299,7 +299,7 @@ def test_a_job_left_running_by_a_dead_worker_is_failed_by_the_purge_with_an_even
     alive.refresh_from_db()
     assert (dead.status, alive.status) == ("failed", "running")
     assert "stopped without finishing" in dead.message and dead.finished_at is not None
-    events = Event.objects.filter(action="registry.importjob_fail")
+    events = Event.objects.filter(action="registry.importjob_fail_stale")
     assert [(e.object_id, e.actor_label) for e in events] == [(str(dead.pk), "system")]
     assert events[0].region_code == county.village.code  # the uploader's county sees it
 

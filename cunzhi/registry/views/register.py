@@ -2,46 +2,45 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.utils.cache import add_never_cache_headers
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cunzhi.accounts.scopes import has_permission_anywhere
+from cunzhi.core.exports import export_response
+from cunzhi.core.lists import render_list
 from cunzhi.core.regioncodes import Level
-from cunzhi.core.xlsx import CONTENT_TYPE as XLSX_CONTENT_TYPE
 from cunzhi.regions.models import Region
 from cunzhi.regions.selectors import region_ancestors, region_get
 from cunzhi.registry.duplicates import LIMIT as DUPLICATES_LIMIT
 from cunzhi.registry.duplicates import duplicate_id_numbers, likely_duplicates, resident_merge
 from cunzhi.registry.exports import export_filename, register_export
 from cunzhi.registry.forms import (
-    REASON_LENGTH,
     ExportForm,
     MergeForm,
     RegisterFilterForm,
 )
+from cunzhi.registry.lists import REGISTER
 from cunzhi.registry.search import LIMIT as SEARCH_LIMIT
 from cunzhi.registry.search import MAX_LENGTH as SEARCH_MAX_LENGTH
 from cunzhi.registry.search import resident_search
 from cunzhi.registry.selectors import (
     group_choices,
-    household_list,
     key_people,
     may_reveal,
     present,
-    present_households,
     register_counts,
     resident_get,
     visible_tags,
 )
-from cunzhi.registry.views.common import PAGE_SIZE, crumbs, may, village_or_404
+from cunzhi.registry.views.common import crumbs, may, village_or_404
 
 # The village register
 
@@ -49,30 +48,22 @@ from cunzhi.registry.views.common import PAGE_SIZE, crumbs, may, village_or_404
 @login_required
 def register(request: HttpRequest, code: str) -> HttpResponse:
     village = village_or_404(request, code)
-    groups = group_choices(request.user, village)
-    tags = visible_tags(request.user, village.code)
-    filter_form = RegisterFilterForm(request.GET or None, groups=groups, tags=tags)
-    households = household_list(request.user, village, **filter_form.filters())
-    page = Paginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = present_households(page.object_list)
-    context = {
+    context: dict[str, Any] = {
         "region": village,
-        "page": page,
-        "filter_form": filter_form,
         "can_add": may(request, "add_household", village.code),
         "can_reveal": may_reveal(request.user, village.code),
         "breadcrumbs": crumbs(village),
         "nav_active": "registry",
+        "list_export_form": "register-export",
     }
-    if request.htmx:  # type: ignore[attr-defined]
-        return render(request, "registry/register.html#register-table", context)
-    context["counts"] = register_counts(request.user, village)
-    return render(request, "registry/register.html", context)
+    if not request.htmx:  # type: ignore[attr-defined]
+        context["counts"] = register_counts(request.user, village)
+    return render_list(request, REGISTER, "registry/register.html", context, village=village)
 
 
 @login_required
 @require_POST
-def register_export_view(request: HttpRequest, code: str) -> StreamingHttpResponse:
+def register_export_view(request: HttpRequest, code: str) -> HttpResponseBase:
     """The filtered register as .xlsx, streamed. POST: every export is audited (exports.py)."""
     village = village_or_404(request, code)
     filter_form = RegisterFilterForm(
@@ -80,26 +71,20 @@ def register_export_view(request: HttpRequest, code: str) -> StreamingHttpRespon
         groups=group_choices(request.user, village),
         tags=visible_tags(request.user, village.code),
     )
-    data = request.POST.copy()
-    # A long reason is cut to what the form takes, and the export goes on.
-    data["reason"] = data.get("reason", "")[:REASON_LENGTH]
-    export_form = ExportForm(data)
-    valid = export_form.is_valid()
-    full_numbers = valid and export_form.cleaned_data["full_numbers"]
-    reason = export_form.cleaned_data["reason"] if valid else ""
+    export_form = ExportForm(request.POST)
+    if not export_form.is_valid():
+        # Full numbers asked without a reason: back to the register, which says what is missing.
+        for message in export_form.non_field_errors():
+            messages.error(request, str(message))
+        return redirect("registry:register", village.code)
     chunks = register_export(
         actor=request.user,
         village=village,
         filters=filter_form.filters(),
-        full_numbers=full_numbers,
-        reason=reason,
+        full_numbers=export_form.cleaned_data["full_numbers"],
+        reason=export_form.cleaned_data["reason"],
     )
-    response = StreamingHttpResponse(chunks, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=export_filename(village)
-    )
-    add_never_cache_headers(response)  # personal data: no copy in a shared cache
-    return response
+    return export_response(chunks, export_filename(village))
 
 
 @login_required

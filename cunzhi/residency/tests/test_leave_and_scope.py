@@ -21,7 +21,7 @@ from cunzhi.residency.services import leave_request_transition, presence_check_i
 from cunzhi.residency.testing import a_leave, cadre_user, make_cadre, make_unit
 
 D = datetime.date
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture

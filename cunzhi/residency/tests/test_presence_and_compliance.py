@@ -36,7 +36,7 @@ from cunzhi.residency.services import (
 from cunzhi.residency.testing import cadre_user, make_cadre
 
 D = datetime.date
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def check_in_every_working_day(dispatch: Dispatch, start: D, end: D, skip: int = 0) -> int:

@@ -143,7 +143,7 @@ def _seed_leave(
                     "孩子开家长会", "personal")  # fmt: skip
     step(withdrawn, _user("work_team_daping"), "withdraw")
     # Waiting: 刘洋's two days in the coming weeks.
-    coming = [d for d in _next_working(today, 14)][:2]
+    coming = _next_working(today, 14)[:2]
     if coming:
         ask("work_team_shiban", coming, "回单位办理职称评审手续", "personal")
     return set(

@@ -58,6 +58,7 @@ def seed(ctx: DemoContext) -> None:
     dispatches = {}
     posts = Post.objects.filter(role__in=DISPATCHED_ROLES, user__username__in=TARGETS)
     for post in posts.select_related("user", "region", "sending_unit").order_by("pk"):
+        assert post.sending_unit is not None, "a dispatched cadre's post names the unit"
         cadre = cadre_register(
             actor=ctx.admin,
             user=post.user,

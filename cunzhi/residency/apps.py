@@ -24,4 +24,5 @@ ACTION_LABELS = {
     "residency.presence_record_leave": _("Days of leave recorded"),
     "residency.leave_request_create": _("Leave requested"),
     "residency.leave_request_transition": _("Leave request step taken"),
+    "residency.compliance_export": _("Time in the village exported"),
 }

@@ -25,6 +25,7 @@ from cunzhi.core.workflow import engine
 from cunzhi.core.writes import create_audited, update_audited
 from cunzhi.regions.models import Facility, FacilityKind, Region
 from cunzhi.residency import rollup
+from cunzhi.residency.compliance import ComplianceRow
 from cunzhi.residency.models import (
     Cadre,
     Dispatch,
@@ -35,7 +36,7 @@ from cunzhi.residency.models import (
     PresenceKind,
     PresenceSource,
 )
-from cunzhi.residency.scoping import may
+from cunzhi.residency.scoping import may, residency_scope
 
 
 def _require(actor: Any, permission: str, region_code: str, unit_id: int | None) -> None:
@@ -541,3 +542,31 @@ def leave_request_transition(
                 verb=str(leave.state),
             )
     return leave
+
+
+# The compliance table's export
+
+
+def compliance_export(
+    *,
+    actor: Any,
+    region: Region,
+    year: int,
+    rows: list[ComplianceRow],
+    filters: dict[str, str],
+) -> None:
+    """Record the export of the compliance table (rows the actor's scope gave), before it streams.
+
+    The table holds no ID or phone numbers; the event keeps the year, the filters and the count.
+    """
+    scope = residency_scope(actor, "residency.view_dispatch")
+    if isinstance(scope, tuple) and not (scope[0] or scope[1]):
+        raise PermissionDenied("residency.view_dispatch")
+    with transaction.atomic():
+        audit.record(
+            actor=actor,
+            action="residency.compliance_export",
+            obj=region,
+            region_code=region.code,
+            data={"format": "xlsx", "year": year, "filters": filters, "rows": len(rows)},
+        )

@@ -8,6 +8,7 @@ from cunzhi.residency.services import leave_request_transition
 app_name = "residency"
 urlpatterns = [
     path("", views.compliance, name="compliance"),
+    path("export/", views.compliance_export, name="compliance_export"),
     path("check-in/", views.check_in, name="check_in"),
     path("presence/fill/", views.presence_fill, name="presence_fill"),
     path("dispatches/<int:pk>/", views.dispatch_detail, name="dispatch"),

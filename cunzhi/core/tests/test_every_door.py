@@ -473,6 +473,12 @@ RESIDENCY_PAGE_DOORS: dict[str, str | Callable[[World], Door]] = {
     "residency:leave_create": RESIDENCY,
     "residency:leaverequest_transition": RESIDENCY,
     "residency:leaverequest_extension": NO_DEADLINE,
+    "residency:compliance_export": lambda w: Door(
+        reverse("residency:compliance_export"),
+        user="county_admin",
+        data={"year": "2026"},
+        events={"residency.compliance_export": {"year": 2026, "rows": 0}},
+    ),
 }
 RESIDENCY_API_DOORS: dict[str, str | Callable[[World], Door]] = {
     "POST /api/v1/residency/presence": RESIDENCY,

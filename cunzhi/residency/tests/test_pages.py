@@ -129,3 +129,23 @@ def test_at_risk_cadres_reach_the_townships_attention(county: County, english: N
     assert waiting and waiting[0].count == 1
     page = signed_in(officer).get(reverse("core:home")).content.decode()
     assert reverse("residency:compliance") in page
+
+
+def test_the_county_exports_the_table_it_sees_and_the_export_is_traced(county: County) -> None:
+    org = make_user(county, "orgdept", Role.COUNTY_ORG_DEPT, county.county)
+    make_cadre(county, "wang")
+    make_cadre(county, "li", village=county.far_village)
+    response = signed_in(org).post(
+        reverse("residency:compliance_export"), {"year": "2026", "region": county.township.code}
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    body = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    assert body.startswith(b"PK")
+    [event] = events("residency.compliance_export")
+    assert event.data["rows"] == 1  # 青龙镇 only: 石板村's cadre
+    assert event.data["filters"] == {"region": county.township.code}
+    # A village's supervisor may read (and export) the table of their village: none here.
+    reader = signed_in(make_user(county, "reader", Role.SUPERVISION_MEMBER, county.neighbour))
+    reader.post(reverse("residency:compliance_export"), {"year": "2026"})
+    assert [e.data["rows"] for e in events("residency.compliance_export")] == [1, 0]

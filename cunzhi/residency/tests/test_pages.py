@@ -148,4 +148,4 @@ def test_the_county_exports_the_table_it_sees_and_the_export_is_traced(county: C
     # A village's supervisor may read (and export) the table of their village: none here.
     reader = signed_in(make_user(county, "reader", Role.SUPERVISION_MEMBER, county.neighbour))
     reader.post(reverse("residency:compliance_export"), {"year": "2026"})
-    assert [e.data["rows"] for e in events("residency.compliance_export")] == [1, 0]
+    assert sorted(e.data["rows"] for e in events("residency.compliance_export")) == [0, 1]

@@ -63,6 +63,8 @@ RECORD_OF_URL = {
     "residency:dispatch": "residency.dispatch",
     "residency:presence_correct": "residency.dispatch",
     "residency:leaverequest_transition": "residency.leaverequest",
+    "residency:assessment_open": "residency.dispatch",
+    "residency:assessment_opinion": "residency.assessment",
     "GET /api/v1/residency/leave-requests/{id}/transitions": "residency.leaverequest",
     "POST /api/v1/residency/leave-requests/{id}/transitions/{name}": "residency.leaverequest",
     "POST /api/v1/residency/leave-requests/{id}/deadline/extension": "residency.leaverequest",
@@ -72,6 +74,8 @@ VALUES_OF_URL: dict[str, Callable[[Any], dict[str, Any]]] = {
     "audit:history": lambda obj: {"object_type": obj._meta.label_lower, "object_id": obj.pk},
     # A villager group's leader: the group of village A.
     "registry:group_leader": lambda village: {"code": village.code + "001"},
+    # An assessment's opinion: the village's (the in-scope secretary's own).
+    "residency:assessment_opinion": lambda item: {"pk": item.pk, "party": "village"},
     # A leave request's step: the township's approval.
     "residency:leaverequest_transition": lambda leave: {"pk": leave.pk, "name": "approve_township"},
     "POST /api/v1/residency/leave-requests/{id}/transitions/{name}": lambda leave: {

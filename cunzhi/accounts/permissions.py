@@ -98,6 +98,7 @@ SEE_RESIDENCY = {
     "residency.view_dispatch",
     "residency.view_presenceday",
     "residency.view_leaverequest",
+    "residency.view_assessment",
 }
 DISPATCH_CADRES = {
     "residency.add_cadre",
@@ -116,17 +117,24 @@ SERVE_IN_VILLAGE = {
     "residency.change_leaverequest",
 }
 RESIDENCY = {
-    Role.COUNTY_ADMIN: SEE_RESIDENCY | DISPATCH_CADRES,
+    Role.COUNTY_ADMIN: SEE_RESIDENCY | DISPATCH_CADRES | {"residency.add_assessment"},
     Role.COUNTY_ORG_DEPT: SEE_RESIDENCY
     | DISPATCH_CADRES
-    | {"residency.county_approve_leaverequest", "residency.decide_leaverequest"},
-    Role.TOWNSHIP_LEADER: SEE_RESIDENCY | MANAGE_RESIDENCY_DAILY,
+    | {
+        "residency.county_approve_leaverequest",
+        "residency.decide_leaverequest",
+        "residency.add_assessment",
+        "residency.grade_assessment",
+    },
+    Role.TOWNSHIP_LEADER: SEE_RESIDENCY
+    | MANAGE_RESIDENCY_DAILY
+    | {"residency.township_opinion_assessment"},
     Role.TOWNSHIP_STAFF: SEE_RESIDENCY | MANAGE_RESIDENCY_DAILY,
     Role.FIRST_SECRETARY: SEE_RESIDENCY | SERVE_IN_VILLAGE,
     Role.WORK_TEAM_MEMBER: SEE_RESIDENCY | SERVE_IN_VILLAGE,
-    Role.VILLAGE_PARTY_SECRETARY: SEE_RESIDENCY,
+    Role.VILLAGE_PARTY_SECRETARY: SEE_RESIDENCY | {"residency.village_opinion_assessment"},
     Role.SUPERVISION_MEMBER: SEE_RESIDENCY,
-    Role.SENDING_UNIT_CONTACT: SEE_RESIDENCY,
+    Role.SENDING_UNIT_CONTACT: SEE_RESIDENCY | {"residency.unit_opinion_assessment"},
 }
 for _role, _granted in RESIDENCY.items():
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _granted

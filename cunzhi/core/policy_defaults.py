@@ -100,7 +100,7 @@ DEFAULTS: list[PolicyDefault] = [
       "the township corrects it."), "[U] no source; a working default", UNDATED),
     P("residency.training_counts_in_village", 1, _("1 yes, 0 no"),
       _("Whether organised training and official trips count as days in the village."),
-      "[U] local practice varies", UNDATED),
+      "[U] local practice", UNDATED),
     # --- decisions: 四议两公开 and the Organic Law of Villagers' Committees ---------------------
     P("decisions.party_members_meeting_quorum_min_share", fraction(2, 3), _("share, at least"),
       _("Party members' meeting: members present as a share of all members."),

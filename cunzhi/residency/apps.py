@@ -25,4 +25,7 @@ ACTION_LABELS = {
     "residency.leave_request_create": _("Leave requested"),
     "residency.leave_request_transition": _("Leave request step taken"),
     "residency.compliance_export": _("Time in the village exported"),
+    "residency.assessment_open": _("Annual assessment opened"),
+    "residency.assessment_opinion_give": _("Assessment opinion given"),
+    "residency.assessment_grade": _("Annual grade set"),
 }

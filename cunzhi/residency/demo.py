@@ -8,6 +8,9 @@ office, except a share of days chosen so that:
 * 刘洋 (石板村) is at risk: below two thirds so far, but the rest of the year can still make it;
 * 段丽萍 (大坪村) can no longer meet the year, with a few check-ins far from the village.
 
+Assessments of this year: 陈志远's waits for the village's opinion; 段丽萍's is graded
+incompetent, as her unexplained absences require, and proposes a recall.
+
 Leave: a returned 2-day leave approved by the township, a 5-day one approved by the county
 organisation department, one waiting, one refused and one withdrawn. Everything goes through
 the services, as the people named would do it.
@@ -25,8 +28,11 @@ from django.utils import timezone
 from cunzhi.accounts.models import DISPATCHED_ROLES, Post, Role, User
 from cunzhi.core import policy
 from cunzhi.core.calendar import CalendarYearMissing, year_working_days
-from cunzhi.residency.models import Dispatch, DispatchRole, LeaveRequest, PresenceDay
+from cunzhi.residency.models import Dispatch, DispatchRole, Grade, LeaveRequest, PresenceDay
 from cunzhi.residency.services import (
+    assessment_grade,
+    assessment_open,
+    assessment_opinion_give,
     cadre_register,
     dispatch_create,
     leave_request_create,
@@ -41,6 +47,9 @@ if TYPE_CHECKING:
     from cunzhi.core.demo import DemoContext
 
 # username: the status the year's presence is drawn to
+# For those on track: working days left without a record; the township corrects the first as
+# training, so 陈志远 has no unexplained absence and 张伟 one.
+MISSED = {"first_secretary_shiban": 1, "first_secretary_daping": 2}
 TARGETS = {
     "first_secretary_shiban": "on_track",
     "work_team_shiban": "at_risk",
@@ -85,7 +94,59 @@ def seed(ctx: DemoContext) -> None:
         return  # the year's holidays are not imported yet: no presence to draw
     leave_days = _seed_leave(ctx, dispatches, working, today)
     for username, dispatch in dispatches.items():
-        _seed_presence(ctx, dispatch, TARGETS[username], working, leave_days, today)
+        missed = MISSED.get(username, 0)
+        _seed_presence(ctx, dispatch, TARGETS[username], working, leave_days, today, missed)
+    _seed_assessments(ctx, dispatches, today)
+
+
+def _seed_assessments(
+    ctx: DemoContext, dispatches: dict[str, Dispatch], today: datetime.date
+) -> None:
+    """陈志远's assessment waits for the village's opinion; 段丽萍's is graded incompetent (her
+    unexplained absences cap it) and proposes a recall."""
+    org = _user("county_org_dept")
+    opinions = {
+        "township": ("township", "驻村工作扎实，走访全面，群众认可度高。"),
+        "unit": ("unit", "派出单位对该同志驻村期间的表现满意。"),
+        "village": ("village", "第一书记经常在村，为村里办了实事。"),
+    }
+    for username, parties in (
+        ("first_secretary_shiban", ["township", "unit"]),
+        ("work_team_daping", ["township", "unit", "village"]),
+    ):
+        dispatch = dispatches[username]
+        assessment = assessment_open(actor=org, dispatch=dispatch, year=today.year)
+        for party in parties:
+            who = {
+                "township": _township_leader(dispatch),
+                "unit": _unit_contact(dispatch),
+                "village": _village_secretary(dispatch),
+            }[party]
+            assessment = assessment_opinion_give(
+                actor=who, assessment=assessment, party=party, opinion=opinions[party][1],
+                expected_version=assessment.version,
+            )  # fmt: skip
+        if len(parties) == 3:
+            assessment_grade(
+                actor=org, assessment=assessment, grade=Grade.INCOMPETENT,
+                expected_version=assessment.version,
+            )  # fmt: skip
+
+
+def _unit_contact(dispatch: Dispatch) -> User:
+    post = Post.objects.filter(
+        role=Role.SENDING_UNIT_CONTACT, sending_unit_id=dispatch.sending_unit_id
+    ).first()
+    assert post is not None, "no contact of the unit in the demo"
+    return post.user  # type: ignore[no-any-return]
+
+
+def _village_secretary(dispatch: Dispatch) -> User:
+    post = Post.objects.filter(
+        role=Role.VILLAGE_PARTY_SECRETARY, region_code=dispatch.region_code
+    ).first()
+    assert post is not None, "no village secretary in the demo"
+    return post.user  # type: ignore[no-any-return]
 
 
 def _working_after(
@@ -168,7 +229,7 @@ def _in_village_target(status: str, so_far: int, remaining: int, share: Any) -> 
         return max(required - remaining, min(so_far, math.ceil(share * so_far) - 3))
     if status == "cannot_meet":
         return max(0, min(so_far, required - remaining - 8))
-    return min(so_far, math.ceil(so_far * 0.9))
+    return so_far
 
 
 def _seed_presence(
@@ -178,6 +239,7 @@ def _seed_presence(
     working: list[datetime.date],
     leave_days: set[tuple[int, datetime.date]],
     today: datetime.date,
+    missed: int,
 ) -> None:
     user = dispatch.cadre.user
     days = [d for d in working if d >= dispatch.starts_on]
@@ -185,8 +247,8 @@ def _seed_presence(
     share = policy.get_fraction(
         "residency.presence_share_of_working_days", region_code=dispatch.region_code, on=today
     )
-    target = _in_village_target(status, len(days), remaining, share)
     free = [d for d in days if (dispatch.pk, d) not in leave_days]
+    target = _in_village_target(status, len(free), remaining, share) - missed
     chosen = sorted(ctx.rng.sample(free, min(target, len(free))))
     office = village_position(dispatch.region)
     far = set(ctx.rng.sample(chosen, min(6, len(chosen)))) if status == "cannot_meet" else set()

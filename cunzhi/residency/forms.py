@@ -9,8 +9,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cunzhi.core.forms import VersionedForm
 from cunzhi.residency.compliance import Status
-from cunzhi.residency.models import LeaveType, PresenceKind
+from cunzhi.residency.models import Grade, LeaveType, PresenceKind
 from cunzhi.residency.services import FILLABLE
 
 
@@ -84,6 +85,21 @@ class ComplianceFilter(forms.Form):
         year = self.fields["year"]
         assert isinstance(year, forms.TypedChoiceField)
         year.choices = year_choices()
+        year.initial = timezone.localdate().year
         region = self.fields["region"]
         assert isinstance(region, forms.ChoiceField)
         region.choices = [("", _("Everywhere I see")), *((r.code, r.name) for r in regions)]
+
+
+class AssessmentOpenForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+
+
+class OpinionForm(VersionedForm, forms.Form):
+    opinion = forms.CharField(
+        label=_("Opinion"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class GradeForm(VersionedForm, forms.Form):
+    grade = forms.ChoiceField(label=_("Grade"), choices=Grade.choices)

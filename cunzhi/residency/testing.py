@@ -9,8 +9,13 @@ from cunzhi.accounts.models import Role, SendingUnit, User
 from cunzhi.accounts.services import sending_unit_create
 from cunzhi.accounts.testing import County, ThreePeople, make_user, record_factory
 from cunzhi.regions.models import Region
-from cunzhi.residency.models import Dispatch, DispatchRole, LeaveRequest, LeaveType
-from cunzhi.residency.services import cadre_register, dispatch_create, leave_request_create
+from cunzhi.residency.models import Assessment, Dispatch, DispatchRole, LeaveRequest, LeaveType
+from cunzhi.residency.services import (
+    assessment_open,
+    cadre_register,
+    dispatch_create,
+    leave_request_create,
+)
 
 D = datetime.date
 FIRST_DAY = D(2026, 1, 5)  # a Monday
@@ -73,6 +78,13 @@ def a_leave(dispatch: Dispatch, starts_on: D, ends_on: D, **extra: Any) -> Leave
 @record_factory("residency.dispatch")
 def a_dispatch(county: County, people: ThreePeople) -> Dispatch:
     return make_cadre(county, "first_secretary")
+
+
+@record_factory("residency.assessment")
+def an_assessment(county: County, people: ThreePeople) -> Assessment:
+    return assessment_open(
+        actor=county.admin, dispatch=make_cadre(county, "first_secretary"), year=2026
+    )
 
 
 @record_factory("residency.leaverequest")

@@ -16,5 +16,13 @@ urlpatterns = [
     path("leaverequests/", views.leave_list, name="leaves"),
     path("leaverequests/new/", views.leave_create, name="leave_create"),
     path("leaverequests/<int:pk>/", views.leave_detail, name="leaverequest"),
+    path("dispatches/<int:pk>/assessments/new/", views.assessment_open, name="assessment_open"),
+    path("assessments/<int:pk>/", views.assessment_detail, name="assessment"),
+    path(
+        "assessments/<int:pk>/opinion/<slug:party>/",
+        views.assessment_opinion,
+        name="assessment_opinion",
+    ),
+    path("assessments/<int:pk>/grade/", views.assessment_grade, name="assessment_grade"),
     *transition_urls(LeaveRequest, leave_request_transition),
 ]

@@ -473,6 +473,10 @@ RESIDENCY_PAGE_DOORS: dict[str, str | Callable[[World], Door]] = {
     "residency:leave_create": RESIDENCY,
     "residency:leaverequest_transition": RESIDENCY,
     "residency:leaverequest_extension": NO_DEADLINE,
+    "residency:assessment": READS,
+    "residency:assessment_open": RESIDENCY,
+    "residency:assessment_opinion": RESIDENCY,
+    "residency:assessment_grade": RESIDENCY,
     "residency:compliance_export": lambda w: Door(
         reverse("residency:compliance_export"),
         user="county_admin",

@@ -64,6 +64,8 @@ RECORD_OF_URL = {
     "residency:presence_correct": "residency.dispatch",
     "residency:leaverequest_transition": "residency.leaverequest",
     "residency:assessment_open": "residency.dispatch",
+    "residency:recall_start": "residency.dispatch",
+    "residency:recall_transition": "residency.recall",
     "residency:assessment_opinion": "residency.assessment",
     "GET /api/v1/residency/leave-requests/{id}/transitions": "residency.leaverequest",
     "POST /api/v1/residency/leave-requests/{id}/transitions/{name}": "residency.leaverequest",
@@ -76,6 +78,8 @@ VALUES_OF_URL: dict[str, Callable[[Any], dict[str, Any]]] = {
     "registry:group_leader": lambda village: {"code": village.code + "001"},
     # An assessment's opinion: the village's (the in-scope secretary's own).
     "residency:assessment_opinion": lambda item: {"pk": item.pk, "party": "village"},
+    # A recall's step: the county's cancellation.
+    "residency:recall_transition": lambda recall: {"pk": recall.pk, "name": "cancel"},
     # A leave request's step: the township's approval.
     "residency:leaverequest_transition": lambda leave: {"pk": leave.pk, "name": "approve_township"},
     "POST /api/v1/residency/leave-requests/{id}/transitions/{name}": lambda leave: {

@@ -99,6 +99,7 @@ SEE_RESIDENCY = {
     "residency.view_presenceday",
     "residency.view_leaverequest",
     "residency.view_assessment",
+    "residency.view_recall",
 }
 DISPATCH_CADRES = {
     "residency.add_cadre",
@@ -125,16 +126,20 @@ RESIDENCY = {
         "residency.decide_leaverequest",
         "residency.add_assessment",
         "residency.grade_assessment",
+        "residency.add_recall",
+        "residency.change_recall",
+        "residency.complete_recall",
     },
     Role.TOWNSHIP_LEADER: SEE_RESIDENCY
     | MANAGE_RESIDENCY_DAILY
-    | {"residency.township_opinion_assessment"},
-    Role.TOWNSHIP_STAFF: SEE_RESIDENCY | MANAGE_RESIDENCY_DAILY,
+    | {"residency.township_opinion_assessment", "residency.add_recall"},
+    Role.TOWNSHIP_STAFF: SEE_RESIDENCY | MANAGE_RESIDENCY_DAILY | {"residency.add_recall"},
     Role.FIRST_SECRETARY: SEE_RESIDENCY | SERVE_IN_VILLAGE,
     Role.WORK_TEAM_MEMBER: SEE_RESIDENCY | SERVE_IN_VILLAGE,
     Role.VILLAGE_PARTY_SECRETARY: SEE_RESIDENCY | {"residency.village_opinion_assessment"},
     Role.SUPERVISION_MEMBER: SEE_RESIDENCY,
-    Role.SENDING_UNIT_CONTACT: SEE_RESIDENCY | {"residency.unit_opinion_assessment"},
+    Role.SENDING_UNIT_CONTACT: SEE_RESIDENCY
+    | {"residency.unit_opinion_assessment", "residency.name_replacement_recall"},
 }
 for _role, _granted in RESIDENCY.items():
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _granted

@@ -28,4 +28,6 @@ ACTION_LABELS = {
     "residency.assessment_open": _("Annual assessment opened"),
     "residency.assessment_opinion_give": _("Assessment opinion given"),
     "residency.assessment_grade": _("Annual grade set"),
+    "residency.recall_start": _("Recall started"),
+    "residency.recall_transition": _("Recall step taken"),
 }

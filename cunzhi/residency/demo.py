@@ -264,14 +264,15 @@ def _seed_presence(
             position["latitude"] = position["latitude"].quantize(Decimal("0.000001"))
             position["longitude"] = position["longitude"].quantize(Decimal("0.000001"))
         presence_check_in(actor=user, today=day, **position)
-    missed = [d for d in free if d not in set(chosen)]
+    missed_days = [d for d in free if d not in set(chosen)]
     # A missed day filled in, and the township correcting one as organised training.
-    recent = [d for d in missed if 0 < (today - d).days <= 3]
+    recent = [d for d in missed_days if 0 < (today - d).days <= 3]
     if recent and status != "cannot_meet":
         presence_fill(actor=user, date=recent[-1], kind="in_village", reason="手机没电，忘了打卡")
-    if status == "on_track" and missed:
+    if status == "on_track" and missed_days:
         presence_correct(
-            actor=_township_leader(dispatch), dispatch=dispatch, date=missed[0], kind="training",
+            actor=_township_leader(dispatch), dispatch=dispatch, date=missed_days[0],
+            kind="training",
             reason="参加县委组织部第一书记培训班，经核实",
         )  # fmt: skip
 

@@ -103,3 +103,11 @@ class OpinionForm(VersionedForm, forms.Form):
 
 class GradeForm(VersionedForm, forms.Form):
     grade = forms.ChoiceField(label=_("Grade"), choices=Grade.choices)
+
+
+class RecallForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the cadre is recalled"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -9,12 +9,20 @@ from cunzhi.accounts.models import Role, SendingUnit, User
 from cunzhi.accounts.services import sending_unit_create
 from cunzhi.accounts.testing import County, ThreePeople, make_user, record_factory
 from cunzhi.regions.models import Region
-from cunzhi.residency.models import Assessment, Dispatch, DispatchRole, LeaveRequest, LeaveType
+from cunzhi.residency.models import (
+    Assessment,
+    Dispatch,
+    DispatchRole,
+    LeaveRequest,
+    LeaveType,
+    Recall,
+)
 from cunzhi.residency.services import (
     assessment_open,
     cadre_register,
     dispatch_create,
     leave_request_create,
+    recall_start,
 )
 
 D = datetime.date
@@ -85,6 +93,12 @@ def an_assessment(county: County, people: ThreePeople) -> Assessment:
     return assessment_open(
         actor=county.admin, dispatch=make_cadre(county, "first_secretary"), year=2026
     )
+
+
+@record_factory("residency.recall")
+def a_recall(county: County, people: ThreePeople) -> Recall:
+    dispatch = make_cadre(county, "first_secretary")
+    return recall_start(actor=county.admin, dispatch=dispatch, reason="长期不在村")
 
 
 @record_factory("residency.leaverequest")

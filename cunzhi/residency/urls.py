@@ -2,8 +2,8 @@ from django.urls import path
 
 from cunzhi.core.workflow.views import transition_urls
 from cunzhi.residency import views
-from cunzhi.residency.models import LeaveRequest
-from cunzhi.residency.services import leave_request_transition
+from cunzhi.residency.models import LeaveRequest, Recall
+from cunzhi.residency.services import leave_request_transition, recall_transition
 
 app_name = "residency"
 urlpatterns = [
@@ -24,5 +24,8 @@ urlpatterns = [
         name="assessment_opinion",
     ),
     path("assessments/<int:pk>/grade/", views.assessment_grade, name="assessment_grade"),
+    path("dispatches/<int:pk>/recall/", views.recall_start, name="recall_start"),
+    path("recalls/<int:pk>/", views.recall_detail, name="recall"),
     *transition_urls(LeaveRequest, leave_request_transition),
+    *transition_urls(Recall, recall_transition),
 ]

@@ -36,8 +36,16 @@ from cunzhi.residency.forms import (
     GradeForm,
     LeaveForm,
     OpinionForm,
+    RecallForm,
 )
-from cunzhi.residency.models import Assessment, Dispatch, Grade, LeaveRequest, LeaveState
+from cunzhi.residency.models import (
+    Assessment,
+    Dispatch,
+    Grade,
+    LeaveRequest,
+    LeaveState,
+    Recall,
+)
 from cunzhi.residency.scoping import may
 
 
@@ -129,6 +137,9 @@ def dispatch_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "days": selectors.recent_days(dispatch),
         "leaves": dispatch.leaves.order_by("-starts_on")[:20],
         "assessments": dispatch.assessments.order_by("-year"),
+        "recalls": dispatch.recalls.all(),
+        "can_recall": dispatch.status == "serving"
+        and may(request.user, "residency.add_recall", dispatch.region_code, None),
         "can_assess": may(request.user, "residency.add_assessment", dispatch.region_code, None),
         "this_year": today.year,
         "can_correct": may(
@@ -404,3 +415,36 @@ def assessment_grade(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(saved.get_absolute_url())
     context = _assessment_context(request, assessment, grade=form)
     return render(request, "residency/assessment.html", context, status=422)
+
+
+# Recall and replacement
+
+
+@login_required
+@require_POST
+def recall_start(request: HttpRequest, pk: int) -> HttpResponse:
+    dispatch = get_in_scope(Dispatch.objects.all(), request.user, "view", pk=pk)
+    if not may(request.user, "residency.add_recall", dispatch.region_code, None):
+        raise PermissionDenied
+    form = RecallForm(request.POST)
+    recall = submit(
+        form, lambda data: services.recall_start(actor=request.user, dispatch=dispatch, **data)
+    )
+    if recall is None:
+        messages.error(request, " ".join(str(e) for e in form.errors.values()))
+        return redirect(dispatch.get_absolute_url())
+    messages.success(request, _("The recall was started; the sending unit is told."))
+    return redirect(recall.get_absolute_url())
+
+
+@login_required
+def recall_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    recall = get_in_scope(
+        Recall.objects.select_related(
+            "dispatch__cadre__user", "region", "sending_unit", "replacement__user", "new_dispatch"
+        ),
+        request.user,
+        "view",
+        pk=pk,
+    )
+    return render(request, "residency/recall.html", {"nav_active": "residency", "recall": recall})

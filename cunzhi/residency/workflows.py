@@ -11,12 +11,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from cunzhi.core import policy
 from cunzhi.core.workflow import Transition, Workflow, register
-from cunzhi.residency.models import LeaveRequest
+from cunzhi.residency.models import LeaveRequest, Recall
 from cunzhi.residency.models import LeaveState as S
+from cunzhi.residency.models import RecallState as R
 
 TOWNSHIP_APPROVES = "residency.township_approve_leaverequest"
 COUNTY_APPROVES = "residency.county_approve_leaverequest"
@@ -72,6 +75,76 @@ LEAVE_WORKFLOW = register(
                        guard=_own_request, backwards=True),
             Transition("report_return", _("Report my return"), (S.APPROVED,), S.RETURNED,
                        fields=("returned_on",), guard=_own_request),
+        ],
+    )
+)  # fmt: skip
+
+
+# Recall and replacement (召回)
+
+NAMES_REPLACEMENT = "residency.name_replacement_recall"
+COMPLETES = "residency.complete_recall"
+
+
+class ReplacementForm(forms.Form):
+    """The sending unit names its replacement by the account name and the day they start."""
+
+    replacement_username = forms.CharField(
+        label=_("The replacement's account name"), max_length=150
+    )
+    replacement_starts_on = forms.DateField(label=_("Starts in the village on"))
+
+
+def _own_unit(recall: Recall, actor: Any) -> Any:
+    from cunzhi.residency.scoping import contact_units
+
+    if getattr(actor, "is_superuser", False):
+        return None
+    if recall.sending_unit_id not in [unit for unit, _role in contact_units(actor)]:
+        return _("Only the cadre's own sending unit names the replacement.")
+    return None
+
+
+def _name_replacement(recall: Recall, cleaned: dict[str, Any], actor: Any) -> None:
+    from cunzhi.residency.models import Cadre, DispatchStatus
+
+    cadre = (
+        Cadre.objects.filter(
+            user__username=cleaned["replacement_username"], sending_unit_id=recall.sending_unit_id
+        )
+        .select_related("user")
+        .first()
+    )
+    if cadre is None:
+        raise ValidationError(
+            {"replacement_username": _("No cadre of this sending unit has that account name.")}
+        )
+    if cadre.dispatches.filter(status=DispatchStatus.SERVING).exists():
+        raise ValidationError(
+            {"replacement_username": _("This cadre serves in a village already.")}
+        )
+    if cleaned["replacement_starts_on"] <= recall.dispatch.starts_on:
+        raise ValidationError(
+            {"replacement_starts_on": _("The replacement starts after the recalled cadre did.")}
+        )
+    recall.replacement = cadre
+    recall.replacement_starts_on = cleaned["replacement_starts_on"]
+
+
+RECALL_WORKFLOW = register(
+    Workflow(
+        model=Recall,
+        states=R,
+        transitions=[
+            Transition("name_replacement", _("Name the replacement"), (R.PROPOSED,),
+                       R.REPLACEMENT_NAMED, permission=NAMES_REPLACEMENT, form=ReplacementForm,
+                       guard=_own_unit, effect=_name_replacement),
+            Transition("complete", _("Confirm the handover"), (R.REPLACEMENT_NAMED,), R.COMPLETED,
+                       permission=COMPLETES,
+                       fields=("handover_documents", "handover_work", "handover_contacts"),
+                       comment=True),
+            Transition("cancel", _("Cancel the recall"), (R.PROPOSED, R.REPLACEMENT_NAMED),
+                       R.CANCELLED, permission=COMPLETES, reason=True, backwards=True),
         ],
     )
 )  # fmt: skip

@@ -461,7 +461,7 @@ REGISTRY_API_DOORS: dict[str, str | Callable[[World], Door]] = {
 # Residency's writes need a dispatched cadre, which this world does not have: their events are
 # asserted in the app's own tests.
 RESIDENCY = "audited: cunzhi/residency/tests (test_pages.py, test_leave_and_scope.py)"
-NO_DEADLINE = "the leave workflow has no deadline: an extension is always refused"
+NO_DEADLINE = "the leave and recall workflows have no deadline: an extension is refused"
 RESIDENCY_PAGE_DOORS: dict[str, str | Callable[[World], Door]] = {
     "residency:compliance": READS,
     "residency:dispatch": READS,
@@ -477,6 +477,10 @@ RESIDENCY_PAGE_DOORS: dict[str, str | Callable[[World], Door]] = {
     "residency:assessment_open": RESIDENCY,
     "residency:assessment_opinion": RESIDENCY,
     "residency:assessment_grade": RESIDENCY,
+    "residency:recall": READS,
+    "residency:recall_start": RESIDENCY,
+    "residency:recall_transition": RESIDENCY,
+    "residency:recall_extension": NO_DEADLINE,
     "residency:compliance_export": lambda w: Door(
         reverse("residency:compliance_export"),
         user="county_admin",

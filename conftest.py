@@ -19,6 +19,10 @@ def _test_settings(settings):  # type: ignore[no-untyped-def]
     # Tests sign people in with force_login; the two-factor tests turn this on themselves.
     # Axes stays on: its lockouts are part of what the suite checks.
     settings.OTP_REQUIRED = False
+    # Whom a deadline is told to is cached for a minute; a test's people are its own.
+    from cunzhi.accounts.deadlines import forget_holders
+
+    forget_holders()
 
 
 @pytest.fixture

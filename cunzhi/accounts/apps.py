@@ -19,7 +19,7 @@ class AccountsConfig(AppConfig):
             )
         )
 
-        from cunzhi.accounts import signals  # noqa: F401  (connects the receivers)
+        from cunzhi.accounts import deadlines, signals  # noqa: F401  (connects the receivers)
         from cunzhi.audit.labels import register
 
         register(ACTION_LABELS)

@@ -130,3 +130,44 @@ def role_choices_at(level: str | None) -> list[tuple[str, str]]:
     from cunzhi.accounts.models import ROLE_LEVEL
 
     return [(r.value, str(r.label)) for r in Role if level is None or ROLE_LEVEL[r] == level]
+
+
+def holders_of(
+    permission: str,
+    region_code: str,
+    *,
+    nearest: bool = False,
+    on: datetime.date | None = None,
+) -> list[User]:
+    """The people who hold ``permission`` for a record of ``region_code`` today: an active post
+    at that region or above it, whose role grants the permission. One query.
+
+    ``nearest`` keeps only the holders at the lowest level that has any (a village's own
+    secretary rather than every county administrator above it): whom to tell of a deadline.
+    Sending-unit contacts are left out: they follow their cadres, not a region's records.
+    """
+    from cunzhi.accounts.permissions import role_has
+    from cunzhi.core.regioncodes import parent_code
+
+    codes = []
+    code: str | None = region_code[:12]
+    while code:
+        codes.append(code)
+        code = parent_code(code)
+    roles = [role for role in Role.values if role_has(role, permission)]
+    if not roles:
+        return []
+    posts = list(
+        Post.objects.active(on)
+        .filter(role__in=roles, region_code__in=codes, user__is_active=True)
+        .exclude(role=Role.SENDING_UNIT_CONTACT)
+        .select_related("user")
+        .order_by("pk")
+    )
+    if nearest and posts:
+        deepest = min(codes.index(post.region_code) for post in posts)
+        posts = [post for post in posts if codes.index(post.region_code) == deepest]
+    people: dict[int, User] = {}
+    for post in posts:
+        people.setdefault(post.user_id, post.user)
+    return list(people.values())

@@ -45,6 +45,13 @@ class Case(DeadlineFields, RegionalModel):
 
     class Meta(DeadlineFields.Meta, RegionalModel.Meta):
         ordering = ["pk"]
+        indexes = [
+            *DeadlineFields.Meta.indexes,
+            # The case list's order (tests/kitdomain/lists.py), newest first.
+            models.Index(
+                fields=["region_code", "received_on", "id"], name="kitdomain_case_received"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -7,6 +7,7 @@ from tests.kitdomain.services import case_transition
 
 app_name = "kitdomain"
 urlpatterns = [
+    path("cases/", views.case_list, name="cases"),
     path("cases/<int:pk>/", views.case_detail, name="case"),
     *transition_urls(Case, case_transition),
 ]

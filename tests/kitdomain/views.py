@@ -1,4 +1,4 @@
-"""The case page: the record and its workflow panel."""
+"""The case list and the case page: the record, its workflow panel, files and history."""
 
 from __future__ import annotations
 
@@ -6,8 +6,15 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from cunzhi.core.lists import render_list
 from cunzhi.core.scoping import get_in_scope
+from tests.kitdomain.lists import CASES
 from tests.kitdomain.models import Case
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    return render_list(request, CASES, "kitdomain/cases.html", {})
 
 
 @login_required

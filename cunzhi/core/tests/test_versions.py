@@ -244,6 +244,6 @@ def test_of_concurrent_patches_naming_the_same_version_exactly_one_applies(
     stored = Contact.objects.get(pk=contact.pk)
     assert stored.version == 2
     assert (
-        Event.objects.filter(object_id=str(contact.pk), action="regions.contact.update").count()
+        Event.objects.filter(object_id=str(contact.pk), action="regions.contact_update").count()
         == 1
     )

@@ -123,6 +123,10 @@ class Workflow:
     deadlines: dict[str, Deadline] = dataclasses.field(default_factory=dict)
     # The audit action is "<app>.<entity>_transition"; entity defaults to the model's name.
     entity: str = ""
+    # Who is told of a reminder or an overdue mark: recipients(record, kind) -> users, kind
+    # "reminder" or "overdue". None: the holders of the default permission nearest the record's
+    # region (accounts.selectors.holders_of), which accounts wires to the sweep's signal.
+    recipients: Callable[[Any, str], Iterable[Any]] | None = None
 
     def __post_init__(self) -> None:
         self.entity = self.entity or self.model._meta.model_name or ""

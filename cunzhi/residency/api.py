@@ -19,6 +19,7 @@ from ninja.pagination import paginate
 from cunzhi.core.api import (
     READ_ERRORS,
     WRITE_ERRORS,
+    DecimalIn,
     InputSchema,
     Pagination,
     RecordId,
@@ -48,8 +49,8 @@ router = Router(tags=["residency"])
 
 
 class CheckInIn(InputSchema):
-    latitude: Decimal | None = Field(None, ge=-90, le=90, max_digits=9, decimal_places=6)
-    longitude: Decimal | None = Field(None, ge=-180, le=180, max_digits=9, decimal_places=6)
+    latitude: DecimalIn | None = Field(None, ge=-90, le=90, max_digits=9, decimal_places=6)
+    longitude: DecimalIn | None = Field(None, ge=-180, le=180, max_digits=9, decimal_places=6)
     accuracy_m: int | None = Field(None, ge=0, le=1_000_000, description="Metres, from the GPS.")
 
 

@@ -16,6 +16,7 @@ class ResidencyConfig(AppConfig):
 # What a person reads in a history or the audit log (action = residency.<service function>).
 ACTION_LABELS = {
     "residency.cadre_register": _("Cadre recorded"),
+    "residency.cadre_dispatch": _("Cadre dispatched to the village"),
     "residency.dispatch_create": _("Cadre dispatched to the village"),
     "residency.dispatch_end": _("Dispatch ended"),
     "residency.presence_check_in": _("Checked in"),

@@ -9,9 +9,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cunzhi.accounts.models import SendingUnit, User
 from cunzhi.core.forms import VersionedForm
+from cunzhi.core.regioncodes import Level
+from cunzhi.regions.models import Region
 from cunzhi.residency.compliance import Status
-from cunzhi.residency.models import Grade, LeaveType, PresenceKind
+from cunzhi.residency.models import DispatchRole, Grade, LeaveType, PresenceKind
 from cunzhi.residency.services import FILLABLE
 
 
@@ -111,3 +114,36 @@ class RecallForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class DispatchForm(forms.Form):
+    """The county dispatches a person who has an account (the county administrator made it)."""
+
+    username = forms.CharField(label=_("Account name"), max_length=150)
+    sending_unit = forms.ModelChoiceField(
+        label=_("Sending unit"), queryset=SendingUnit.objects.none()
+    )
+    village = forms.ModelChoiceField(label=_("Village"), queryset=Region.objects.none())
+    role = forms.ChoiceField(label=_("Role"), choices=DispatchRole.choices)
+    starts_on = forms.DateField(label=_("Starts on"))
+    position = forms.CharField(
+        label=_("Position at the sending unit"), max_length=100, required=False
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        villages = (
+            Region.objects.for_user(user, "view").filter(level=Level.VILLAGE).order_by("code")
+        )
+        self.fields["village"].queryset = villages  # type: ignore[attr-defined]
+        # Every unit: a province's department sends cadres to counties that do not see its region;
+        # a unit's name is no secret.
+        self.fields["sending_unit"].queryset = SendingUnit.objects.order_by("name")  # type: ignore[attr-defined]
+
+    def clean_username(self) -> Any:
+        user = User.objects.filter(username=self.cleaned_data["username"]).first()
+        if user is None:
+            raise forms.ValidationError(
+                _("No account has that name: ask the county administrator.")
+            )
+        return user

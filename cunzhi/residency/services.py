@@ -872,3 +872,34 @@ def _link_replacement(*, actor: Any, recall: Recall, old: Dispatch, new: Dispatc
         expected_version=None,
         action="residency.recall_transition",
     )
+
+
+def cadre_dispatch(
+    *,
+    actor: Any,
+    user: User,
+    sending_unit: SendingUnit,
+    village: Region,
+    role: str,
+    starts_on: datetime.date,
+    position: str = "",
+    phone: str = "",
+) -> Dispatch:
+    """Record ``user`` as a cadre if they are not yet, then dispatch them: the county's page."""
+    with transaction.atomic():
+        cadre = Cadre.objects.filter(user=user).first()
+        if cadre is None:
+            cadre = cadre_register(
+                actor=actor, user=user, sending_unit=sending_unit, village=village,
+                position=position, phone=phone,
+            )  # fmt: skip
+        elif cadre.sending_unit_id != sending_unit.pk:
+            raise ValidationError(
+                {
+                    "sending_unit": _("This cadre was sent by %(unit)s.")
+                    % {"unit": cadre.sending_unit}
+                }
+            )
+        return dispatch_create(
+            actor=actor, cadre=cadre, village=village, role=role, starts_on=starts_on
+        )

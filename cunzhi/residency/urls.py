@@ -11,6 +11,7 @@ urlpatterns = [
     path("export/", views.compliance_export, name="compliance_export"),
     path("check-in/", views.check_in, name="check_in"),
     path("presence/fill/", views.presence_fill, name="presence_fill"),
+    path("dispatches/new/", views.dispatch_create, name="dispatch_create"),
     path("dispatches/<int:pk>/", views.dispatch_detail, name="dispatch"),
     path("dispatches/<int:pk>/correct/", views.presence_correct, name="presence_correct"),
     path("leaverequests/", views.leave_list, name="leaves"),

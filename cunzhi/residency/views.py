@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from cunzhi.accounts.scopes import has_permission_anywhere
 from cunzhi.accounts.selectors import posts_for_switcher
 from cunzhi.core.calendar import CalendarYearMissing
 from cunzhi.core.exports import export_response
@@ -32,6 +33,7 @@ from cunzhi.residency.forms import (
     CheckInForm,
     ComplianceFilter,
     CorrectForm,
+    DispatchForm,
     FillForm,
     GradeForm,
     LeaveForm,
@@ -175,7 +177,13 @@ def compliance(request: HttpRequest) -> HttpResponse:
         year = form.cleaned_data["year"] or year
         region = form.cleaned_data["region"]
         status = form.cleaned_data["status"]
-    context: dict[str, Any] = {"nav_active": "residency", "form": form, "year": year, "rows": []}
+    context: dict[str, Any] = {
+        "nav_active": "residency",
+        "form": form,
+        "year": year,
+        "rows": [],
+        "can_dispatch": has_permission_anywhere(request.user, "residency.add_dispatch"),
+    }
     try:
         context["rows"] = selectors.compliance_table(
             request.user, year, region_code=region, status=status, on=today
@@ -448,3 +456,32 @@ def recall_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     return render(request, "residency/recall.html", {"nav_active": "residency", "recall": recall})
+
+
+@login_required
+def dispatch_create(request: HttpRequest) -> HttpResponse:
+    """The county organisation department dispatches a cadre to a village."""
+    form = DispatchForm(request.POST or None, user=request.user)
+    if request.method == "POST":
+        dispatch = submit(
+            form,
+            lambda data: services.cadre_dispatch(
+                actor=request.user, user=data.pop("username"), **data
+            ),
+        )
+        if dispatch is not None:
+            messages.success(request, _("The cadre was dispatched."))
+            return redirect(dispatch.get_absolute_url())
+    return render(
+        request,
+        "residency/form.html",
+        {
+            "form": form,
+            "title": _("Dispatch a cadre"),
+            "intro": _(
+                "The person needs an account with a first secretary's or work-team member's "
+                "post at the village (People). The term's planned end follows the county's rule."
+            ),
+            "back_url": reverse("residency:compliance"),
+        },
+    )

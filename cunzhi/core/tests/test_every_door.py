@@ -478,6 +478,7 @@ RESIDENCY_PAGE_DOORS: dict[str, str | Callable[[World], Door]] = {
     "residency:assessment_opinion": RESIDENCY,
     "residency:assessment_grade": RESIDENCY,
     "residency:recall": READS,
+    "residency:dispatch_create": RESIDENCY,
     "residency:recall_start": RESIDENCY,
     "residency:recall_transition": RESIDENCY,
     "residency:recall_extension": NO_DEADLINE,

@@ -149,3 +149,36 @@ def test_the_county_exports_the_table_it_sees_and_the_export_is_traced(county: C
     reader = signed_in(make_user(county, "reader", Role.SUPERVISION_MEMBER, county.neighbour))
     reader.post(reverse("residency:compliance_export"), {"year": "2026"})
     assert sorted(e.data["rows"] for e in events("residency.compliance_export")) == [0, 1]
+
+
+def test_the_county_dispatches_a_cadre_from_its_page_once(county: County, english: None) -> None:
+    from cunzhi.residency.models import Dispatch
+    from cunzhi.residency.testing import make_unit
+
+    org = make_user(county, "orgdept", Role.COUNTY_ORG_DEPT, county.county)
+    newcomer = make_user(county, "zhao", Role.FIRST_SECRETARY, county.neighbour)
+    unit = make_unit(county)
+    client = signed_in(org)
+    assert (
+        reverse("residency:dispatch_create")
+        in client.get(reverse("residency:compliance")).content.decode()
+    )
+    data = {
+        "username": "zhao", "sending_unit": unit.pk, "village": county.neighbour.pk,
+        "role": "first_secretary", "starts_on": "2026-12-01", "position": "科员",
+    }  # fmt: skip
+    response = client.post(reverse("residency:dispatch_create"), data)
+    dispatch = Dispatch.objects.get()
+    assert response["Location"] == dispatch.get_absolute_url()
+    assert (dispatch.cadre.user, dispatch.planned_end) == (newcomer, D(2028, 11, 30))
+    assert {e.action for e in Event.objects.filter(action__startswith="residency.")} == {
+        "residency.cadre_register", "residency.dispatch_create",
+    }  # fmt: skip
+    again = client.post(
+        reverse("residency:dispatch_create"), {**data, "village": county.village.pk}
+    )
+    assert "one village at a time" in str(again.context["form"].errors)
+    assert Dispatch.objects.count() == 1
+    refused = signed_in(make_user(county, "township", Role.TOWNSHIP_STAFF, county.township))
+    refused.post(reverse("residency:dispatch_create"), {**data, "username": "township"})
+    assert Dispatch.objects.count() == 1

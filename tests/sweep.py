@@ -66,6 +66,9 @@ RECORD_OF_URL = {
     "residency:assessment_open": "residency.dispatch",
     "residency:recall_start": "residency.dispatch",
     "residency:recall_transition": "residency.recall",
+    "GET /api/v1/residency/recalls/{id}/transitions": "residency.recall",
+    "POST /api/v1/residency/recalls/{id}/transitions/{name}": "residency.recall",
+    "POST /api/v1/residency/recalls/{id}/deadline/extension": "residency.recall",
     "residency:assessment_opinion": "residency.assessment",
     "GET /api/v1/residency/leave-requests/{id}/transitions": "residency.leaverequest",
     "POST /api/v1/residency/leave-requests/{id}/transitions/{name}": "residency.leaverequest",
@@ -80,6 +83,10 @@ VALUES_OF_URL: dict[str, Callable[[Any], dict[str, Any]]] = {
     "residency:assessment_opinion": lambda item: {"pk": item.pk, "party": "village"},
     # A recall's step: the county's cancellation.
     "residency:recall_transition": lambda recall: {"pk": recall.pk, "name": "cancel"},
+    "POST /api/v1/residency/recalls/{id}/transitions/{name}": lambda recall: {
+        "id": recall.pk,
+        "name": "cancel",
+    },
     # A leave request's step: the township's approval.
     "residency:leaverequest_transition": lambda leave: {"pk": leave.pk, "name": "approve_township"},
     "POST /api/v1/residency/leave-requests/{id}/transitions/{name}": lambda leave: {

@@ -40,6 +40,7 @@ from cunzhi.residency.models import (
     PresenceDay,
     PresenceKind,
     PresenceSource,
+    Recall,
 )
 
 router = Router(tags=["residency"])
@@ -248,6 +249,12 @@ def leave_detail(
     return with_etag(response, leave)
 
 
+add_transition_routes(
+    router,
+    model=Recall,
+    service=services.recall_transition,
+    prefix="/residency/recalls",
+)
 add_transition_routes(
     router,
     model=LeaveRequest,

@@ -460,7 +460,7 @@ REGISTRY_API_DOORS: dict[str, str | Callable[[World], Door]] = {
 
 # Residency's writes need a dispatched cadre, which this world does not have: their events are
 # asserted in the app's own tests.
-RESIDENCY = "audited: cunzhi/residency/tests (test_pages.py, test_leave_and_scope.py)"
+RESIDENCY = "audited: the tests in cunzhi/residency/tests follow each write to its event"
 NO_DEADLINE = "the leave and recall workflows have no deadline: an extension is refused"
 RESIDENCY_PAGE_DOORS: dict[str, str | Callable[[World], Door]] = {
     "residency:compliance": READS,
@@ -494,6 +494,8 @@ RESIDENCY_API_DOORS: dict[str, str | Callable[[World], Door]] = {
     "POST /api/v1/residency/leave-requests": RESIDENCY,
     "POST /api/v1/residency/leave-requests/{id}/transitions/{name}": RESIDENCY,
     "POST /api/v1/residency/leave-requests/{id}/deadline/extension": NO_DEADLINE,
+    "POST /api/v1/residency/recalls/{id}/transitions/{name}": RESIDENCY,
+    "POST /api/v1/residency/recalls/{id}/deadline/extension": NO_DEADLINE,
 }
 
 

@@ -102,3 +102,40 @@ def test_a_recall_is_started_from_the_dispatch_page_by_the_township_only(
     assert response.status_code == 302
     again = township.post(url, {"reason": "又一次"})
     assert again.status_code == 302 and dispatch.recalls.count() == 1
+
+
+def test_the_unit_names_the_replacement_through_the_api(county: County) -> None:
+    import json
+
+    from cunzhi.audit.models import Event
+
+    dispatch = make_cadre(county, "wang")
+    contact = make_user(
+        county, "unit_contact", Role.SENDING_UNIT_CONTACT, county.county,
+        sending_unit=dispatch.sending_unit,
+    )  # fmt: skip
+    newcomer = make_user(county, "zhao", Role.WORK_TEAM_MEMBER, county.neighbour)
+    cadre_register(
+        actor=county.admin,
+        user=newcomer,
+        sending_unit=dispatch.sending_unit,
+        village=county.village,
+    )
+    recall = recall_start(actor=county.admin, dispatch=dispatch, reason="长期不在村")
+    client = Client()
+    client.force_login(contact)
+    url = f"/api/v1/residency/recalls/{recall.pk}/transitions"
+    assert [s["name"] for s in client.get(url).json()["transitions"]] == ["name_replacement"]
+    body = {
+        "expected_version": 1,
+        "replacement_username": "zhao",
+        "replacement_starts_on": "2026-12-07",
+    }
+    response = client.post(
+        f"{url}/name_replacement", json.dumps(body), content_type="application/json"
+    )
+    assert response.status_code == 200, response.content
+    recall.refresh_from_db()
+    assert recall.state == RecallState.REPLACEMENT_NAMED
+    event = Event.objects.filter(action="residency.recall_transition").latest("pk")
+    assert event.data["inputs"]["replacement_username"] == "zhao"

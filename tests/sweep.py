@@ -65,6 +65,7 @@ RECORD_OF_URL = {
     "residency:leaverequest_transition": "residency.leaverequest",
     "residency:assessment_open": "residency.dispatch",
     "residency:recall_start": "residency.dispatch",
+    "residency:diary": "residency.dispatch",
     "residency:recall_transition": "residency.recall",
     "GET /api/v1/residency/recalls/{id}/transitions": "residency.recall",
     "POST /api/v1/residency/recalls/{id}/transitions/{name}": "residency.recall",

@@ -100,6 +100,7 @@ SEE_RESIDENCY = {
     "residency.view_leaverequest",
     "residency.view_assessment",
     "residency.view_recall",
+    "residency.view_diaryentry",
 }
 DISPATCH_CADRES = {
     "residency.add_cadre",
@@ -113,6 +114,8 @@ MANAGE_RESIDENCY_DAILY = {
     "residency.decide_leaverequest",
 }
 SERVE_IN_VILLAGE = {
+    "residency.add_diaryentry",
+    "residency.change_diaryentry",
     "residency.add_presenceday",
     "residency.add_leaverequest",
     "residency.change_leaverequest",

@@ -30,5 +30,7 @@ ACTION_LABELS = {
     "residency.assessment_opinion_give": _("Assessment opinion given"),
     "residency.assessment_grade": _("Annual grade set"),
     "residency.recall_start": _("Recall started"),
+    "residency.diary_entry_write": _("Diary entry written"),
+    "residency.diary_entry_update": _("Diary entry corrected"),
     "residency.recall_transition": _("Recall step taken"),
 }

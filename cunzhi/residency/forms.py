@@ -147,3 +147,26 @@ class DispatchForm(forms.Form):
                 _("No account has that name: ask the county administrator.")
             )
         return user
+
+
+class DiaryForm(forms.Form):
+    date = forms.DateField(label=_("Day"))
+    text = forms.CharField(
+        label=_("What happened"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+
+class DiaryEditForm(VersionedForm, forms.Form):
+    text = forms.CharField(
+        label=_("What happened"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6})
+    )
+
+
+def month_of(value: str | None) -> Any:
+    """The first day of ``YYYY-MM``, or of this month for anything else."""
+    import datetime
+
+    try:
+        return datetime.datetime.strptime(value or "", "%Y-%m").date().replace(day=1)
+    except ValueError:
+        return timezone.localdate().replace(day=1)

@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from cunzhi.core.attachments.models import Attachable
 from cunzhi.core.models import RegionalModel
 from cunzhi.core.scoping import EVERYWHERE, ScopedQuerySet, code_in_prefixes, permission_name
 
@@ -453,3 +454,36 @@ class Recall(RegionalModel):
 
     def get_absolute_url(self) -> str:
         return reverse("residency:recall", args=[self.pk])
+
+
+class DiaryEntry(RegionalModel):
+    """民情日记: a cadre's day in the village in their words, with photos."""
+
+    dispatch = models.ForeignKey(
+        Dispatch, verbose_name=_("dispatch"), on_delete=models.PROTECT, related_name="diary"
+    )
+    sending_unit = models.ForeignKey(
+        "accounts.SendingUnit",
+        verbose_name=_("sending unit"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    date = models.DateField(_("date"))
+    text = models.TextField(_("what happened"))
+
+    # Photos of the day, with where they were taken when the cadre keeps it (core.attachments).
+    attachments = Attachable(position=True)
+
+    objects = ResidencyQuerySet.as_manager()  # type: ignore[misc]  # narrows RegionalModel's
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("diary entry")
+        verbose_name_plural = _("diary entries")
+        indexes = [models.Index(fields=["dispatch", "date"], name="residency_diary_by_day")]
+
+    def __str__(self) -> str:
+        return f"{self.dispatch.cadre} {self.date.isoformat()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("residency:diaryentry", args=[self.pk])

@@ -12,8 +12,8 @@ from django.utils import timezone
 from cunzhi.core.calendar import CalendarYearMissing
 from cunzhi.core.regioncodes import prefix_of
 from cunzhi.core.scoping import code_in_prefixes
-from cunzhi.residency.compliance import ComplianceRow, compliance_rows
-from cunzhi.residency.models import Dispatch, LeaveRequest, PresenceDay
+from cunzhi.residency.compliance import ComplianceRow, MonthCounts, compliance_rows
+from cunzhi.residency.models import DiaryEntry, Dispatch, LeaveRequest, PresenceDay, PresenceMonth
 from cunzhi.residency.services import serving_dispatch
 
 
@@ -76,3 +76,51 @@ def leave_list(user: Any, *, state: str = "") -> QuerySet[LeaveRequest]:
     if state:
         leaves = leaves.filter(state=state)
     return leaves
+
+
+@dataclass
+class DiaryMonth:
+    """A dispatch's diary for one month, with the month's summary (民情日记月度小结)."""
+
+    dispatch: Dispatch
+    first: datetime.date
+    entries: list[DiaryEntry]
+    days_written: int
+    photos: int
+    presence: MonthCounts
+
+    @property
+    def previous(self) -> str:
+        return (self.first - datetime.timedelta(days=1)).strftime("%Y-%m")
+
+    @property
+    def next(self) -> str:
+        return (self.first + datetime.timedelta(days=32)).strftime("%Y-%m")
+
+
+def diary_month(dispatch: Dispatch, first: datetime.date) -> DiaryMonth:
+    """The month's entries and summary in four queries: entries, photos, the rollup month."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Count
+
+    from cunzhi.core.attachments.models import Attachment
+
+    last = (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+    entries = list(DiaryEntry.objects.filter(dispatch=dispatch, date__range=(first, last)))
+    photos = Attachment.objects.filter(
+        content_type=ContentType.objects.get_for_model(DiaryEntry),
+        object_id__in=[str(e.pk) for e in entries],
+    ).aggregate(n=Count("pk"))["n"]
+    month = (
+        PresenceMonth.objects.filter(dispatch=dispatch, year=first.year, month=first.month)
+        .values_list("in_village", "leave", "training", "official_trip", "absent")
+        .first()
+    )
+    return DiaryMonth(
+        dispatch=dispatch,
+        first=first,
+        entries=entries,
+        days_written=len({e.date for e in entries}),
+        photos=photos,
+        presence=MonthCounts(*month) if month else MonthCounts(),
+    )

@@ -11,6 +11,7 @@ from cunzhi.accounts.testing import County, ThreePeople, make_user, record_facto
 from cunzhi.regions.models import Region
 from cunzhi.residency.models import (
     Assessment,
+    DiaryEntry,
     Dispatch,
     DispatchRole,
     LeaveRequest,
@@ -20,6 +21,7 @@ from cunzhi.residency.models import (
 from cunzhi.residency.services import (
     assessment_open,
     cadre_register,
+    diary_entry_write,
     dispatch_create,
     leave_request_create,
     recall_start,
@@ -99,6 +101,12 @@ def an_assessment(county: County, people: ThreePeople) -> Assessment:
 def a_recall(county: County, people: ThreePeople) -> Recall:
     dispatch = make_cadre(county, "first_secretary")
     return recall_start(actor=county.admin, dispatch=dispatch, reason="长期不在村")
+
+
+@record_factory("residency.diaryentry")
+def a_diary_entry(county: County, people: ThreePeople) -> DiaryEntry:
+    dispatch = make_cadre(county, "first_secretary")
+    return diary_entry_write(actor=cadre_user(dispatch), date=D(2026, 11, 2), text="走访了三户")
 
 
 @record_factory("residency.leaverequest")

@@ -27,6 +27,8 @@ urlpatterns = [
     path("assessments/<int:pk>/grade/", views.assessment_grade, name="assessment_grade"),
     path("dispatches/<int:pk>/recall/", views.recall_start, name="recall_start"),
     path("recalls/<int:pk>/", views.recall_detail, name="recall"),
+    path("dispatches/<int:pk>/diary/", views.diary, name="diary"),
+    path("diaryentries/<int:pk>/", views.diaryentry, name="diaryentry"),
     *transition_urls(LeaveRequest, leave_request_transition),
     *transition_urls(Recall, recall_transition),
 ]

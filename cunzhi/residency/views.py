@@ -33,15 +33,19 @@ from cunzhi.residency.forms import (
     CheckInForm,
     ComplianceFilter,
     CorrectForm,
+    DiaryEditForm,
+    DiaryForm,
     DispatchForm,
     FillForm,
     GradeForm,
     LeaveForm,
     OpinionForm,
     RecallForm,
+    month_of,
 )
 from cunzhi.residency.models import (
     Assessment,
+    DiaryEntry,
     Dispatch,
     Grade,
     LeaveRequest,
@@ -485,3 +489,53 @@ def dispatch_create(request: HttpRequest) -> HttpResponse:
             "back_url": reverse("residency:compliance"),
         },
     )
+
+
+# Work diary
+
+
+@login_required
+def diary(request: HttpRequest, pk: int) -> HttpResponse:
+    """A dispatch's diary by month, with the month's summary; the cadre writes here."""
+    dispatch = get_in_scope(
+        Dispatch.objects.select_related("cadre__user", "region"), request.user, "view", pk=pk
+    )
+    first = month_of(request.GET.get("month"))
+    own = dispatch.cadre.user_id == request.user.pk and dispatch.status == "serving"
+    form = DiaryForm(request.POST or None, initial={"date": timezone.localdate()}) if own else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        entry = submit(form, lambda data: services.diary_entry_write(actor=request.user, **data))
+        if entry is not None:
+            messages.success(request, _("The entry was written. Add photos to it here."))
+            return redirect(entry.get_absolute_url())
+    context = {
+        "nav_active": "residency",
+        "month": selectors.diary_month(dispatch, first),
+        "form": form,
+    }
+    return render(request, "residency/diary.html", context)
+
+
+@login_required
+def diaryentry(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = get_in_scope(
+        DiaryEntry.objects.select_related("dispatch__cadre__user", "region"),
+        request.user,
+        "view",
+        pk=pk,
+    )
+    own = entry.dispatch.cadre.user_id == request.user.pk
+    form = DiaryEditForm(request.POST or None, version=entry.version, initial={"text": entry.text})
+    if request.method == "POST":
+        if not own:
+            raise PermissionDenied
+        if submit(
+            form,
+            lambda data: services.diary_entry_update(actor=request.user, entry=entry, **data),
+        ):
+            messages.success(request, _("The entry was corrected."))
+            return redirect(entry.get_absolute_url())
+    context = {"nav_active": "residency", "entry": entry, "form": form if own else None}
+    return render(request, "residency/diaryentry.html", context)

@@ -479,6 +479,8 @@ RESIDENCY_PAGE_DOORS: dict[str, str | Callable[[World], Door]] = {
     "residency:assessment_grade": RESIDENCY,
     "residency:recall": READS,
     "residency:dispatch_create": RESIDENCY,
+    "residency:diary": RESIDENCY,
+    "residency:diaryentry": RESIDENCY,
     "residency:recall_start": RESIDENCY,
     "residency:recall_transition": RESIDENCY,
     "residency:recall_extension": NO_DEADLINE,
@@ -495,6 +497,7 @@ RESIDENCY_API_DOORS: dict[str, str | Callable[[World], Door]] = {
     "POST /api/v1/residency/leave-requests/{id}/transitions/{name}": RESIDENCY,
     "POST /api/v1/residency/leave-requests/{id}/deadline/extension": NO_DEADLINE,
     "POST /api/v1/residency/recalls/{id}/transitions/{name}": RESIDENCY,
+    "POST /api/v1/residency/diary": RESIDENCY,
     "POST /api/v1/residency/recalls/{id}/deadline/extension": NO_DEADLINE,
 }
 

@@ -34,6 +34,7 @@ from cunzhi.residency.services import (
     assessment_open,
     assessment_opinion_give,
     cadre_register,
+    diary_entry_write,
     dispatch_create,
     leave_request_create,
     leave_request_transition,
@@ -97,6 +98,21 @@ def seed(ctx: DemoContext) -> None:
         missed = MISSED.get(username, 0)
         _seed_presence(ctx, dispatch, TARGETS[username], working, leave_days, today, missed)
     _seed_assessments(ctx, dispatches, today)
+    _seed_diary(dispatches["first_secretary_shiban"], working)
+
+
+DIARY = (
+    "上午走访杨家、李家三户，了解到上寨饮水管道老化，记入问题清单。",
+    "召开村“两委”会议，研究冬季护林防火安排，确定巡山人员。",
+    "到镇上对接通村公路硬化项目，带回设计图纸，明天向群众公示。",
+)
+
+
+def _seed_diary(dispatch: Dispatch, working: list[datetime.date]) -> None:
+    """A few entries of 陈志远's diary, on his last working days."""
+    user = dispatch.cadre.user
+    for day, text in zip(working[-len(DIARY) :], DIARY, strict=True):
+        diary_entry_write(actor=user, date=day, text=text)
 
 
 def _seed_assessments(

@@ -12,6 +12,7 @@ from cunzhi.accounts.api import BearerToken
 from cunzhi.accounts.api import router as accounts_router
 from cunzhi.core.api import install_error_handlers
 from cunzhi.core.attachments.api import router as attachments_router
+from cunzhi.disputes.api import router as disputes_router
 from cunzhi.regions.api import router as regions_router
 from cunzhi.registry.api import router as registry_router
 from cunzhi.residency.api import router as residency_router
@@ -30,3 +31,4 @@ api.add_router("", regions_router)
 api.add_router("", registry_router)
 api.add_router("", attachments_router)
 api.add_router("", residency_router)
+api.add_router("", disputes_router)

@@ -26,6 +26,7 @@ urlpatterns = [
     path("regions/", include("cunzhi.regions.urls")),
     path("registry/", include("cunzhi.registry.urls")),
     path("residency/", include("cunzhi.residency.urls")),
+    path("disputes/", include("cunzhi.disputes.urls")),
     path("audit/", include("cunzhi.audit.urls")),
     path("attachments/", include("cunzhi.core.attachments.urls")),
     path("inbox/", include("cunzhi.core.inbox.urls")),

@@ -74,6 +74,25 @@ RECORD_OF_URL = {
     "GET /api/v1/residency/leave-requests/{id}/transitions": "residency.leaverequest",
     "POST /api/v1/residency/leave-requests/{id}/transitions/{name}": "residency.leaverequest",
     "POST /api/v1/residency/leave-requests/{id}/deadline/extension": "residency.leaverequest",
+    "disputes:petition_transition": "disputes.petition",
+    "disputes:petition_extension": "disputes.petition",
+    "disputes:mediationcase_transition": "disputes.mediationcase",
+    "disputes:mediationcase_extension": "disputes.mediationcase",
+    "disputes:stabilityassessment_transition": "disputes.stabilityassessment",
+    "disputes:stabilityassessment_extension": "disputes.stabilityassessment",
+    **{
+        f"{method} /api/v1/{prefix}/{{id}}/{rest}": kind
+        for prefix, kind in (
+            ("petitions", "disputes.petition"),
+            ("mediation-cases", "disputes.mediationcase"),
+            ("assessments", "disputes.stabilityassessment"),
+        )
+        for method, rest in (
+            ("GET", "transitions"),
+            ("POST", "transitions/{name}"),
+            ("POST", "deadline/extension"),
+        )
+    },
 }
 # Where a parameter's value is not the record's id or code.
 VALUES_OF_URL: dict[str, Callable[[Any], dict[str, Any]]] = {
@@ -94,6 +113,14 @@ VALUES_OF_URL: dict[str, Callable[[Any], dict[str, Any]]] = {
         "id": leave.pk,
         "name": "approve_township",
     },
+    **{
+        f"disputes:{model}_transition": lambda obj, step=step: {"pk": obj.pk, "name": step}
+        for model, step in (
+            ("petition", "accept"),
+            ("mediationcase", "fail"),
+            ("stabilityassessment", "approve"),
+        )
+    },
 }
 # URLs with parameters that name no record.
 NO_RECORD = {
@@ -103,7 +130,7 @@ NO_RECORD = {
     "attachments:add",
 }
 # POSTs that are reads a reader may make: an export is recorded in the trace (DESIGN rule 7).
-READS_BY_POST = {"registry:register_export"}
+READS_BY_POST = {"registry:register_export", "disputes:petitions_export"}
 MISSING_ID = 2**62  # an id no record has
 MISSING_CODE = "530199100299"  # a well-formed village code of no village
 

@@ -159,3 +159,40 @@ TWO_FACTOR_PERMISSIONS = frozenset(REVEAL_PERSONAL | {"accounts.add_user", "acco
 
 def role_needs_two_factor(role: str) -> bool:
     return not TWO_FACTOR_PERMISSIONS.isdisjoint(ROLE_PERMISSIONS.get(role, frozenset()))
+
+
+# --- disputes: petitions, people's mediation, stability assessments ----------------------------
+SEE_DISPUTES = {
+    "disputes.view_petition",
+    "disputes.view_mediationcommittee",
+    "disputes.view_mediationcase",
+    "disputes.view_caseparty",
+    "disputes.view_mediationsession",
+    "disputes.view_stabilityassessment",
+}
+KEEP_DISPUTES = {
+    "disputes.add_petition",
+    "disputes.change_petition",
+    "disputes.add_mediationcommittee",
+    "disputes.add_mediationcase",
+    "disputes.change_mediationcase",
+    "disputes.change_caseparty",
+    "disputes.add_mediationsession",
+    "disputes.add_stabilityassessment",
+    "disputes.change_stabilityassessment",
+}
+# The township assesses social-stability risk (seed 004); its leader and the county approve.
+APPROVE_ASSESSMENT = {"disputes.approve_stabilityassessment"}
+for _role, _grant in {
+    Role.COUNTY_ADMIN: SEE_DISPUTES | KEEP_DISPUTES | APPROVE_ASSESSMENT,
+    Role.COUNTY_ORG_DEPT: SEE_DISPUTES,
+    Role.TOWNSHIP_LEADER: SEE_DISPUTES | KEEP_DISPUTES | APPROVE_ASSESSMENT,
+    Role.TOWNSHIP_STAFF: SEE_DISPUTES | KEEP_DISPUTES,
+    Role.FIRST_SECRETARY: SEE_DISPUTES | KEEP_DISPUTES,
+    Role.WORK_TEAM_MEMBER: SEE_DISPUTES | KEEP_DISPUTES,
+    Role.VILLAGE_PARTY_SECRETARY: SEE_DISPUTES | KEEP_DISPUTES,
+    Role.VILLAGE_COMMITTEE_MEMBER: SEE_DISPUTES | KEEP_DISPUTES,
+    Role.SUPERVISION_MEMBER: SEE_DISPUTES,
+}.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | frozenset(_grant)
+del _role, _grant

@@ -70,6 +70,14 @@ def navigation_for(user: Any, post: Post | None) -> list[NavItem]:
         items.append(
             NavItem(str(_("Time in the village")), reverse("residency:compliance"), "residency")
         )
+    # 调解信访: the post's village, township or county (a sending unit's post has none).
+    if (
+        post is not None
+        and post.region.level in ("village", "township", "county")
+        and has_permission_anywhere(user, "disputes.view_mediationcase")
+    ):
+        url = reverse("disputes:overview", args=[post.region_code])
+        items.append(NavItem(str(_("Mediation and petitions")), url, "disputes"))
     if post is not None:
         items.append(NavItem(str(_("Rules")), reverse("core:rules"), "rules"))
     if has_permission_anywhere(user, "accounts.view_user"):

@@ -274,8 +274,15 @@ DEFAULTS: list[PolicyDefault] = [
     P("disputes.mediation_court_confirmation_days", 30, _("days"),
       _("The parties may jointly ask a court to confirm an agreement within this time."),
       "[V] 人民调解法 Art. 33", MEDIATION_LAW),
-    P("disputes.mediation_settle_months", 1, _("months"),
-      _("A mediation case is normally settled within this time."), "[S]", MEDIATION_LAW),
+    P("disputes.mediation_settle_days", 30, _("days"),
+      _("A mediation case is normally settled within this time (one month)."), "[S]",
+      MEDIATION_LAW),
+    P("disputes.stability_assessment_matter_types",
+      ["land_requisition", "demolition_resettlement", "collective_land_contract",
+       "collective_assets_disposal", "major_project"],
+      _("matter types"),
+      _("Decisions of these types need an approved social-stability risk assessment (稳评) "
+        "before they are published."), "[seed]", UNDATED),
     # --- assistance: 低保 and return-to-poverty monitoring ---------------------------------------
     P("assistance.dibao_publicity_days", 7, _("days"),
       _("Publicity period in the village of a 低保 application's result."),

@@ -30,6 +30,8 @@ from cunzhi.accounts.models import Role, User
 from cunzhi.accounts.services import api_token_create
 from cunzhi.accounts.testing import PASSWORD, County, ThreePeople, make_user
 from cunzhi.audit.models import Event
+from cunzhi.disputes.services import assessment_create, petition_transition
+from cunzhi.disputes.tests.factories import make_case, make_petition
 from cunzhi.regions.models import Clan, Contact, Facility, VillageProfile
 from cunzhi.regions.services import (
     clan_create,
@@ -502,6 +504,231 @@ RESIDENCY_API_DOORS: dict[str, str | Callable[[World], Door]] = {
 }
 
 
+# --- disputes: petitions, mediation, stability assessments --------------------------------------
+def _petition(w: World, *, accepted: bool = False) -> Any:
+    petition = make_petition(w.county, region=w.county.village)
+    if accepted:
+        petition = petition_transition(
+            actor=w.county.admin,
+            petition=petition,
+            name="accept",
+            expected_version=petition.version,
+            accepted_on=datetime.date(2025, 10, 10),
+        )
+    return petition
+
+
+def _assessment(w: World) -> Any:
+    return assessment_create(
+        actor=w.county.admin,
+        region=w.county.village,
+        subject="石板村土地流转项目",
+        matter_type="collective_land_contract",
+        risk_points="部分农户不同意流转价格",
+        level="medium",
+        measures="逐户走访",
+    )
+
+
+def _consent_door(party: Any) -> Door:
+    return Door(
+        reverse("disputes:party_consent", args=[party.pk]),
+        data={f"party{party.pk}-consented_on": "2025-09-02", f"party{party.pk}-version": "1"},
+        events={"disputes.case_party_consent": {"changes": {"consented_on": [None, "2025-09-02"]}}},
+    )
+
+
+NO_EXTENSION = "refused: this record's time limits take no extension (cunzhi/disputes/tests)"
+PETITION_FORM = {
+    "kind": "complaint",
+    "channel": "visit",
+    "petitioner_name": "王五",
+    "petitioner_count": "1",
+    "content": "反映低保评定不公",
+    "receiving_organ": "石板村委会",
+    "received_on": "2025-09-30",
+}
+DISPUTES_PAGE_DOORS: dict[str, str | Callable[[World], Door]] = {
+    "disputes:overview": READS,
+    "disputes:petitions": READS,
+    "disputes:petitions_export": lambda w: Door(
+        reverse("disputes:petitions_export", args=[w.county.village.code]),
+        data={"state": "open"},
+        events={"disputes.petitions_export": {"filters": {"state": "open"}}},
+    ),
+    "disputes:petition": READS,
+    "disputes:cases": READS,
+    "disputes:case": READS,
+    "disputes:committee": READS,
+    "disputes:committee_create": lambda w: Door(
+        reverse("disputes:committee_create", args=[w.county.village.code]),
+        data={
+            "term_starts_on": "2025-01-01",
+            "chair": w.extra["spouse"].pk,
+            "members": [w.extra["head"].pk, w.extra["daughter"].pk],
+        },
+        events={"disputes.committee_set": {"term_starts_on": "2025-01-01"}},
+    ),
+    "disputes:assessment": READS,
+    "disputes:petition_create": lambda w: Door(
+        reverse("disputes:petition_create", args=[w.county.village.code]),
+        data=PETITION_FORM,
+        events={"disputes.petition_register": {"fields": {"petitioner_name": "王五"}}},
+    ),
+    "disputes:case_create": lambda w: Door(
+        reverse("disputes:case_create", args=[w.county.village.code]),
+        data={
+            "title": "耕地灌溉用水纠纷",
+            "dispute_type": "neighbours",
+            "facts": "上下游用水争执",
+            "received_on": "2025-09-01",
+            "level": "village",
+            "applicant": "杨德福",
+            "respondent": "李春生",
+        },
+        events=[
+            ("disputes.mediation_case_create", {"fields": {"title": "耕地灌溉用水纠纷"}}),
+            ("disputes.case_party_add", {"name": "杨德福"}),
+            ("disputes.case_party_add", {"name": "李春生"}),
+        ],
+    ),
+    "disputes:party_add": lambda w: Door(
+        reverse("disputes:party_add", args=[make_case(w.county).pk]),
+        data={"side": "respondent", "name": "赵六"},
+        events={"disputes.case_party_add": {"name": "赵六", "side": "respondent"}},
+    ),
+    "disputes:party_consent": lambda w: _consent_door(make_case(w.county).parties.all()[0]),
+    "disputes:session_add": lambda w: Door(
+        reverse("disputes:session_add", args=[make_case(w.county).pk]),
+        data={"held_on": "2025-09-05", "notes": "双方到场，陈述各自意见"},
+        events={"disputes.mediation_session_add": {"fields": {"notes": "双方到场，陈述各自意见"}}},
+    ),
+    "disputes:case_risk": lambda w: Door(
+        reverse("disputes:case_risk", args=[make_case(w.county).pk]),
+        data={"risk_flag": "on", "risk_note": "涉及三十余户", "version": "1"},
+        events={
+            "disputes.mediation_case_set_risk": {
+                "changes": {"risk_flag": [False, True], "risk_note": ["", "涉及三十余户"]}
+            }
+        },
+    ),
+    "disputes:assessments": lambda w: Door(
+        reverse("disputes:assessments", args=[w.county.village.code]),
+        data={
+            "subject": "村道拓宽征地",
+            "matter_type": "land_requisition",
+            "risk_points": "两户不同意",
+            "level": "high",
+            "measures": "县镇联合调解",
+        },
+        events={"disputes.assessment_create": {"fields": {"subject": "村道拓宽征地"}}},
+    ),
+    "disputes:petition_transition": lambda w: Door(
+        reverse("disputes:petition_transition", args=[_petition(w).pk, "accept"]),
+        data={"accept-accepted_on": "2025-10-10", "expected_version": "1"},
+        events={"disputes.petition_transition": {"transition": "accept", "to": "accepted"}},
+    ),
+    "disputes:petition_extension": lambda w: Door(
+        reverse("disputes:petition_extension", args=[_petition(w, accepted=True).pk]),
+        data={"extension-days": "30", "extension-reason": "需现场勘测", "expected_version": "2"},
+        events={"disputes.petition_deadline_extend": {"days": 30}},
+    ),
+    "disputes:mediationcase_transition": lambda w: Door(
+        reverse("disputes:mediationcase_transition", args=[make_case(w.county).pk, "fail"]),
+        data={"fail-routes_told": "可向法院起诉", "expected_version": "1"},
+        events={"disputes.mediation_case_transition": {"transition": "fail", "to": "failed"}},
+    ),
+    "disputes:mediationcase_extension": NO_EXTENSION,
+    "disputes:stabilityassessment_transition": lambda w: Door(
+        reverse("disputes:stabilityassessment_transition", args=[_assessment(w).pk, "approve"]),
+        user="county_admin",
+        data={
+            "approve-conclusion": "风险可控，可以实施",
+            "approve-approved_on": "2025-10-20",
+            "expected_version": "1",
+        },
+        events={"disputes.assessment_transition": {"transition": "approve", "to": "approved"}},
+    ),
+    "disputes:stabilityassessment_extension": NO_EXTENSION,
+}
+DISPUTES_API_DOORS: dict[str, str | Callable[[World], Door]] = {
+    "POST /api/v1/petitions": lambda w: Door(
+        "/api/v1/petitions",
+        body={**PETITION_FORM, "petitioner_count": 1, "region": w.county.village.code},
+        events={"disputes.petition_register": {"fields": {"petitioner_name": "王五"}}},
+    ),
+    "POST /api/v1/petitions/{id}/transitions/{name}": lambda w: Door(
+        f"/api/v1/petitions/{_petition(w).pk}/transitions/refuse",
+        body={"expected_version": 1, "reason": "已经司法程序处理"},
+        events={"disputes.petition_transition": {"transition": "refuse", "to": "refused"}},
+    ),
+    "POST /api/v1/petitions/{id}/deadline/extension": lambda w: Door(
+        f"/api/v1/petitions/{_petition(w, accepted=True).pk}/deadline/extension",
+        body={"expected_version": 2, "days": 15, "reason": "需现场勘测"},
+        events={"disputes.petition_deadline_extend": {"days": 15}},
+    ),
+    "POST /api/v1/mediation-cases": lambda w: Door(
+        "/api/v1/mediation-cases",
+        body={
+            "village": w.county.village.code,
+            "title": "欠薪纠纷",
+            "dispute_type": "wages",
+            "facts": "包工头拖欠工资",
+            "received_on": "2025-09-01",
+            "parties": [
+                {"side": "applicant", "name": "杨建国"},
+                {"side": "respondent", "name": "外地包工头张某"},
+            ],
+        },
+        events=[
+            ("disputes.mediation_case_create", {"fields": {"title": "欠薪纠纷"}}),
+            ("disputes.case_party_add", {"name": "杨建国"}),
+            ("disputes.case_party_add", {"name": "外地包工头张某"}),
+        ],
+    ),
+    "POST /api/v1/mediation-cases/{mediationcase_id}/sessions": lambda w: Door(
+        f"/api/v1/mediation-cases/{make_case(w.county).pk}/sessions",
+        body={"held_on": "2025-09-05", "notes": "第一次调解"},
+        events={"disputes.mediation_session_add": {"fields": {"notes": "第一次调解"}}},
+    ),
+    "POST /api/v1/case-parties/{caseparty_id}/consent": lambda w: Door(
+        f"/api/v1/case-parties/{make_case(w.county).parties.all()[0].pk}/consent",
+        body={"consented_on": "2025-09-02", "version": 1},
+        events={"disputes.case_party_consent": {"changes": {"consented_on": [None, "2025-09-02"]}}},
+    ),
+    "POST /api/v1/mediation-cases/{id}/transitions/{name}": lambda w: Door(
+        f"/api/v1/mediation-cases/{make_case(w.county).pk}/transitions/escalate",
+        body={"expected_version": 1, "reason": "村级调解两次未果"},
+        events={
+            "disputes.mediation_case_transition": {
+                "transition": "escalate",
+                "changes": {"level": ["village", "township"], "escalated": [False, True]},
+            }
+        },
+    ),
+    "POST /api/v1/mediation-cases/{id}/deadline/extension": NO_EXTENSION,
+    "POST /api/v1/assessments": lambda w: Door(
+        "/api/v1/assessments",
+        body={
+            "region": w.county.village.code,
+            "subject": "村道拓宽征地",
+            "matter_type": "land_requisition",
+            "risk_points": "两户不同意",
+            "level": "high",
+            "measures": "县镇联合调解",
+        },
+        events={"disputes.assessment_create": {"fields": {"subject": "村道拓宽征地"}}},
+    ),
+    "POST /api/v1/assessments/{id}/transitions/{name}": lambda w: Door(
+        f"/api/v1/assessments/{_assessment(w).pk}/transitions/approve",
+        user="county_admin",
+        body={"expected_version": 1, "conclusion": "风险可控", "approved_on": "2025-10-20"},
+        events={"disputes.assessment_transition": {"transition": "approve"}},
+    ),
+    "POST /api/v1/assessments/{id}/deadline/extension": NO_EXTENSION,
+}
+
+
 PAGE_DOORS: dict[str, str | Callable[[World], Door]] = {
     "login": SIGN_IN,
     "logout": SIGN_IN,
@@ -663,6 +890,7 @@ PAGE_DOORS: dict[str, str | Callable[[World], Door]] = {
     ),
     **REGISTRY_PAGE_DOORS,
     **RESIDENCY_PAGE_DOORS,
+    **DISPUTES_PAGE_DOORS,
 }
 
 
@@ -708,6 +936,7 @@ API_DOORS: dict[str, str | Callable[[World], Door]] = {
     ),
     **REGISTRY_API_DOORS,
     **RESIDENCY_API_DOORS,
+    **DISPUTES_API_DOORS,
 }
 
 

@@ -13,6 +13,7 @@ from cunzhi.accounts.api import router as accounts_router
 from cunzhi.core.api import install_error_handlers
 from cunzhi.core.attachments.api import router as attachments_router
 from cunzhi.disputes.api import router as disputes_router
+from cunzhi.plans.api import router as plans_router
 from cunzhi.regions.api import router as regions_router
 from cunzhi.registry.api import router as registry_router
 from cunzhi.residency.api import router as residency_router
@@ -32,3 +33,4 @@ api.add_router("", registry_router)
 api.add_router("", attachments_router)
 api.add_router("", residency_router)
 api.add_router("", disputes_router)
+api.add_router("", plans_router)

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "cunzhi.registry",
     "cunzhi.residency",
     "cunzhi.disputes",
+    "cunzhi.plans",
 ]
 # The test-only domain that proves the shared workflow mechanism (tests/kitdomain); pytest and
 # the benchmarks set this, a deployment never does.

@@ -27,6 +27,7 @@ urlpatterns = [
     path("registry/", include("cunzhi.registry.urls")),
     path("residency/", include("cunzhi.residency.urls")),
     path("disputes/", include("cunzhi.disputes.urls")),
+    path("plans/", include("cunzhi.plans.urls")),
     path("audit/", include("cunzhi.audit.urls")),
     path("attachments/", include("cunzhi.core.attachments.urls")),
     path("inbox/", include("cunzhi.core.inbox.urls")),

@@ -93,6 +93,18 @@ RECORD_OF_URL = {
             ("POST", "deadline/extension"),
         )
     },
+    "plans:plan_transition": "plans.plan",
+    "plans:task_transition": "plans.task",
+    "plans:rectification_transition": "plans.rectification",
+    **{
+        f"{method} /api/v1/{things}/{{id}}/{tail}": f"plans.{things[:-1]}"
+        for things in ("plans", "tasks", "rectifications")
+        for method, tail in (
+            ("GET", "transitions"),
+            ("POST", "transitions/{name}"),
+            ("POST", "deadline/extension"),
+        )
+    },
 }
 # Where a parameter's value is not the record's id or code.
 VALUES_OF_URL: dict[str, Callable[[Any], dict[str, Any]]] = {
@@ -121,6 +133,16 @@ VALUES_OF_URL: dict[str, Callable[[Any], dict[str, Any]]] = {
             ("stabilityassessment", "approve"),
         )
     },
+    # A workflow's step: the record and a step its first state allows.
+    "plans:plan_transition": lambda plan: {"pk": plan.pk, "name": "submit"},
+    "plans:task_transition": lambda task: {"pk": task.pk, "name": "start"},
+    "plans:rectification_transition": lambda item: {"pk": item.pk, "name": "start"},
+    **{
+        f"POST /api/v1/{things}/{{id}}/transitions/{{name}}": (
+            lambda obj, step=step: {"id": obj.pk, "name": step}
+        )
+        for things, step in (("plans", "submit"), ("tasks", "start"), ("rectifications", "start"))
+    },
 }
 # URLs with parameters that name no record.
 NO_RECORD = {
@@ -130,7 +152,12 @@ NO_RECORD = {
     "attachments:add",
 }
 # POSTs that are reads a reader may make: an export is recorded in the trace (DESIGN rule 7).
-READS_BY_POST = {"registry:register_export", "disputes:petitions_export"}
+READS_BY_POST = {
+    "registry:register_export",
+    "disputes:petitions_export",
+    "plans:tasks_export",
+    "plans:rectifications_export",
+}
 MISSING_ID = 2**62  # an id no record has
 MISSING_CODE = "530199100299"  # a well-formed village code of no village
 

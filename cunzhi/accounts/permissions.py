@@ -7,6 +7,8 @@ township, a village secretary's only that village. Later domains add their rows 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from cunzhi.accounts.models import Role
 
 # Building blocks, so that each role's row reads as a sentence.
@@ -161,6 +163,12 @@ def role_needs_two_factor(role: str) -> bool:
     return not TWO_FACTOR_PERMISSIONS.isdisjoint(ROLE_PERMISSIONS.get(role, frozenset()))
 
 
+def grant(by_role: Mapping[str, set[str] | frozenset[str]]) -> None:
+    """Add a domain's permissions to the roles that hold them (each app's block below)."""
+    for role, permissions in by_role.items():
+        ROLE_PERMISSIONS[role] = ROLE_PERMISSIONS[role] | frozenset(permissions)
+
+
 # --- disputes: petitions, people's mediation, stability assessments ----------------------------
 SEE_DISPUTES = {
     "disputes.view_petition",
@@ -183,16 +191,57 @@ KEEP_DISPUTES = {
 }
 # The township assesses social-stability risk (seed 004); its leader and the county approve.
 APPROVE_ASSESSMENT = {"disputes.approve_stabilityassessment"}
-for _role, _grant in {
-    Role.COUNTY_ADMIN: SEE_DISPUTES | KEEP_DISPUTES | APPROVE_ASSESSMENT,
-    Role.COUNTY_ORG_DEPT: SEE_DISPUTES,
-    Role.TOWNSHIP_LEADER: SEE_DISPUTES | KEEP_DISPUTES | APPROVE_ASSESSMENT,
-    Role.TOWNSHIP_STAFF: SEE_DISPUTES | KEEP_DISPUTES,
-    Role.FIRST_SECRETARY: SEE_DISPUTES | KEEP_DISPUTES,
-    Role.WORK_TEAM_MEMBER: SEE_DISPUTES | KEEP_DISPUTES,
-    Role.VILLAGE_PARTY_SECRETARY: SEE_DISPUTES | KEEP_DISPUTES,
-    Role.VILLAGE_COMMITTEE_MEMBER: SEE_DISPUTES | KEEP_DISPUTES,
-    Role.SUPERVISION_MEMBER: SEE_DISPUTES,
-}.items():
-    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | frozenset(_grant)
-del _role, _grant
+grant(
+    {
+        Role.COUNTY_ADMIN: SEE_DISPUTES | KEEP_DISPUTES | APPROVE_ASSESSMENT,
+        Role.COUNTY_ORG_DEPT: SEE_DISPUTES,
+        Role.TOWNSHIP_LEADER: SEE_DISPUTES | KEEP_DISPUTES | APPROVE_ASSESSMENT,
+        Role.TOWNSHIP_STAFF: SEE_DISPUTES | KEEP_DISPUTES,
+        Role.FIRST_SECRETARY: SEE_DISPUTES | KEEP_DISPUTES,
+        Role.WORK_TEAM_MEMBER: SEE_DISPUTES | KEEP_DISPUTES,
+        Role.VILLAGE_PARTY_SECRETARY: SEE_DISPUTES | KEEP_DISPUTES,
+        Role.VILLAGE_COMMITTEE_MEMBER: SEE_DISPUTES | KEEP_DISPUTES,
+        Role.SUPERVISION_MEMBER: SEE_DISPUTES,
+    }
+)
+# Work plans (plans): the village keeps its plan, tasks and rectification ledger; the township
+# approves plans; closing off a rectification (销号) is a sign-off the keepers of the village's
+# leadership and the township give, never the committee member who did the work alone.
+SEE_PLANS = {
+    "plans.view_plan",
+    "plans.view_objective",
+    "plans.view_task",
+    "plans.view_milestone",
+    "plans.view_progressnote",
+    "plans.view_rectification",
+}
+KEEP_PLANS = {
+    "plans.add_plan",
+    "plans.change_plan",
+    "plans.add_objective",
+    "plans.change_objective",
+    "plans.add_task",
+    "plans.change_task",
+    "plans.add_milestone",
+    "plans.change_milestone",
+    "plans.add_progressnote",
+    "plans.change_progressnote",
+    "plans.add_rectification",
+    "plans.change_rectification",
+}
+APPROVE_PLANS = {"plans.approve_plan"}
+SIGN_OFF_RECTIFICATIONS = {"plans.signoff_rectification"}
+_PLANS_BY_ROLE: dict[str, set[str]] = {
+    Role.COUNTY_ADMIN: SEE_PLANS | KEEP_PLANS | APPROVE_PLANS | SIGN_OFF_RECTIFICATIONS,
+    Role.COUNTY_ORG_DEPT: SEE_PLANS,
+    Role.COUNTY_RURAL_BUREAU: SEE_PLANS,
+    Role.TOWNSHIP_LEADER: SEE_PLANS | KEEP_PLANS | APPROVE_PLANS | SIGN_OFF_RECTIFICATIONS,
+    Role.TOWNSHIP_STAFF: SEE_PLANS | KEEP_PLANS | SIGN_OFF_RECTIFICATIONS,
+    Role.FIRST_SECRETARY: SEE_PLANS | KEEP_PLANS | SIGN_OFF_RECTIFICATIONS,
+    Role.WORK_TEAM_MEMBER: SEE_PLANS | KEEP_PLANS,
+    Role.VILLAGE_PARTY_SECRETARY: SEE_PLANS | KEEP_PLANS | SIGN_OFF_RECTIFICATIONS,
+    Role.VILLAGE_COMMITTEE_MEMBER: SEE_PLANS | KEEP_PLANS,
+    Role.SUPERVISION_MEMBER: SEE_PLANS,
+    Role.SENDING_UNIT_CONTACT: SEE_PLANS,
+}
+grant(_PLANS_BY_ROLE)

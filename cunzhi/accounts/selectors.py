@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cunzhi.accounts.models import ApiToken, Post, Role, User
-from cunzhi.accounts.scopes import active_posts, has_permission_anywhere
+from cunzhi.accounts.scopes import active_posts, has_permission_anywhere, has_permission_at
 
 SESSION_POST = "cunzhi_post_id"
 
@@ -78,6 +78,13 @@ def navigation_for(user: Any, post: Post | None) -> list[NavItem]:
     ):
         url = reverse("disputes:overview", args=[post.region_code])
         items.append(NavItem(str(_("Mediation and petitions")), url, "disputes"))
+    if post is not None and has_permission_at(user, "plans.view_plan", post.region_code):
+        # A village post opens its village's plans; a township or county post the progress
+        # of the villages below it. (A sending unit's contact, who reads only the villages its
+        # cadres serve, has no region of plans to open.)
+        items.append(
+            NavItem(str(_("Work plans")), reverse("plans:region", args=[post.region_code]), "plans")
+        )
     if post is not None:
         items.append(NavItem(str(_("Rules")), reverse("core:rules"), "rules"))
     if has_permission_anywhere(user, "accounts.view_user"):

@@ -85,8 +85,14 @@ class VersionedForm(forms.BaseForm):
             return  # the same form adding a record: nothing stored, no version to name
         # Not required at field level: a missing version is a refusal of the whole form, below.
         # 0 names "nothing was stored yet" (a village profile nobody has filled in).
+        # Bounded like the API's version (2**31 - 1): a larger one reached the query that
+        # lists what changed meanwhile, which SQLite cannot bind (a 500).
         self.fields[VERSION_FIELD] = forms.IntegerField(
-            widget=forms.HiddenInput, min_value=0, required=False, initial=version
+            widget=forms.HiddenInput,
+            min_value=0,
+            max_value=2**31 - 1,
+            required=False,
+            initial=version,
         )
 
     @property

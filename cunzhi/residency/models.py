@@ -113,7 +113,7 @@ class Dispatch(RegionalModel):
     )
     role = models.CharField(_("role"), max_length=20, choices=DispatchRole.choices)
     starts_on = models.DateField(_("starts on"))
-    planned_end = models.DateField(_("planned end"))
+    planned_end = models.DateField(_("planned end of the term"))
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=DispatchStatus.choices, default=DispatchStatus.SERVING

@@ -95,6 +95,7 @@ def build_world(county: County, people: ThreePeople) -> World:
     )
     world.extra["token"], _raw = api_token_create(actor=people.in_scope, name="旧手机")
     _add_register(world)
+    _add_plans(world)
     return world
 
 
@@ -128,6 +129,46 @@ def _add_register(world: World) -> None:
         veteran=Tag.objects.get(code="veteran"),
         keep=keep,
         duplicate=duplicate,
+    )
+
+
+def _add_plans(world: World) -> None:
+    """石板村's 2026 plan with an objective, a task, a milestone and a ledger item whose
+    responsible person is a committee member (so the secretary may sign it off)."""
+    from cunzhi.plans import services as plans
+
+    county, admin = world.county, world.county.admin
+    member = make_user(county, "committee", Role.VILLAGE_COMMITTEE_MEMBER, county.village)
+    plan = plans.plan_create(actor=admin, village=county.village, year=2026)
+    objective = plans.objective_add(
+        actor=admin, plan=plan, role="economic_guide", duty="prosperity", title="发展村集体经济"
+    )
+    task = plans.task_create(
+        actor=admin,
+        objective=objective,
+        title="建设蓝莓示范基地",
+        owner=member,
+        planned_start=datetime.date(2026, 3, 1),
+        planned_end=datetime.date(2026, 6, 30),
+    )
+    plan.refresh_from_db()
+    world.extra.update(
+        plan=plan,
+        objective=objective,
+        task=task,
+        milestone=plans.milestone_add(
+            actor=admin, task=task, title="完成土地流转", due_on=datetime.date(2026, 4, 15)
+        ),
+        rectification=plans.rectification_create(
+            actor=admin,
+            village=county.village,
+            problem="村务公开栏未按季度更新",
+            source="inspection",
+            measure="每季度更新",
+            responsible=member,
+            deadline_on=datetime.date(2026, 9, 30),
+        ),
+        committee_member=member,
     )
 
 
@@ -354,6 +395,128 @@ REGISTRY_PAGE_DOORS: dict[str, str | Callable[[World], Door]] = {
         user="root",
         data={"order": "7"},
         events={"registry.tag_save": {}},
+    ),
+}
+
+
+PDF_EVIDENCE = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _step(w: World, record: str, url_name: str, name: str, **inputs: Any) -> dict[str, Any]:
+    obj = w.extra[record]
+    return {"expected_version": str(obj.version), **{f"{name}-{k}": v for k, v in inputs.items()}}
+
+
+PLANS_PAGE_DOORS: dict[str, str | Callable[[World], Door]] = {
+    "plans:region": READS,
+    "plans:plan": READS,
+    "plans:board": READS,
+    "plans:task": READS,
+    "plans:tasks": READS,
+    "plans:rectifications": READS,
+    "plans:rectification": READS,
+    "plans:plan_create": lambda w: Door(
+        reverse("plans:plan_create", args=[w.county.village.code]),
+        data={"year": "2027", "title": "石板村2027年工作计划"},
+        events={"plans.plan_create": {"fields": {"year": 2027}}},
+    ),
+    "plans:plan_edit": lambda w: Door(
+        reverse("plans:plan_edit", args=[w.extra["plan"].pk]),
+        form="form",
+        data={"title": "石板村2026年工作计划"},
+        events={"plans.plan_update": {"changes": {"title": ["", "石板村2026年工作计划"]}}},
+    ),
+    "plans:objective_add": lambda w: Door(
+        reverse("plans:objective_add", args=[w.extra["plan"].pk]),
+        data={"role": "party_building", "duty": "strengthen_party", "title": "规范三会一课"},
+        events={"plans.objective_add": {"fields": {"title": "规范三会一课"}}},
+    ),
+    "plans:objective_edit": lambda w: Door(
+        reverse("plans:objective_edit", args=[w.extra["objective"].pk]),
+        form="form",
+        data={"target": "经营性收入10万元"},
+        events={"plans.objective_update": {"changes": {"target": ["", "经营性收入10万元"]}}},
+    ),
+    "plans:task_create": lambda w: Door(
+        reverse("plans:task_create", args=[w.extra["objective"].pk]),
+        data={
+            "title": "申报冷库项目",
+            "owner": w.extra["committee_member"].pk,
+            "planned_start": "2026-04-01",
+            "planned_end": "2026-05-31",
+        },
+        events={"plans.task_create": {"fields": {"title": "申报冷库项目"}}},
+    ),
+    "plans:task_edit": lambda w: Door(
+        reverse("plans:task_edit", args=[w.extra["task"].pk]),
+        form="form",
+        data={"planned_end": "2026-07-31"},
+        events={"plans.task_update": {"changes": {"planned_end": ["2026-06-30", "2026-07-31"]}}},
+    ),
+    "plans:note_add": lambda w: Door(
+        reverse("plans:note_add", args=[w.extra["task"].pk]),
+        data={"text": "已流转土地32亩"},
+        files={"evidence": ("流转合同.pdf", PDF_EVIDENCE)},
+        events=[("plans.progress_note_add", {}), ("core.attachment_add", {})],
+    ),
+    "plans:milestone_add": lambda w: Door(
+        reverse("plans:milestone_add", args=[w.extra["task"].pk]),
+        data={"title": "苗木到位", "due_on": "2026-05-10"},
+        events={"plans.milestone_add": {"fields": {"title": "苗木到位"}}},
+    ),
+    "plans:milestone_reach": lambda w: Door(
+        reverse("plans:milestone_reach", args=[w.extra["milestone"].pk]),
+        form="form",
+        data={"reached_on": "2026-04-10"},
+        events={"plans.milestone_reach": {"changes": {"reached_on": [None, "2026-04-10"]}}},
+    ),
+    "plans:tasks_export": lambda w: Door(
+        reverse("plans:tasks_export", args=[w.county.village.code]),
+        data={"reason": ""},
+        events={"plans.tasks_export": {"full_numbers": False}},
+    ),
+    "plans:rectifications_export": lambda w: Door(
+        reverse("plans:rectifications_export", args=[w.county.village.code]),
+        data={"reason": ""},
+        events={"plans.rectifications_export": {"full_numbers": False}},
+    ),
+    "plans:rectification_create": lambda w: Door(
+        reverse("plans:rectification_create", args=[w.county.village.code]),
+        data={
+            "problem": "党员活动室漏雨",
+            "source": "self_check",
+            "measure": "维修屋顶",
+            "responsible": w.extra["committee_member"].pk,
+            "deadline_on": "2026-12-31",
+        },
+        events={"plans.rectification_create": {"fields": {"problem": "党员活动室漏雨"}}},
+    ),
+    "plans:rectification_edit": lambda w: Door(
+        reverse("plans:rectification_edit", args=[w.extra["rectification"].pk]),
+        form="form",
+        data={"measure": "每季度首月更新"},
+        events={
+            "plans.rectification_update": {"changes": {"measure": ["每季度更新", "每季度首月更新"]}}
+        },
+    ),
+    "plans:plan_transition": lambda w: Door(
+        reverse("plans:plan_transition", args=[w.extra["plan"].pk, "submit"]),
+        data=_step(w, "plan", "plan", "submit", comment="请镇党委审核"),
+        events={"plans.plan_transition": {"transition": "submit", "to": "submitted"}},
+    ),
+    "plans:task_transition": lambda w: Door(
+        reverse("plans:task_transition", args=[w.extra["task"].pk, "start"]),
+        data=_step(w, "task", "task", "start"),
+        events={"plans.task_transition": {"transition": "start", "to": "in_progress"}},
+    ),
+    "plans:rectification_transition": lambda w: Door(
+        reverse("plans:rectification_transition", args=[w.extra["rectification"].pk, "close_off"]),
+        data=_step(w, "rectification", "rectification", "close_off", result="公开栏已更新"),
+        files={"close_off-attachment": ("整改照片.pdf", PDF_EVIDENCE)},
+        events=[
+            ("plans.rectification_transition", {"transition": "close_off", "to": "closed"}),
+            ("core.attachment_add", {}),
+        ],
     ),
 }
 
@@ -729,6 +892,103 @@ DISPUTES_API_DOORS: dict[str, str | Callable[[World], Door]] = {
 }
 
 
+# The kit adds an extension door to every workflow; no plan time limit may be extended (a task's
+# planned end or an item's time limit is edited instead, audited), so each answers 422.
+PLANS_NO_EXTENSION = "refuses: the plan's time limits are changed by editing, not extended"
+
+PLANS_API_DOORS: dict[str, str | Callable[[World], Door]] = {
+    "POST /api/v1/plans/{id}/deadline/extension": PLANS_NO_EXTENSION,
+    "POST /api/v1/tasks/{id}/deadline/extension": PLANS_NO_EXTENSION,
+    "POST /api/v1/rectifications/{id}/deadline/extension": PLANS_NO_EXTENSION,
+    "POST /api/v1/villages/{code}/plans": lambda w: Door(
+        f"/api/v1/villages/{w.county.village.code}/plans",
+        body={"year": 2027},
+        events={"plans.plan_create": {"fields": {"year": 2027}}},
+    ),
+    "PATCH /api/v1/plans/{plan_id}": lambda w: Door(
+        f"/api/v1/plans/{w.extra['plan'].pk}",
+        body={"summary": "围绕五大员职责", "version": w.extra["plan"].version},
+        events={"plans.plan_update": {"changes": {"summary": ["", "围绕五大员职责"]}}},
+    ),
+    "POST /api/v1/plans/{plan_id}/objectives": lambda w: Door(
+        f"/api/v1/plans/{w.extra['plan'].pk}/objectives",
+        body={"role": "farmer_educator", "duty": "serve_people", "title": "开展技能培训"},
+        events={"plans.objective_add": {"fields": {"title": "开展技能培训"}}},
+    ),
+    "PATCH /api/v1/objectives/{objective_id}": lambda w: Door(
+        f"/api/v1/objectives/{w.extra['objective'].pk}",
+        body={"title": "壮大村集体经济"},
+        headers={"If-Match": f'"{w.extra["objective"].version}"'},
+        events={
+            "plans.objective_update": {"changes": {"title": ["发展村集体经济", "壮大村集体经济"]}}
+        },
+    ),
+    "POST /api/v1/objectives/{objective_id}/tasks": lambda w: Door(
+        f"/api/v1/objectives/{w.extra['objective'].pk}/tasks",
+        body={
+            "title": "申报冷库项目",
+            "owner": w.extra["committee_member"].pk,
+            "planned_start": "2026-04-01",
+            "planned_end": "2026-05-31",
+        },
+        events={"plans.task_create": {"fields": {"title": "申报冷库项目"}}},
+    ),
+    "PATCH /api/v1/tasks/{task_id}": lambda w: Door(
+        f"/api/v1/tasks/{w.extra['task'].pk}",
+        body={"description": "与合作社共建", "version": w.extra["task"].version},
+        events={"plans.task_update": {"changes": {"description": ["", "与合作社共建"]}}},
+    ),
+    "POST /api/v1/tasks/{task_id}/notes": lambda w: Door(
+        f"/api/v1/tasks/{w.extra['task'].pk}/notes",
+        body={"text": "已流转土地32亩"},
+        events={"plans.progress_note_add": {"fields": {"text": "已流转土地32亩"}}},
+    ),
+    "POST /api/v1/tasks/{task_id}/milestones": lambda w: Door(
+        f"/api/v1/tasks/{w.extra['task'].pk}/milestones",
+        body={"title": "苗木到位", "due_on": "2026-05-10"},
+        events={"plans.milestone_add": {"fields": {"title": "苗木到位"}}},
+    ),
+    "POST /api/v1/milestones/{milestone_id}/reach": lambda w: Door(
+        f"/api/v1/milestones/{w.extra['milestone'].pk}/reach",
+        body={"reached_on": "2026-04-10", "version": w.extra["milestone"].version},
+        events={"plans.milestone_reach": {"changes": {"reached_on": [None, "2026-04-10"]}}},
+    ),
+    "POST /api/v1/villages/{code}/rectifications": lambda w: Door(
+        f"/api/v1/villages/{w.county.village.code}/rectifications",
+        body={
+            "problem": "党员活动室漏雨",
+            "source": "self_check",
+            "measure": "维修屋顶",
+            "responsible": w.extra["committee_member"].pk,
+            "deadline_on": "2026-12-31",
+        },
+        events={"plans.rectification_create": {"fields": {"problem": "党员活动室漏雨"}}},
+    ),
+    "PATCH /api/v1/rectifications/{rectification_id}": lambda w: Door(
+        f"/api/v1/rectifications/{w.extra['rectification'].pk}",
+        body={"source": "supervision", "version": w.extra["rectification"].version},
+        events={
+            "plans.rectification_update": {"changes": {"source": ["inspection", "supervision"]}}
+        },
+    ),
+    "POST /api/v1/plans/{id}/transitions/{name}": lambda w: Door(
+        f"/api/v1/plans/{w.extra['plan'].pk}/transitions/submit",
+        body={"expected_version": w.extra["plan"].version},
+        events={"plans.plan_transition": {"transition": "submit"}},
+    ),
+    "POST /api/v1/tasks/{id}/transitions/{name}": lambda w: Door(
+        f"/api/v1/tasks/{w.extra['task'].pk}/transitions/start",
+        body={"expected_version": w.extra["task"].version, "comment": "苗木已订购"},
+        events={"plans.task_transition": {"transition": "start"}},
+    ),
+    "POST /api/v1/rectifications/{id}/transitions/{name}": lambda w: Door(
+        f"/api/v1/rectifications/{w.extra['rectification'].pk}/transitions/start",
+        body={"expected_version": w.extra["rectification"].version},
+        events={"plans.rectification_transition": {"transition": "start"}},
+    ),
+}
+
+
 PAGE_DOORS: dict[str, str | Callable[[World], Door]] = {
     "login": SIGN_IN,
     "logout": SIGN_IN,
@@ -891,6 +1151,7 @@ PAGE_DOORS: dict[str, str | Callable[[World], Door]] = {
     **REGISTRY_PAGE_DOORS,
     **RESIDENCY_PAGE_DOORS,
     **DISPUTES_PAGE_DOORS,
+    **PLANS_PAGE_DOORS,
 }
 
 
@@ -937,6 +1198,7 @@ API_DOORS: dict[str, str | Callable[[World], Door]] = {
     **REGISTRY_API_DOORS,
     **RESIDENCY_API_DOORS,
     **DISPUTES_API_DOORS,
+    **PLANS_API_DOORS,
 }
 
 

@@ -116,7 +116,7 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("starts_on", models.DateField(verbose_name="starts on")),
-                ("planned_end", models.DateField(verbose_name="planned end")),
+                ("planned_end", models.DateField(verbose_name="planned end of the term")),
                 ("ended_on", models.DateField(blank=True, null=True, verbose_name="ended on")),
                 (
                     "status",

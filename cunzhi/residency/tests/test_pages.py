@@ -115,7 +115,9 @@ def test_at_risk_cadres_reach_the_townships_attention(county: County, english: N
     officer = make_user(county, "township", Role.TOWNSHIP_LEADER, county.township)
     dispatch = make_cadre(county, "wang", starts_on=D(2026, 9, 1))
     presence_check_in(actor=cadre_user(dispatch), today=D(2026, 9, 1))
-    items = assert_attention_budget(officer, officer.posts.get())
+    items = assert_attention_budget(
+        officer, officer.posts.select_related("region", "sending_unit").get()
+    )
     counts = {str(item.label): item.count for item in items}
     assert (
         counts["Cadres who can no longer meet the year's days in the village"]
@@ -124,7 +126,9 @@ def test_at_risk_cadres_reach_the_townships_attention(county: County, english: N
     )
     a_leave(dispatch, D(2026, 12, 1), D(2026, 12, 2))
     make_cadre(county, "li", village=county.neighbour)
-    items = assert_attention_budget(officer, officer.posts.get())
+    items = assert_attention_budget(
+        officer, officer.posts.select_related("region", "sending_unit").get()
+    )
     waiting = [i for i in items if "Leave" in str(i.label)]
     assert waiting and waiting[0].count == 1
     page = signed_in(officer).get(reverse("core:home")).content.decode()

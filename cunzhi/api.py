@@ -18,6 +18,7 @@ from cunzhi.openness.api import router as openness_router
 from cunzhi.plans.api import router as plans_router
 from cunzhi.regions.api import router as regions_router
 from cunzhi.registry.api import router as registry_router
+from cunzhi.residency.api import router as residency_router
 
 api = NinjaAPI(
     title="Cunzhi API",
@@ -34,5 +35,6 @@ api.add_router("", registry_router)
 api.add_router("", attachments_router)
 api.add_router("", decisions_router)
 api.add_router("", openness_router)
+api.add_router("", residency_router)
 api.add_router("", disputes_router)
 api.add_router("", plans_router)

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "cunzhi.registry",
     "cunzhi.openness",
     "cunzhi.decisions",
+    "cunzhi.residency",
     "cunzhi.disputes",
     "cunzhi.plans",
 ]

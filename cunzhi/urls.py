@@ -27,6 +27,7 @@ urlpatterns = [
     path("registry/", include("cunzhi.registry.urls")),
     path("decisions/", include("cunzhi.decisions.urls")),
     path("openness/", include("cunzhi.openness.urls")),
+    path("residency/", include("cunzhi.residency.urls")),
     path("disputes/", include("cunzhi.disputes.urls")),
     path("plans/", include("cunzhi.plans.urls")),
     path("audit/", include("cunzhi.audit.urls")),

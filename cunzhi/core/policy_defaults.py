@@ -92,6 +92,15 @@ DEFAULTS: list[PolicyDefault] = [
     P("residency.sending_unit_work_funds_min_yuan", 10000, _("yuan a year, at least"),
       _("Special work funds the sending unit provides for the village each year."),
       "[seed; U] no national source found", UNDATED),
+    P("residency.check_in_radius_m", 3000, _("metres"),
+      _("A check-in farther than this from the village's office is flagged (not refused)."),
+      "[U] no source; a working default", UNDATED),
+    P("residency.presence_late_fill_days", 3, _("days"),
+      _("A cadre may fill in a missed day this many days later, with a reason; after that only "
+      "the township corrects it."), "[U] no source; a working default", UNDATED),
+    P("residency.training_counts_in_village", 1, _("1 yes, 0 no"),
+      _("Whether organised training and official trips count as days in the village."),
+      "[U] local practice", UNDATED),
     # --- decisions: 四议两公开 and the Organic Law of Villagers' Committees ---------------------
     P("decisions.party_members_meeting_quorum_min_share", fraction(2, 3), _("share, at least"),
       _("Party members' meeting: members present as a share of all members."),

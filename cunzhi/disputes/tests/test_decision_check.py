@@ -6,16 +6,17 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
-from cunzhi.accounts.models import Role
+from cunzhi.accounts.models import Role, User
 from cunzhi.accounts.testing import County, make_user
-from cunzhi.decisions.models import MatterState, MatterType, MeetingKind
+from cunzhi.decisions.models import Matter, MatterState, MatterType, MeetingKind
 from cunzhi.decisions.testing import build_village, hold, propose, step, supervisor_user
+from cunzhi.disputes.models import StabilityAssessment
 from cunzhi.disputes.services import assessment_create, assessment_transition
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
-def _decided(county: County, matter_type: str) -> tuple[object, object]:
+def _decided(county: County, matter_type: str) -> tuple[Matter, User]:
     built = build_village(county, households=10)
     supervisor = supervisor_user(county)
     matter = propose(county, "征地补偿款分配方案", matter_type=matter_type)
@@ -28,7 +29,7 @@ def _decided(county: County, matter_type: str) -> tuple[object, object]:
     return matter, supervisor
 
 
-def _assess(county: County, matter: object, *, subject_id: int) -> object:
+def _assess(county: County, *, subject_id: int) -> StabilityAssessment:
     return assessment_create(
         actor=county.admin,
         region=county.village,
@@ -48,7 +49,7 @@ def test_the_resolution_waits_for_an_approved_assessment_of_that_matter(county: 
         step(county, matter, "publish_resolution", supervisor)
 
     # Drafted is not enough; approved by the township's leader is.
-    assessment = _assess(county, matter, subject_id=matter.pk)
+    assessment = _assess(county, subject_id=matter.pk)
     with pytest.raises(ValidationError, match="social-stability risk assessment"):
         step(county, matter, "publish_resolution", None)
     leader = make_user(county, "leader", Role.TOWNSHIP_LEADER, county.township)
@@ -72,5 +73,5 @@ def test_a_matter_type_the_rule_does_not_list_needs_no_assessment(county: County
 
 def test_an_assessment_cannot_name_a_matter_that_does_not_exist(county: County) -> None:
     with pytest.raises(ValidationError) as refused:
-        _assess(county, None, subject_id=2**40)
+        _assess(county, subject_id=2**40)
     assert "subject_id" in refused.value.message_dict

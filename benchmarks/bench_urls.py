@@ -16,6 +16,7 @@ from cunzhi.regions.models import Region
 
 BARE_REGION_LIST = "bench/bare/regions"
 BARE_PAGE = "bench/bare/page"
+BARE_PUBLIC_PAGE = "bench/bare/public"
 
 
 def bare_region_list(request: HttpRequest) -> JsonResponse:
@@ -56,9 +57,15 @@ def bare_page(request: HttpRequest) -> HttpResponse:
     return HttpResponse(body)
 
 
+def bare_public_page(request: HttpRequest) -> HttpResponse:
+    """The floor of bench_openness: a small fixed page for anyone, no session, no template."""
+    return HttpResponse("<!doctype html><title>村务公开</title>" + "<p>村务公开</p>" * 200)
+
+
 # The project's patterns first, so the API resolves exactly as it does in the project.
 urlpatterns = [
     path("", include("cunzhi.urls")),
     path(BARE_REGION_LIST, bare_region_list),
     path(BARE_PAGE, bare_page),
+    path(BARE_PUBLIC_PAGE, bare_public_page),
 ]

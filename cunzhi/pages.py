@@ -10,14 +10,17 @@ regions and core (attention items, rules), so they live here, beside ``cunzhi/ap
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib import import_module
 from typing import Any
 
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.module_loading import module_has_submodule
 from django.utils.translation import gettext as _
 
 from cunzhi.accounts.models import Role
@@ -42,6 +45,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "post": post,
         "region": None,
         "attention": attention_for(request.user, post),
+        "home_blocks": home_blocks(request, post),
     }
     if post is None:
         context["roots"] = list(region_roots(request.user))
@@ -58,6 +62,27 @@ def home(request: HttpRequest) -> HttpResponse:
             request.user, "regions.view_contact", post.region_code
         )
     return render(request, "core/home.html", context)
+
+
+@dataclass(frozen=True)
+class HomeBlock:
+    """A block an app puts at the top of the home page: its template and what it shows."""
+
+    template: str
+    data: Any
+
+
+def home_blocks(request: HttpRequest, post: Any) -> list[HomeBlock]:
+    """The blocks of every app with a ``home.py`` whose ``home_block(request, post)`` answers
+    one for this post (a dispatched cadre's check-in), in ``INSTALLED_APPS`` order."""
+    blocks = []
+    for app in apps.get_app_configs():
+        if not module_has_submodule(app.module, "home"):
+            continue
+        block = import_module(f"{app.name}.home").home_block(request, post)
+        if block is not None:
+            blocks.append(HomeBlock(*block))
+    return blocks
 
 
 @login_required

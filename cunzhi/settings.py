@@ -64,6 +64,9 @@ INSTALLED_APPS = [
     "cunzhi.registry",
     "cunzhi.demands",
     "cunzhi.visits",
+    "cunzhi.openness",
+    "cunzhi.decisions",
+    "cunzhi.residency",
     "cunzhi.disputes",
     "cunzhi.plans",
 ]
@@ -284,3 +287,11 @@ OTP_REQUIRED = env_bool("OTP_REQUIRED", True)
 OTP_TOTP_ISSUER = "Cunzhi"
 # An API token stops working this many days after it was made.
 API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "90"))
+
+# --- The public board (openness): objections from people without an account --------------------
+# Counted in the database (the objections themselves), so that the limit holds across the
+# server's worker processes without a shared cache.
+OPENNESS_OBJECTIONS_PER_HOUR = int(os.environ.get("OPENNESS_OBJECTIONS_PER_HOUR", "5"))
+# How long a village's rendered public board is served from the cache; a publication, an
+# objection or an answer makes it stale at once.
+OPENNESS_BOARD_CACHE_SECONDS = int(os.environ.get("OPENNESS_BOARD_CACHE_SECONDS", "300"))

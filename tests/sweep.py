@@ -64,6 +64,25 @@ RECORD_OF_URL = {
     "GET /api/v1/demands/{id}/transitions": "demands.demand",
     "POST /api/v1/demands/{id}/transitions/{name}": "demands.demand",
     "POST /api/v1/demands/{id}/deadline/extension": "demands.demand",
+    "decisions:matter_transition": "decisions.matter",
+    "decisions:matter_extension": "decisions.matter",
+    "GET /api/v1/matters/{id}/transitions": "decisions.matter",
+    "POST /api/v1/matters/{id}/transitions/{name}": "decisions.matter",
+    "POST /api/v1/matters/{id}/deadline/extension": "decisions.matter",
+    "residency:dispatch": "residency.dispatch",
+    "residency:presence_correct": "residency.dispatch",
+    "residency:leaverequest_transition": "residency.leaverequest",
+    "residency:assessment_open": "residency.dispatch",
+    "residency:recall_start": "residency.dispatch",
+    "residency:diary": "residency.dispatch",
+    "residency:recall_transition": "residency.recall",
+    "GET /api/v1/residency/recalls/{id}/transitions": "residency.recall",
+    "POST /api/v1/residency/recalls/{id}/transitions/{name}": "residency.recall",
+    "POST /api/v1/residency/recalls/{id}/deadline/extension": "residency.recall",
+    "residency:assessment_opinion": "residency.assessment",
+    "GET /api/v1/residency/leave-requests/{id}/transitions": "residency.leaverequest",
+    "POST /api/v1/residency/leave-requests/{id}/transitions/{name}": "residency.leaverequest",
+    "POST /api/v1/residency/leave-requests/{id}/deadline/extension": "residency.leaverequest",
     "disputes:petition_transition": "disputes.petition",
     "disputes:petition_extension": "disputes.petition",
     "disputes:mediationcase_transition": "disputes.mediationcase",
@@ -105,6 +124,22 @@ VALUES_OF_URL: dict[str, Callable[[Any], dict[str, Any]]] = {
     "GET /api/v1/demands/{id}/transitions": lambda demand: {"id": demand.pk},
     "POST /api/v1/demands/{id}/transitions/{name}": lambda d: {"id": d.pk, "name": "accept"},
     "POST /api/v1/demands/{id}/deadline/extension": lambda demand: {"id": demand.pk},
+    "decisions:matter_transition": lambda matter: {"pk": matter.pk, "name": "withdraw"},
+    "POST /api/v1/matters/{id}/transitions/{name}": lambda m: {"id": m.pk, "name": "withdraw"},
+    # An assessment's opinion: the village's (the in-scope secretary's own).
+    "residency:assessment_opinion": lambda item: {"pk": item.pk, "party": "village"},
+    # A recall's step: the county's cancellation.
+    "residency:recall_transition": lambda recall: {"pk": recall.pk, "name": "cancel"},
+    "POST /api/v1/residency/recalls/{id}/transitions/{name}": lambda recall: {
+        "id": recall.pk,
+        "name": "cancel",
+    },
+    # A leave request's step: the township's approval.
+    "residency:leaverequest_transition": lambda leave: {"pk": leave.pk, "name": "approve_township"},
+    "POST /api/v1/residency/leave-requests/{id}/transitions/{name}": lambda leave: {
+        "id": leave.pk,
+        "name": "approve_township",
+    },
     **{
         f"disputes:{model}_transition": lambda obj, step=step: {"pk": obj.pk, "name": step}
         for model, step in (
@@ -135,7 +170,16 @@ NO_RECORD = {
     "demands:public",
     "GET /api/v1/public/demands/{code}",
     "POST /api/v1/public/demands/{code}/reply",
+    # The public board: anyone may read it and object, without an account (openness/tests).
+    "openness:board",
+    "openness:public_notice",
+    "openness:notice_pdf",
+    "GET /api/v1/public/villages/{code}/notices",
+    "POST /api/v1/public/notices/{notice_id}/objections",
 }
+# The supervision committee's own writes: its opinion on each step of a village decision. The
+# sweep's reader is a supervision committee member, who may write these and nothing else.
+SUPERVISION_WRITES = {"decisions:opinion", "POST /api/v1/matters/{matter_id}/opinions"}
 # POSTs that are reads a reader may make: an export is recorded in the trace (DESIGN rule 7).
 READS_BY_POST = {
     "registry:register_export",

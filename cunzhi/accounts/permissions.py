@@ -119,6 +119,70 @@ for _role_name, _more in _DEMAND_GRANTS.items():
     ROLE_PERMISSIONS[_role_name] = ROLE_PERMISSIONS[_role_name] | _more | _visits
 
 
+def grant(by_role: Mapping[Role, set[str] | frozenset[str]]) -> None:
+    """Add a domain's permissions to the roles that hold them (each app's block below)."""
+    for role, permissions in by_role.items():
+        ROLE_PERMISSIONS[role] = ROLE_PERMISSIONS[role] | frozenset(permissions)
+
+
+# Residency (驻村): the county organisation department dispatches and approves long leave, the
+# township runs daily management (corrections, short leave), the cadre checks in and asks for
+# leave, the village and its supervisors read, the sending unit follows its own cadres (scoped by
+# unit in cunzhi/residency/scoping.py, not by region).
+SEE_RESIDENCY = {
+    "residency.view_cadre",
+    "residency.view_dispatch",
+    "residency.view_presenceday",
+    "residency.view_leaverequest",
+    "residency.view_assessment",
+    "residency.view_recall",
+    "residency.view_diaryentry",
+}
+DISPATCH_CADRES = {
+    "residency.add_cadre",
+    "residency.change_cadre",
+    "residency.add_dispatch",
+    "residency.change_dispatch",
+}
+MANAGE_RESIDENCY_DAILY = {
+    "residency.change_presenceday",
+    "residency.township_approve_leaverequest",
+    "residency.decide_leaverequest",
+}
+SERVE_IN_VILLAGE = {
+    "residency.add_diaryentry",
+    "residency.change_diaryentry",
+    "residency.add_presenceday",
+    "residency.add_leaverequest",
+    "residency.change_leaverequest",
+}
+RESIDENCY = {
+    Role.COUNTY_ADMIN: SEE_RESIDENCY | DISPATCH_CADRES | {"residency.add_assessment"},
+    Role.COUNTY_ORG_DEPT: SEE_RESIDENCY
+    | DISPATCH_CADRES
+    | {
+        "residency.county_approve_leaverequest",
+        "residency.decide_leaverequest",
+        "residency.add_assessment",
+        "residency.grade_assessment",
+        "residency.add_recall",
+        "residency.change_recall",
+        "residency.complete_recall",
+    },
+    Role.TOWNSHIP_LEADER: SEE_RESIDENCY
+    | MANAGE_RESIDENCY_DAILY
+    | {"residency.township_opinion_assessment", "residency.add_recall"},
+    Role.TOWNSHIP_STAFF: SEE_RESIDENCY | MANAGE_RESIDENCY_DAILY | {"residency.add_recall"},
+    Role.FIRST_SECRETARY: SEE_RESIDENCY | SERVE_IN_VILLAGE,
+    Role.WORK_TEAM_MEMBER: SEE_RESIDENCY | SERVE_IN_VILLAGE,
+    Role.VILLAGE_PARTY_SECRETARY: SEE_RESIDENCY | {"residency.village_opinion_assessment"},
+    Role.SUPERVISION_MEMBER: SEE_RESIDENCY,
+    Role.SENDING_UNIT_CONTACT: SEE_RESIDENCY
+    | {"residency.unit_opinion_assessment", "residency.name_replacement_recall"},
+}
+grant(RESIDENCY)
+
+
 def role_has(role: str, permission: str) -> bool:
     return permission in ROLE_PERMISSIONS.get(role, frozenset())
 
@@ -132,10 +196,48 @@ def role_needs_two_factor(role: str) -> bool:
     return not TWO_FACTOR_PERMISSIONS.isdisjoint(ROLE_PERMISSIONS.get(role, frozenset()))
 
 
-def grant(by_role: Mapping[str, set[str] | frozenset[str]]) -> None:
-    """Add a domain's permissions to the roles that hold them (each app's block below)."""
-    for role, permissions in by_role.items():
-        ROLE_PERMISSIONS[role] = ROLE_PERMISSIONS[role] | frozenset(permissions)
+# Village decisions (四议两公开) and the village's public board (村务公开): issue 12.
+SEE_DECISIONS = {
+    "decisions.view_matter",
+    "decisions.view_meeting",
+    "decisions.view_membership",
+    "decisions.view_supervisionopinion",
+    "openness.view_notice",
+    "openness.view_objection",
+}
+KEEP_DECISIONS = {
+    "decisions.add_matter",
+    "decisions.change_matter",
+    "decisions.add_meeting",
+    "decisions.change_meeting",
+    "decisions.add_membership",
+    "decisions.change_membership",
+    "openness.add_notice",
+    "openness.change_objection",
+}
+# The supervision committee gives its opinion on each step; it keeps nothing else.
+SUPERVISE_DECISIONS = {"decisions.add_supervisionopinion"}
+grant(
+    {
+        **dict.fromkeys(
+            (
+                Role.COUNTY_ADMIN,
+                Role.TOWNSHIP_LEADER,
+                Role.TOWNSHIP_STAFF,
+                Role.FIRST_SECRETARY,
+                Role.WORK_TEAM_MEMBER,
+                Role.VILLAGE_PARTY_SECRETARY,
+                Role.VILLAGE_COMMITTEE_MEMBER,
+            ),
+            SEE_DECISIONS | KEEP_DECISIONS,
+        ),
+        **dict.fromkeys(
+            (Role.COUNTY_ORG_DEPT, Role.COUNTY_CIVIL_AFFAIRS, Role.COUNTY_RURAL_BUREAU),
+            SEE_DECISIONS,
+        ),
+        Role.SUPERVISION_MEMBER: SEE_DECISIONS | SUPERVISE_DECISIONS,
+    }
+)
 
 
 # --- disputes: petitions, people's mediation, stability assessments ----------------------------
@@ -200,7 +302,7 @@ KEEP_PLANS = {
 }
 APPROVE_PLANS = {"plans.approve_plan"}
 SIGN_OFF_RECTIFICATIONS = {"plans.signoff_rectification"}
-_PLANS_BY_ROLE: dict[str, set[str]] = {
+_PLANS_BY_ROLE: dict[Role, set[str]] = {
     Role.COUNTY_ADMIN: SEE_PLANS | KEEP_PLANS | APPROVE_PLANS | SIGN_OFF_RECTIFICATIONS,
     Role.COUNTY_ORG_DEPT: SEE_PLANS,
     Role.COUNTY_RURAL_BUREAU: SEE_PLANS,

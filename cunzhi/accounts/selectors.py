@@ -81,6 +81,17 @@ def navigation_for(user: Any, post: Post | None) -> list[NavItem]:
         items.append(
             NavItem(str(_("Escalated demands")), reverse("demands:escalated"), "escalated")
         )
+    if post is not None and post.region.is_village:
+        if has_permission_anywhere(user, "decisions.view_matter"):
+            url = reverse("decisions:matters", args=[post.region_code])
+            items.append(NavItem(str(_("Decisions")), url, "decisions"))
+        if has_permission_anywhere(user, "openness.view_notice"):
+            url = reverse("openness:notices", args=[post.region_code])
+            items.append(NavItem(str(_("Public board")), url, "openness"))
+    if post is not None and has_permission_anywhere(user, "residency.view_dispatch"):
+        items.append(
+            NavItem(str(_("Time in the village")), reverse("residency:compliance"), "residency")
+        )
     # 调解信访: the post's village, township or county (a sending unit's post has none).
     if (
         post is not None

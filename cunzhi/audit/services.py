@@ -180,12 +180,17 @@ class Break:
         return f"chain {self.chain}, seq {self.seq} ({where}): {self.problem}"
 
 
-def verify_chain(chain: str, using: str = DEFAULT_DB_ALIAS) -> Iterator[Break]:
+def verify_chain(
+    chain: str, using: str = DEFAULT_DB_ALIAS, *, upto: int | None = None
+) -> Iterator[Break]:
     """Walk one chain in order and yield every place where it does not hold.
 
-    ``using`` names another database, such as a backup's copy (cunzhi/audit/backup.py)."""
+    ``using`` names another database, such as a backup's copy (cunzhi/audit/backup.py).
+    ``upto`` stops at that sequence number and leaves the head alone (``check_head``)."""
     expected_seq, prev_hash = 1, GENESIS
     events = Event.objects.using(using).filter(chain=chain).order_by("seq")
+    if upto is not None:
+        events = events.filter(seq__lte=upto)
     for event in events.iterator(chunk_size=2000):
         if event.seq != expected_seq:
             yield Break(chain, expected_seq, None, f"missing: next stored event is seq {event.seq}")
@@ -194,6 +199,10 @@ def verify_chain(chain: str, using: str = DEFAULT_DB_ALIAS) -> Iterator[Break]:
         if event_digest(event) != event.hash:
             yield Break(chain, event.seq, event.pk, "content differs from what was recorded")
         expected_seq, prev_hash = event.seq + 1, event.hash
+    if upto is not None:
+        if expected_seq - 1 != upto:
+            yield Break(chain, upto, None, f"missing: the chain ends at seq {expected_seq - 1}")
+        return
     head = ChainHead.objects.using(using).filter(chain=chain).first()
     last_seq = expected_seq - 1
     if head is None:
@@ -202,6 +211,34 @@ def verify_chain(chain: str, using: str = DEFAULT_DB_ALIAS) -> Iterator[Break]:
         yield Break(
             chain, head.last_seq, None, f"head says seq {head.last_seq}, log ends at {last_seq}"
         )
+
+
+@dataclass(frozen=True)
+class HeadCheck:
+    """Whether a head hash written down earlier (printed on a notice) is still in its chain."""
+
+    head: str
+    chain: str = ""
+    seq: int | None = None
+    breaks: tuple[Break, ...] = ()
+
+    @property
+    def contained(self) -> bool:
+        return self.seq is not None and not self.breaks
+
+
+def check_head(head: str, using: str = DEFAULT_DB_ALIAS) -> HeadCheck:
+    """Find the event whose hash is ``head`` and verify its chain from the start up to it.
+
+    A chain rewritten from any event up to that one, hashes recomputed and all, no longer holds
+    an event with this hash: the head someone kept exposes it, although the rewritten chain
+    verifies on its own. Events after the head are not its concern (later writes are normal).
+    """
+    event = Event.objects.using(using).filter(hash=head.strip().lower()).first()
+    if event is None:
+        return HeadCheck(head)
+    breaks = tuple(verify_chain(event.chain, using, upto=event.seq))
+    return HeadCheck(head, event.chain, event.seq, breaks)
 
 
 def verify_all(using: str = DEFAULT_DB_ALIAS) -> Iterator[Break]:

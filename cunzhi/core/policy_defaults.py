@@ -92,6 +92,15 @@ DEFAULTS: list[PolicyDefault] = [
     P("residency.sending_unit_work_funds_min_yuan", 10000, _("yuan a year, at least"),
       _("Special work funds the sending unit provides for the village each year."),
       "[seed; U] no national source found", UNDATED),
+    P("residency.check_in_radius_m", 3000, _("metres"),
+      _("A check-in farther than this from the village's office is flagged (not refused)."),
+      "[U] no source; a working default", UNDATED),
+    P("residency.presence_late_fill_days", 3, _("days"),
+      _("A cadre may fill in a missed day this many days later, with a reason; after that only "
+      "the township corrects it."), "[U] no source; a working default", UNDATED),
+    P("residency.training_counts_in_village", 1, _("1 yes, 0 no"),
+      _("Whether organised training and official trips count as days in the village."),
+      "[U] local practice", UNDATED),
     # --- decisions: 四议两公开 and the Organic Law of Villagers' Committees ---------------------
     P("decisions.party_members_meeting_quorum_min_share", fraction(2, 3), _("share, at least"),
       _("Party members' meeting: members present as a share of all members."),
@@ -140,6 +149,12 @@ DEFAULTS: list[PolicyDefault] = [
       _("share, more than"),
       _("A representative meeting decides with more than this share of those present."),
       "[V] 村民委员会组织法 Art. 26", ORGANIC_LAW),
+    P("decisions.joint_meeting_quorum_more_than_share", fraction(1, 2), _("share, more than"),
+      _("Joint meeting of the two committees: members present as a share of all members."),
+      "[U]", UNDATED),
+    P("decisions.joint_meeting_pass_more_than_share", fraction(1, 2), _("share, more than"),
+      _("A joint meeting of the two committees agrees with more than this share of those present."),
+      "[U]", UNDATED),
     # --- openness: village affairs openness (村务公开) ------------------------------------------
     P("openness.disclosure_interval_months", 3, _("months, at most"),
       _("Village affairs are published at least this often (quarterly)."),
@@ -269,8 +284,9 @@ DEFAULTS: list[PolicyDefault] = [
       _("A mediation case is normally settled within this time (one month)."), "[S]",
       MEDIATION_LAW),
     P("disputes.stability_assessment_matter_types",
-      ["land_requisition", "demolition_resettlement", "collective_land_contract",
-       "collective_assets_disposal", "major_project"],
+      # The decision procedure's matter types (decisions.models.MatterType) that touch land,
+      # homes and collective property.
+      ["requisition_compensation", "land_contract", "homestead", "collective_property"],
       _("matter types"),
       _("Decisions of these types need an approved social-stability risk assessment (稳评) "
         "before they are published."), "[seed]", UNDATED),

@@ -10,3 +10,8 @@ class DisputesConfig(AppConfig):
         from cunzhi.disputes.labels import ACTION_LABELS
 
         register(ACTION_LABELS)
+
+        from cunzhi.decisions import preconditions
+        from cunzhi.disputes.decision_check import stability_assessed
+
+        preconditions.register(stability_assessed)

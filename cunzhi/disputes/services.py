@@ -11,6 +11,7 @@ import datetime
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from cunzhi.audit import services as audit
 from cunzhi.core import policy
+from cunzhi.core.regioncodes import prefix_of
 from cunzhi.core.scoping import permission_name
 from cunzhi.core.workflow import deadlines, engine
 from cunzhi.core.writes import create_audited, require_permission, update_audited
@@ -519,6 +521,22 @@ def mediation_case_transition(
 # --- social-stability risk assessments (稳评) -------------------------------------------
 
 
+def _check_subject(actor: Any, subject_type: str, subject_id: int | None, region: Region) -> None:
+    """The record assessed exists, the actor may see it, and it is of the assessment's area."""
+    try:
+        model = apps.get_model(subject_type)
+    except (LookupError, ValueError):
+        raise ValidationError({"subject_type": [_("No such kind of record.")]}) from None
+    manager: Any = model._default_manager
+    if not hasattr(manager, "for_user"):
+        raise ValidationError({"subject_type": [_("No such kind of record.")]})
+    subject = manager.for_user(actor, "view").filter(pk=subject_id).first()
+    if subject is None:
+        raise ValidationError({"subject_id": [_("No such record.")]})
+    if not subject.region_code.startswith(prefix_of(region.code)):
+        raise ValidationError({"subject_id": [_("The record assessed is not in this area.")]})
+
+
 def assessment_create(
     *,
     actor: Any,
@@ -534,6 +552,8 @@ def assessment_create(
     with transaction.atomic():
         if bool(subject_type) != (subject_id is not None):
             raise ValidationError(_("Name the record assessed by its type and its id, or neither."))
+        if subject_type:
+            _check_subject(actor, subject_type, subject_id, region)
         assessment = StabilityAssessment(
             region=region,
             subject=subject,

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from cunzhi.core import attention
 from cunzhi.core.attention import AttentionItem, Kind
+from cunzhi.core.regioncodes import Level, level_of
 from cunzhi.core.workflow import DeadlineStatus, deadline_q
 from cunzhi.plans.models import Rectification, Task
 
@@ -25,7 +26,7 @@ def _list_url(post: Any, name: str, **filters: str) -> str:
     if post is None or post.sending_unit_id:
         # A sending unit's contact follows several villages: the home page is where to start.
         return reverse("core:home")
-    if not post.region.is_village:
+    if level_of(post.region_code) != Level.VILLAGE:  # from the code: no query for the region
         return reverse("plans:region", args=[post.region_code])
     return reverse(name, args=[post.region_code]) + "?" + urlencode(filters)
 

@@ -117,3 +117,49 @@ def test_a_rolled_back_write_leaves_no_event(county: County) -> None:
         1 / 0  # noqa: B018
     assert Event.objects.count() == before
     assert not list(audit.verify_all())
+
+
+def _rewrite_from(chain: str, seq: int, new_label: str) -> None:
+    """What an attacker with the database does: change one event, then recompute every hash
+    after it and the head, so that the chain verifies again on its own."""
+    events = list(Event.objects.filter(chain=chain, seq__gte=seq).order_by("seq"))
+    prev = Event.objects.get(chain=chain, seq=seq - 1).hash if seq > 1 else audit.GENESIS
+    with connection.cursor() as cursor:
+        for event in events:
+            if event.seq == seq:
+                event.object_label = new_label
+            event.prev_hash = prev
+            event.hash = audit.event_digest(event)
+            cursor.execute(
+                "UPDATE audit_event SET object_label = %s, prev_hash = %s, hash = %s WHERE id = %s",
+                [event.object_label, event.prev_hash, event.hash, event.pk],
+            )
+            prev = event.hash
+        cursor.execute("UPDATE audit_chainhead SET last_hash = %s WHERE chain = %s", [prev, chain])
+
+
+def test_a_head_written_down_exposes_a_chain_rewritten_after_it(
+    county: County, capsys: pytest.CaptureFixture[str]
+) -> None:
+    add_contacts(county, 3)
+    kept = ChainHead.objects.get(chain="530199").last_hash
+    add_contacts(county, 2)
+    call_command("audit_verify", head=kept)
+    assert "still contains head" in capsys.readouterr().out
+    _rewrite_from("530199", 2, "改过的联系人")
+    assert verify_exit_code(capsys)[0] == 0  # the rewritten chain verifies on its own
+    with pytest.raises(SystemExit) as failed:
+        call_command("audit_verify", head=kept)
+    assert failed.value.code == 1
+    assert "NOT FOUND" in capsys.readouterr().err
+
+
+def test_a_rewrite_after_the_head_leaves_the_head_in_its_chain(
+    county: County, capsys: pytest.CaptureFixture[str]
+) -> None:
+    add_contacts(county, 3)
+    kept = ChainHead.objects.get(chain="530199")
+    add_contacts(county, 2)
+    _rewrite_from("530199", kept.last_seq + 1, "改过的联系人")
+    result = audit.check_head(kept.last_hash)
+    assert result.contained and result.seq == kept.last_seq

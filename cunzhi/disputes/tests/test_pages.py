@@ -148,7 +148,7 @@ def test_a_bad_api_petition_is_a_422_naming_the_field(county: County) -> None:
 def test_the_decision_procedure_can_ask_whether_an_assessment_is_needed_and_approved(
     county: County, people: ThreePeople
 ) -> None:
-    assert assessment_required("land_requisition", county.village.code, D(2025, 10, 1))
+    assert assessment_required("requisition_compensation", county.village.code, D(2025, 10, 1))
     assert not assessment_required("road_lighting", county.village.code, D(2025, 10, 1))
     subject = make_case(county)  # any record stands for the decision assessed
     assessment: Any = an_assessment(county, people)

@@ -1,0 +1,320 @@
+"""Residency over JSON: the day's check-in, the compliance table, leave and its steps.
+
+The same selectors and services as the pages (DESIGN rule 8). A year the working-day calendar
+lacks is a 422 whose message names the fix.
+"""
+
+# No "from __future__ import annotations": Ninja reads the handlers' annotations at runtime.
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
+
+from cunzhi.core.api import (
+    READ_ERRORS,
+    WRITE_ERRORS,
+    DecimalIn,
+    InputSchema,
+    Pagination,
+    RecordId,
+    actor,
+    label_of,
+    with_etag,
+)
+from cunzhi.core.calendar import CalendarYearMissing
+from cunzhi.core.regioncodes import InvalidCode, level_of
+from cunzhi.core.scoping import get_in_scope
+from cunzhi.core.workflow.api import add_transition_routes
+from cunzhi.residency import selectors, services
+from cunzhi.residency.compliance import ComplianceRow
+from cunzhi.residency.forms import month_of
+from cunzhi.residency.models import (
+    Dispatch,
+    LeaveRequest,
+    LeaveState,
+    LeaveType,
+    PresenceDay,
+    PresenceKind,
+    PresenceSource,
+    Recall,
+)
+
+router = Router(tags=["residency"])
+
+
+# Presence
+
+
+class CheckInIn(InputSchema):
+    latitude: DecimalIn | None = Field(None, ge=-90, le=90, max_digits=9, decimal_places=6)
+    longitude: DecimalIn | None = Field(None, ge=-180, le=180, max_digits=9, decimal_places=6)
+    accuracy_m: int | None = Field(None, ge=0, le=1_000_000, description="Metres, from the GPS.")
+
+
+class PresenceOut(Schema):
+    id: int
+    version: int
+    date: datetime.date
+    kind: str
+    kind_label: str
+    source: str
+    source_label: str
+    is_working_day: bool
+    latitude: Decimal | None
+    longitude: Decimal | None
+    accuracy_m: int | None
+    distance_m: int | None
+    far_from_village: bool
+    village: str = Field(..., description="The village's division code.")
+
+    @staticmethod
+    def resolve_kind_label(day: PresenceDay) -> str:
+        return label_of(PresenceKind, day.kind)
+
+    @staticmethod
+    def resolve_source_label(day: PresenceDay) -> str:
+        return label_of(PresenceSource, day.source)
+
+    @staticmethod
+    def resolve_village(day: PresenceDay) -> str:
+        return day.region_code
+
+
+@router.post(
+    "/residency/presence",
+    response={200: PresenceOut, 201: PresenceOut, **WRITE_ERRORS},
+    summary="Check in for today (idempotent: a second call returns the day as recorded)",
+)
+def presence_check_in(request: HttpRequest, payload: CheckInIn) -> Any:
+    day, changed = services.presence_check_in(actor=actor(request), **payload.dict())
+    return Status(201 if changed else 200, day)
+
+
+# Compliance
+
+
+class ComplianceQuery(InputSchema):
+    year: int = Field(..., ge=2000, le=2100)
+    region: str | None = Field(None, max_length=15, description="A division code to narrow to.")
+
+
+class ComplianceOut(Schema):
+    dispatch: int
+    cadre: str
+    role: str
+    village: str
+    village_name: str
+    sending_unit: str
+    period_start: datetime.date
+    period_end: datetime.date
+    working_days: int
+    working_days_so_far: int
+    in_village_days: int
+    share: float | None = Field(..., description="Days in the village / working days so far.")
+    required_share: str = Field(..., examples=["2/3"])
+    required_days: int
+    days_still_needed: int
+    remaining_working_days: int
+    unexplained_days: int
+    status: str
+    status_label: str
+
+
+def _compliance_out(row: ComplianceRow) -> dict[str, Any]:
+    dispatch = row.dispatch
+    share = row.share
+    return {
+        "dispatch": dispatch.pk,
+        "cadre": str(dispatch.cadre),
+        "role": dispatch.role,
+        "village": dispatch.region_code,
+        "village_name": dispatch.region.name,
+        "sending_unit": dispatch.sending_unit.name,
+        "period_start": row.period_start,
+        "period_end": row.period_end,
+        "working_days": row.working_days,
+        "working_days_so_far": row.working_days_so_far,
+        "in_village_days": row.in_village_days,
+        "share": None if share is None else round(float(share), 4),
+        "required_share": str(row.required_share),
+        "required_days": row.required_days,
+        "days_still_needed": row.days_still_needed,
+        "remaining_working_days": row.remaining_working_days,
+        "unexplained_days": row.unexplained_days,
+        "status": row.status,
+        "status_label": row.status_label,
+    }
+
+
+@router.get(
+    "/residency/compliance",
+    response={200: list[ComplianceOut], **READ_ERRORS},
+    summary="One row per dispatch in scope serving in the year, worst first",
+)
+def compliance(request: HttpRequest, filters: Query[ComplianceQuery]) -> Any:
+    region = filters.region or ""
+    if region:
+        try:
+            level_of(region)
+        except InvalidCode as exc:
+            raise ValidationError({"region": [str(exc)]}) from exc
+    try:
+        rows = selectors.compliance_table(
+            actor(request), filters.year, region_code=region, on=timezone.localdate()
+        )
+    except CalendarYearMissing as exc:
+        raise ValidationError({"year": [str(exc)]}) from exc
+    return [_compliance_out(row) for row in rows]
+
+
+# Leave
+
+
+class LeaveIn(InputSchema):
+    leave_type: LeaveType
+    starts_on: datetime.date
+    ends_on: datetime.date
+    reason: str = Field(..., min_length=1, max_length=1000)
+
+
+class LeaveOut(Schema):
+    id: int
+    version: int
+    cadre: str
+    village: str
+    leave_type: str
+    starts_on: datetime.date
+    ends_on: datetime.date
+    working_days: int
+    reason: str
+    state: str
+    state_label: str
+    returned_on: datetime.date | None
+
+    @staticmethod
+    def resolve_cadre(leave: LeaveRequest) -> str:
+        return str(leave.dispatch.cadre)
+
+    @staticmethod
+    def resolve_village(leave: LeaveRequest) -> str:
+        return leave.region_code
+
+    @staticmethod
+    def resolve_state_label(leave: LeaveRequest) -> str:
+        return label_of(LeaveState, leave.state)
+
+
+class LeaveFilter(InputSchema):
+    state: LeaveState | None = None
+
+
+@router.get(
+    "/residency/leave-requests",
+    response={200: list[LeaveOut], **READ_ERRORS},
+    summary="Leave requests in my scope",
+)
+@paginate(Pagination)
+def leave_list(request: HttpRequest, filters: Query[LeaveFilter]) -> QuerySet[LeaveRequest]:
+    return selectors.leave_list(actor(request), state=filters.state or "")
+
+
+@router.post(
+    "/residency/leave-requests",
+    response={201: LeaveOut, **WRITE_ERRORS},
+    summary="Ask for leave (the caller's own dispatch)",
+)
+def leave_create(request: HttpRequest, payload: LeaveIn) -> Any:
+    leave = services.leave_request_create(actor=actor(request), **payload.dict())
+    return Status(201, leave)
+
+
+@router.get(
+    "/residency/leave-requests/{leaverequest_id}",
+    response={200: LeaveOut, **READ_ERRORS},
+    summary="One leave request",
+)
+def leave_detail(
+    request: HttpRequest, leaverequest_id: RecordId, response: HttpResponse
+) -> LeaveRequest:
+    leave = get_in_scope(
+        LeaveRequest.objects.select_related("dispatch__cadre__user"),
+        actor(request),
+        "view",
+        pk=leaverequest_id,
+    )
+    return with_etag(response, leave)
+
+
+# Work diary
+
+
+class DiaryIn(InputSchema):
+    date: datetime.date
+    text: str = Field(..., min_length=1, max_length=5000)
+
+
+class DiaryOut(Schema):
+    id: int
+    version: int
+    date: datetime.date
+    text: str
+
+
+class DiaryMonthOut(Schema):
+    month: str = Field(..., examples=["2026-11"])
+    entries: list[DiaryOut]
+    days_written: int
+    photos: int
+    in_village_days: int
+    leave_days: int
+
+
+class DiaryQuery(InputSchema):
+    month: str | None = Field(None, pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")
+
+
+@router.post(
+    "/residency/diary",
+    response={201: DiaryOut, **WRITE_ERRORS},
+    summary="Write a diary entry (the caller's own dispatch)",
+)
+def diary_write(request: HttpRequest, payload: DiaryIn) -> Any:
+    return Status(201, services.diary_entry_write(actor=actor(request), **payload.dict()))
+
+
+@router.get(
+    "/residency/dispatches/{dispatch_id}/diary",
+    response={200: DiaryMonthOut, **READ_ERRORS},
+    summary="A dispatch's diary for a month, with the month's summary",
+)
+def diary_month(request: HttpRequest, dispatch_id: RecordId, filters: Query[DiaryQuery]) -> Any:
+    dispatch = get_in_scope(Dispatch.objects.all(), actor(request), "view", pk=dispatch_id)
+    month = selectors.diary_month(dispatch, month_of(filters.month))
+    return {
+        "month": month.first.strftime("%Y-%m"),
+        "entries": month.entries,
+        "days_written": month.days_written,
+        "photos": month.photos,
+        "in_village_days": month.presence.in_village,
+        "leave_days": month.presence.leave,
+    }
+
+
+add_transition_routes(
+    router,
+    model=Recall,
+    service=services.recall_transition,
+    prefix="/residency/recalls",
+)
+add_transition_routes(
+    router,
+    model=LeaveRequest,
+    service=services.leave_request_transition,
+    prefix="/residency/leave-requests",
+)

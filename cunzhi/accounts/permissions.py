@@ -92,6 +92,33 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 }
 
 
+# Villagers' demands (issue 11): the village's cadres and the township keep them; the township and
+# the county take over escalated ones; the supervision committee reads them.
+SEE_DEMANDS = frozenset({"demands.view_demand"})
+KEEP_DEMANDS = SEE_DEMANDS | {
+    "demands.add_demand",
+    "demands.change_demand",
+    "demands.escalate_demand",
+}
+TAKE_OVER_DEMANDS = frozenset({"demands.take_over_demand"})
+_DEMAND_GRANTS: dict[str, frozenset[str]] = {
+    Role.COUNTY_ADMIN: KEEP_DEMANDS | TAKE_OVER_DEMANDS,
+    Role.TOWNSHIP_LEADER: KEEP_DEMANDS | TAKE_OVER_DEMANDS,
+    Role.TOWNSHIP_STAFF: KEEP_DEMANDS | TAKE_OVER_DEMANDS,
+    Role.FIRST_SECRETARY: KEEP_DEMANDS,
+    Role.WORK_TEAM_MEMBER: KEEP_DEMANDS,
+    Role.VILLAGE_PARTY_SECRETARY: KEEP_DEMANDS,
+    Role.VILLAGE_COMMITTEE_MEMBER: KEEP_DEMANDS,
+    Role.SUPERVISION_MEMBER: SEE_DEMANDS,
+}
+# Home visits (issue 11): whoever keeps the village's demands records its visits.
+SEE_VISITS = frozenset({"visits.view_visit"})
+KEEP_VISITS = SEE_VISITS | {"visits.add_visit", "visits.change_visit"}
+for _role_name, _more in _DEMAND_GRANTS.items():
+    _visits = KEEP_VISITS if "demands.change_demand" in _more else SEE_VISITS
+    ROLE_PERMISSIONS[_role_name] = ROLE_PERMISSIONS[_role_name] | _more | _visits
+
+
 def grant(by_role: Mapping[Role, set[str] | frozenset[str]]) -> None:
     """Add a domain's permissions to the roles that hold them (each app's block below)."""
     for role, permissions in by_role.items():

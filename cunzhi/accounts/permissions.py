@@ -92,6 +92,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 }
 
 
+def grant(by_role: Mapping[Role, set[str] | frozenset[str]]) -> None:
+    """Add a domain's permissions to the roles that hold them (each app's block below)."""
+    for role, permissions in by_role.items():
+        ROLE_PERMISSIONS[role] = ROLE_PERMISSIONS[role] | frozenset(permissions)
+
+
 # Villagers' demands (issue 11): the village's cadres and the township keep them; the township and
 # the county take over escalated ones; the supervision committee reads them.
 SEE_DEMANDS = frozenset({"demands.view_demand"})
@@ -101,7 +107,7 @@ KEEP_DEMANDS = SEE_DEMANDS | {
     "demands.escalate_demand",
 }
 TAKE_OVER_DEMANDS = frozenset({"demands.take_over_demand"})
-_DEMAND_GRANTS: dict[str, frozenset[str]] = {
+_DEMAND_GRANTS: dict[Role, frozenset[str]] = {
     Role.COUNTY_ADMIN: KEEP_DEMANDS | TAKE_OVER_DEMANDS,
     Role.TOWNSHIP_LEADER: KEEP_DEMANDS | TAKE_OVER_DEMANDS,
     Role.TOWNSHIP_STAFF: KEEP_DEMANDS | TAKE_OVER_DEMANDS,
@@ -114,15 +120,12 @@ _DEMAND_GRANTS: dict[str, frozenset[str]] = {
 # Home visits (issue 11): whoever keeps the village's demands records its visits.
 SEE_VISITS = frozenset({"visits.view_visit"})
 KEEP_VISITS = SEE_VISITS | {"visits.add_visit", "visits.change_visit"}
-for _role_name, _more in _DEMAND_GRANTS.items():
-    _visits = KEEP_VISITS if "demands.change_demand" in _more else SEE_VISITS
-    ROLE_PERMISSIONS[_role_name] = ROLE_PERMISSIONS[_role_name] | _more | _visits
-
-
-def grant(by_role: Mapping[Role, set[str] | frozenset[str]]) -> None:
-    """Add a domain's permissions to the roles that hold them (each app's block below)."""
-    for role, permissions in by_role.items():
-        ROLE_PERMISSIONS[role] = ROLE_PERMISSIONS[role] | frozenset(permissions)
+grant(
+    {
+        role: granted | (KEEP_VISITS if "demands.change_demand" in granted else SEE_VISITS)
+        for role, granted in _DEMAND_GRANTS.items()
+    }
+)
 
 
 # Residency (驻村): the county organisation department dispatches and approves long leave, the

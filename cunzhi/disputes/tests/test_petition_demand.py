@@ -121,3 +121,14 @@ def test_the_petition_page_offers_the_step_with_the_villages_of_its_township(
     html = client.get(reverse("disputes:petition", args=[petition.pk])).content.decode()
     assert "Pass to the village as a demand" in html
     assert county.village.name in html and county.far_village.name not in html
+
+
+def test_the_api_lists_the_step_with_the_villages_it_may_go_to(county: County) -> None:
+    petition = _accepted(county)
+    client = Client()
+    client.force_login(county.admin)
+    body = client.get(f"/api/v1/petitions/{petition.pk}/transitions").json()
+    step = next(t for t in body["transitions"] if t["name"] == "to_demand")
+    village = next(r for r in step["requires"] if r["name"] == "village")
+    assert str(county.village.pk) in village["choices"]
+    assert str(county.far_village.pk) not in village["choices"]

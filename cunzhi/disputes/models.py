@@ -43,6 +43,7 @@ class PetitionState(models.TextChoices):
     REDIRECTED = "redirected", _("Not this organ's matter")  # 不属本机关
     REFUSED = "refused", _("Not accepted")  # 不予受理
     REFERRED = "referred", _("Referred to mediation")
+    TRANSFERRED = "transferred", _("Passed to the village as a demand")  # 转为民情诉求
     REPLIED = "replied", _("Replied in writing")  # 书面答复
     UNDER_REVIEW = "under_review", _("Under review")  # 复查
     REVIEWED = "reviewed", _("Review answered")

@@ -15,8 +15,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from cunzhi.core.regioncodes import Level, level_of, prefix_of
 from cunzhi.core.workflow import DayUnit, Deadline, Transition, Workflow, register
 from cunzhi.core.workflow.deadlines import due_date
+from cunzhi.demands.models import OPEN_STATES as DEMAND_OPEN
+from cunzhi.demands.models import Demand, DemandCategory, DemandSource
+from cunzhi.demands.services import demand_create
 from cunzhi.disputes.models import (
     LEVEL_ORDER,
     AgreementKind,
@@ -30,6 +34,7 @@ from cunzhi.disputes.models import (
     StabilityAssessment,
 )
 from cunzhi.disputes.notifications import case_recipients
+from cunzhi.regions.models import Region
 
 P = PetitionState
 C = CaseState
@@ -94,6 +99,56 @@ class ReferForm(forms.Form):
     )
 
 
+# How a demand names the petition it came from (``Demand.source_ref``).
+PETITION_REF = "disputes.petition:"
+
+
+class DemandTransferForm(forms.Form):
+    """Passing an accepted petition to a village as a villagers' demand (民情诉求): the village
+    under the petition's area and the demand's category; the demand is made in the same step."""
+
+    takes_record = True
+    village = forms.ModelChoiceField(label=_("Village"), queryset=Region.objects.none())
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=DemandCategory.objects.filter(active=True).order_by("order")
+    )
+
+    def __init__(self, *args: Any, record: Petition, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        villages = Region.objects.filter(
+            code__startswith=prefix_of(record.region_code), level=Level.VILLAGE
+        ).order_by("code")
+        self.fields["village"].queryset = villages  # type: ignore[attr-defined]
+        if level_of(record.region_code) == Level.VILLAGE:
+            self.fields["village"].initial = record.region_id
+
+
+def _to_demand(petition: Petition, cleaned: dict[str, Any], actor: Any) -> None:
+    """The demand the petition becomes, registered through the demands app's own service (its
+    deadline, its audit event, its notice to the village); it names the petition it came from."""
+    village = cleaned["village"]
+    petitioner = petition.petitioner
+    in_village = petitioner is not None and petitioner.region_id == village.pk
+    demand_create(
+        actor=actor,
+        village=village,
+        category=cleaned["category"],
+        title=petition.content[:100],
+        description=petition.content,
+        source=DemandSource.PETITION,
+        source_ref=f"{PETITION_REF}{petition.pk}",
+        resident=petitioner if in_village else None,
+        household=petitioner.household if in_village and petitioner else None,
+    )
+
+
+def _no_open_demand(petition: Petition, actor: Any) -> Any:
+    ref = f"{PETITION_REF}{petition.pk}"
+    if Demand.objects.filter(source_ref=ref, state__in=DEMAND_OPEN).exists():
+        return _("The demand made from this petition is still open in the village.")
+    return None
+
+
 def _no_open_case(petition: Petition, actor: Any) -> Any:
     if petition.mediation_cases.filter(state__in=(C.REGISTERED, C.MEDIATING)).exists():
         return _("The mediation case made from this petition is still open.")
@@ -115,6 +170,10 @@ PETITION_WORKFLOW = register(
                        form=ReferForm),
             Transition("resume", _("Take back from mediation"), (P.REFERRED,), P.ACCEPTED,
                        reason=True, guard=_no_open_case),
+            Transition("to_demand", _("Pass to the village as a demand"), (P.ACCEPTED,),
+                       P.TRANSFERRED, form=DemandTransferForm, effect=_to_demand),
+            Transition("take_back", _("Take back from the village"), (P.TRANSFERRED,),
+                       P.ACCEPTED, reason=True, guard=_no_open_demand),
             Transition("reply", _("Reply in writing"), (P.ACCEPTED,), P.REPLIED,
                        fields=("reply", "replied_on", "satisfaction"),
                        optional_fields=("satisfaction",), effect=_after_reply),

@@ -87,8 +87,9 @@ def _kind(field: Any) -> str:
     return "text"
 
 
-def requirements(workflow: Workflow, step: Transition) -> list[dict[str, Any]]:
-    form = step_forms.form_class(workflow, step)()
+def requirements(workflow: Workflow, step: Transition, obj: models.Model) -> list[dict[str, Any]]:
+    """What the step asks for, with the choices it offers for this record."""
+    form = step_forms.bind(workflow, step, obj)
     out = []
     for name, field in form.fields.items():
         choices = [str(value) for value, _label in getattr(field, "choices", []) if value != ""]
@@ -122,7 +123,7 @@ def transitions_payload(user: Any, obj: models.Model) -> dict[str, Any]:
                 "label": str(o.step.label),
                 "target": o.step.target,
                 "target_label": workflow.state_label(o.step.target),
-                "requires": requirements(workflow, o.step),
+                "requires": requirements(workflow, o.step, obj),
             }
             for o in options
             if o.blocked is None

@@ -78,7 +78,10 @@ def bind(
     prefix: str | None = None,
 ) -> forms.Form:
     cls = form_class(workflow, step)
-    return cls(data, files, initial=initial_for(workflow, step, obj), prefix=prefix)
+    # A step's own form that sets ``takes_record = True`` is given the record, to offer choices
+    # that depend on it (the villages under a petition's township).
+    extra: dict[str, Any] = {"record": obj} if getattr(cls, "takes_record", False) else {}
+    return cls(data, files, initial=initial_for(workflow, step, obj), prefix=prefix, **extra)
 
 
 def recordable(cleaned: dict[str, Any]) -> dict[str, Any]:

@@ -86,7 +86,8 @@ def _add_demands(count: int, *, start: int, year: int) -> None:
                     if done
                     else None,
                     satisfaction=rng.randint(1, 5) if state == "confirmed" else None,
-                    sweep_on=None if done else min(resolve_by, today),
+                    # A rejected demand has no deadline running: nothing for the sweep.
+                    sweep_on=None if done or state == "rejected" else min(resolve_by, today),
                 )
             )
         Demand.objects.bulk_create(rows)

@@ -87,6 +87,11 @@ def sweep_one(workflow: Workflow, obj: Any, today: datetime.date, report: SweepR
         current: Any = lock_current(obj)
         if current.sweep_on is None or current.sweep_on > today:
             return  # another sweep got here first
+        if current.due_on is None:
+            # No deadline running (written so by hand or by an older version): nothing to do,
+            # and nothing to look at again.
+            type(current)._default_manager.filter(pk=current.pk).update(sweep_on=None)
+            return
         status = status_on(current, today)
         state = workflow.state_of(current)
         kind_action = f"{workflow.model._meta.app_label}.{workflow.entity}_deadline"

@@ -119,3 +119,15 @@ def test_the_worker_runs_the_sweep_and_the_sweep_schedules_the_next(settings: ob
     (following,) = DBTaskResult.objects.filter(status=TaskResultStatus.READY)
     assert following.task_path == deadline_sweep_task.module_path
     assert following.run_after > timezone.now() + datetime.timedelta(minutes=50)
+
+
+def test_a_record_marked_for_the_sweep_without_a_due_date_is_left_alone_once(
+    county: County,
+) -> None:
+    case = make_case(county)
+    # A row written by hand (a bulk load, an older version): no deadline, yet a sweep day.
+    Case.objects.filter(pk=case.pk).update(due_on=None, sweep_on=D(2025, 10, 1))
+    report = sweep(today=D(2025, 10, 14))
+    assert (report.overdue, report.reminded, report.escalated) == (0, 0, 0)
+    assert Case.objects.get(pk=case.pk).sweep_on is None
+    assert _actions(case) == []

@@ -502,23 +502,28 @@ class SupportGap(models.TextChoices):
     PAIRING = "pairing", _("No township leader paired")
 
 
-def support_gap_conditions(today: datetime.date) -> dict[str, Q]:
-    """Each gap as a condition on ``SupportYear`` rows, as of ``today``.
+def support_gap_conditions(today: datetime.date, prefix: str = "") -> dict[str, Q]:
+    """Each gap as a condition on ``SupportYear`` rows (through ``prefix``), as of ``today``.
 
     The insurance must be in force today for this year's ledger (and have its dates for an
     earlier year's); the medical check and the funds are missing only after the day the ledger's
     rules set for them; a ledger with no leader paired lacks the pairing.
     """
-    current = Q(year=today.year)
+
+    def q(**lookups: Any) -> Q:
+        return Q(**{prefix + key: value for key, value in lookups.items()})
+
+    current = q(year=today.year)
     return {
-        SupportGap.INSURANCE: Q(insurance_starts_on__isnull=True)
-        | Q(insurance_ends_on__isnull=True)
-        | (current & (Q(insurance_starts_on__gt=today) | Q(insurance_ends_on__lt=today))),
-        SupportGap.MEDICAL: Q(medical_check_done=False, medical_check_due_on__lt=today),
-        SupportGap.FUNDS: Q(
-            work_funds_yuan__lt=models.F("work_funds_min_yuan"), work_funds_due_on__lt=today
+        SupportGap.INSURANCE: q(insurance_starts_on__isnull=True)
+        | q(insurance_ends_on__isnull=True)
+        | (current & (q(insurance_starts_on__gt=today) | q(insurance_ends_on__lt=today))),
+        SupportGap.MEDICAL: q(medical_check_done=False, medical_check_due_on__lt=today),
+        SupportGap.FUNDS: q(
+            work_funds_yuan__lt=models.F(prefix + "work_funds_min_yuan"),
+            work_funds_due_on__lt=today,
         ),
-        SupportGap.PAIRING: Q(paired_leader__isnull=True),
+        SupportGap.PAIRING: q(paired_leader__isnull=True),
     }
 
 

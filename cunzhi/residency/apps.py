@@ -39,5 +39,4 @@ ACTION_LABELS = {
     "residency.support_meeting_add": _("Pairing meeting recorded"),
     "residency.support_training_add": _("Training recorded"),
     "residency.support_export": _("Support ledgers exported"),
-    "residency.year_report_print": _("Year report printed"),
 }

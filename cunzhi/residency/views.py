@@ -14,6 +14,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
@@ -28,7 +29,7 @@ from cunzhi.core.regioncodes import Level
 from cunzhi.core.scoping import get_in_scope
 from cunzhi.core.xlsx import xlsx_stream
 from cunzhi.regions.models import Region
-from cunzhi.residency import selectors, services
+from cunzhi.residency import report, selectors, services
 from cunzhi.residency.compliance import compliance_rows
 from cunzhi.residency.forms import (
     AssessmentOpenForm,
@@ -735,3 +736,28 @@ def support_export(request: HttpRequest) -> HttpResponseBase:
         filename="驻村保障台账.xlsx",
         back=reverse("residency:support_list"),
     )
+
+
+# The year report (述职), printable
+
+
+@login_required
+def year_report(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    """The dispatch's year as an A4 PDF in Chinese, for whoever sees the dispatch."""
+    dispatch = get_in_scope(
+        Dispatch.objects.select_related("cadre__user", "region", "sending_unit"),
+        request.user,
+        "view",
+        pk=pk,
+    )
+    if not 2000 <= year <= 2100 or dispatch.starts_on.year > year:
+        raise Http404("The dispatch did not serve in that year.")
+    try:
+        data = report.year_report_pdf(report.year_report(dispatch, year))
+    except CalendarYearMissing as exc:
+        return HttpResponse(str(exc), status=422, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=False, filename=f"述职报告-{year}-{dispatch.cadre}.pdf"
+    )
+    return response

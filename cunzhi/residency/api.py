@@ -448,14 +448,14 @@ class TrainingOut(Schema):
 SupportFilter = filter_schema(SUPPORT)
 
 
-def _support(request: HttpRequest, support_id: int, action: str = "view") -> SupportYear:
+def _support(request: HttpRequest, supportyear_id: int, action: str = "view") -> SupportYear:
     return get_in_scope(
         SupportYear.objects.select_related(
             "dispatch__cadre__user", "sending_unit", "paired_leader"
         ),
         actor(request),
         action,
-        pk=support_id,
+        pk=supportyear_id,
     )
 
 
@@ -486,25 +486,25 @@ def support_open_endpoint(
 
 
 @router.get(
-    "/residency/support/{support_id}",
+    "/residency/support/{supportyear_id}",
     response={200: SupportOut, **READ_ERRORS},
     summary="One support ledger",
 )
 def support_detail_endpoint(
-    request: HttpRequest, support_id: RecordId, response: HttpResponse
+    request: HttpRequest, supportyear_id: RecordId, response: HttpResponse
 ) -> SupportYear:
-    return with_etag(response, _support(request, support_id))
+    return with_etag(response, _support(request, supportyear_id))
 
 
 @router.patch(
-    "/residency/support/{support_id}",
+    "/residency/support/{supportyear_id}",
     response={200: SupportOut, **EDIT_ERRORS},
     summary="Record what the sending unit provided (versioned)",
 )
 def support_update_endpoint(
-    request: HttpRequest, support_id: RecordId, payload: SupportPatch, response: HttpResponse
+    request: HttpRequest, supportyear_id: RecordId, payload: SupportPatch, response: HttpResponse
 ) -> SupportYear:
-    support = _support(request, support_id)
+    support = _support(request, supportyear_id)
     changes, version = edit_of(request, payload)
     if "paired_leader" in changes:
         name = changes["paired_leader"]
@@ -515,44 +515,46 @@ def support_update_endpoint(
     services.support_update(
         actor=actor(request), support=support, changes=changes, expected_version=version
     )
-    return with_etag(response, _support(request, support_id))
+    return with_etag(response, _support(request, supportyear_id))
 
 
 @router.post(
-    "/residency/support/{support_id}/spending",
+    "/residency/support/{supportyear_id}/spending",
     response={201: SpendingOut, **WRITE_ERRORS},
     summary="Record what the work funds were spent on",
 )
 def support_spending_endpoint(
-    request: HttpRequest, support_id: RecordId, payload: SpendingIn
+    request: HttpRequest, supportyear_id: RecordId, payload: SpendingIn
 ) -> Any:
     item = services.support_spending_add(
-        actor=actor(request), support=_support(request, support_id), **payload.model_dump()
+        actor=actor(request), support=_support(request, supportyear_id), **payload.model_dump()
     )
     return Status(201, item)
 
 
 @router.post(
-    "/residency/support/{support_id}/meetings",
+    "/residency/support/{supportyear_id}/meetings",
     response={201: MeetingOut, **WRITE_ERRORS},
     summary="Record a meeting with the paired township leader",
 )
-def support_meeting_endpoint(request: HttpRequest, support_id: RecordId, payload: MeetingIn) -> Any:
+def support_meeting_endpoint(
+    request: HttpRequest, supportyear_id: RecordId, payload: MeetingIn
+) -> Any:
     item = services.support_meeting_add(
-        actor=actor(request), support=_support(request, support_id), **payload.model_dump()
+        actor=actor(request), support=_support(request, supportyear_id), **payload.model_dump()
     )
     return Status(201, item)
 
 
 @router.post(
-    "/residency/support/{support_id}/training",
+    "/residency/support/{supportyear_id}/training",
     response={201: TrainingOut, **WRITE_ERRORS},
     summary="Record a training course the cadre attended",
 )
 def support_training_endpoint(
-    request: HttpRequest, support_id: RecordId, payload: TrainingIn
+    request: HttpRequest, supportyear_id: RecordId, payload: TrainingIn
 ) -> Any:
     item = services.support_training_add(
-        actor=actor(request), support=_support(request, support_id), **payload.model_dump()
+        actor=actor(request), support=_support(request, supportyear_id), **payload.model_dump()
     )
     return Status(201, item)

@@ -175,7 +175,7 @@ def month_of(value: str | None) -> Any:
 # The support ledger (保障台账)
 
 _DATE = forms.DateInput(attrs={"type": "date"})
-_MONEY = {"max_digits": 12, "decimal_places": 2, "min_value": Decimal(0)}
+_MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2, "min_value": Decimal(0)}
 
 
 class SupportOpenForm(forms.Form):

@@ -591,7 +591,7 @@ def _support_context(request: HttpRequest, support: SupportYear, **forms: Any) -
     can_edit = may(user, "residency.change_supportyear", code, unit)
     form = None
     if can_edit:
-        form = forms.get("support") or SupportForm(
+        form = forms.get("ledger") or SupportForm(
             version=support.version,
             initial=_support_initial(support),
             leaders=services.township_leaders(support.dispatch),
@@ -644,7 +644,7 @@ def support_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if saved is not None:
         messages.success(request, _("The support ledger was saved."))
         return redirect(saved.get_absolute_url())
-    context = _support_context(request, support, support=form)
+    context = _support_context(request, support, ledger=form)
     return render(request, "residency/support.html", context, status=422)
 
 
@@ -757,7 +757,10 @@ def year_report(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     except CalendarYearMissing as exc:
         return HttpResponse(str(exc), status=422, content_type="text/plain; charset=utf-8")
     response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=False, filename=f"述职报告-{year}-{dispatch.cadre}.pdf"
+    response["Content-Disposition"] = (
+        content_disposition_header(
+            as_attachment=False, filename=f"述职报告-{year}-{dispatch.cadre}.pdf"
+        )
+        or ""
     )
     return response

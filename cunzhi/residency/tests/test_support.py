@@ -347,6 +347,7 @@ def test_the_list_shows_what_is_missing_in_the_same_number_of_queries(cast, coun
 def test_missing_support_reaches_the_unit_and_the_county(county: County) -> None:
     today = timezone.localdate()
     start = D(today.year, 1, 1)
+    yesterday = max(start, today - datetime.timedelta(days=1))
     supported = make_cadre(county, "wang", starts_on=start)
     lapsed = make_cadre(county, "li", starts_on=start, village=county.neighbour)
     bare = make_cadre(county, "zhao", starts_on=start, role="team_member")
@@ -366,7 +367,7 @@ def test_missing_support_reaches_the_unit_and_the_county(county: County) -> None
     short = support_open(actor=org, dispatch=lapsed, year=today.year)
     support_update(
         actor=org, support=short, expected_version=1,
-        changes={"insurance_starts_on": start, "insurance_ends_on": today - datetime.timedelta(days=1),
+        changes={"insurance_starts_on": start, "insurance_ends_on": yesterday,
                  "work_funds_yuan": Decimal(4000)},
     )  # fmt: skip
     for user in (org, contact):

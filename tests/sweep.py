@@ -72,6 +72,7 @@ RECORD_OF_URL = {
     "residency:recall_start": "residency.dispatch",
     "residency:diary": "residency.dispatch",
     "residency:support": "residency.supportyear",
+    "residency:support_open": "residency.dispatch",
     "residency:support_item_add": "residency.supportyear",
     "residency:year_report": "residency.dispatch",
     "residency:recall_transition": "residency.recall",

@@ -212,6 +212,7 @@ def compliance(request: HttpRequest) -> HttpResponse:
         "year": year,
         "rows": [],
         "can_dispatch": has_permission_anywhere(request.user, "residency.add_dispatch"),
+        "can_see_support": has_permission_anywhere(request.user, "residency.view_supportyear"),
     }
     try:
         context["rows"] = selectors.compliance_table(

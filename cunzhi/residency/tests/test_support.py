@@ -433,3 +433,36 @@ def test_the_year_report_is_an_a4_pdf_in_chinese(cast, tmp_path: Path, settings)
     assert "2条" in squeezed or "2篇" in squeezed  # entries in the year
     assert "10,000.00" in squeezed and "3,200.50" in squeezed  # funds given and spent
     assert "尚未评定" in squeezed  # the assessment is open, no grade yet
+
+
+def test_a_receipt_is_attached_to_the_spending_by_its_unit_only(cast) -> None:  # type: ignore[no-untyped-def]
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from cunzhi.core.attachments.selectors import attachments_of
+
+    support = support_open(actor=cast["contact"], dispatch=cast["ours"], year=2026)
+    item = support_spending_add(
+        actor=cast["contact"], support=support, amount_yuan=Decimal("3200.50"),
+        purpose="村道路灯维修", spent_on=D(2026, 5, 8),
+    )  # fmt: skip
+
+    def receipt() -> SimpleUploadedFile:
+        buffer = io.BytesIO()
+        Image.new("RGB", (40, 30), "white").save(buffer, "PNG")
+        return SimpleUploadedFile("发票.png", buffer.getvalue(), content_type="image/png")
+
+    url = reverse("attachments:add", args=["residency.fundspending", item.pk])
+    for user, status in ((cast["other_contact"], 404), (cast["township"], 403)):
+        client = Client()
+        client.force_login(user)
+        assert client.post(url, {"file": receipt()}).status_code == status
+    assert not attachments_of(item).exists()
+    client = Client()
+    client.force_login(cast["contact"])
+    assert client.post(url, {"file": receipt(), "purpose": "发票"}).status_code in (200, 302)
+    assert attachments_of(item).count() == 1
+    page = client.get(support.get_absolute_url()).content.decode()
+    assert "发票.png" in page

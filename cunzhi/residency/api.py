@@ -404,31 +404,31 @@ class SupportPatch(VersionedPatch):
     )
 
 
-class SpendingIn(InputSchema):
+class SupportSpendingIn(InputSchema):
     amount_yuan: DecimalIn = Field(..., gt=0, max_digits=12, decimal_places=2)
     purpose: str = Field(..., min_length=1, max_length=200)
     spent_on: datetime.date
 
 
-class SpendingOut(Schema):
+class SupportSpendingOut(Schema):
     id: int
     amount_yuan: Decimal
     purpose: str
     spent_on: datetime.date
 
 
-class MeetingIn(InputSchema):
+class SupportMeetingIn(InputSchema):
     held_on: datetime.date
     notes: str = Field(..., min_length=1, max_length=2000)
 
 
-class MeetingOut(Schema):
+class SupportMeetingOut(Schema):
     id: int
     held_on: datetime.date
     notes: str
 
 
-class TrainingIn(InputSchema):
+class SupportTrainingIn(InputSchema):
     course: str = Field(..., min_length=1, max_length=200)
     starts_on: datetime.date
     ends_on: datetime.date
@@ -436,7 +436,7 @@ class TrainingIn(InputSchema):
     hours: DecimalIn = Field(..., ge=Decimal("0.5"), max_digits=6, decimal_places=1)
 
 
-class TrainingOut(Schema):
+class SupportTrainingOut(Schema):
     id: int
     course: str
     starts_on: datetime.date
@@ -520,11 +520,11 @@ def support_update_endpoint(
 
 @router.post(
     "/residency/support/{supportyear_id}/spending",
-    response={201: SpendingOut, **WRITE_ERRORS},
+    response={201: SupportSpendingOut, **WRITE_ERRORS},
     summary="Record what the work funds were spent on",
 )
 def support_spending_endpoint(
-    request: HttpRequest, supportyear_id: RecordId, payload: SpendingIn
+    request: HttpRequest, supportyear_id: RecordId, payload: SupportSpendingIn
 ) -> Any:
     item = services.support_spending_add(
         actor=actor(request), support=_support(request, supportyear_id), **payload.model_dump()
@@ -534,11 +534,11 @@ def support_spending_endpoint(
 
 @router.post(
     "/residency/support/{supportyear_id}/meetings",
-    response={201: MeetingOut, **WRITE_ERRORS},
+    response={201: SupportMeetingOut, **WRITE_ERRORS},
     summary="Record a meeting with the paired township leader",
 )
 def support_meeting_endpoint(
-    request: HttpRequest, supportyear_id: RecordId, payload: MeetingIn
+    request: HttpRequest, supportyear_id: RecordId, payload: SupportMeetingIn
 ) -> Any:
     item = services.support_meeting_add(
         actor=actor(request), support=_support(request, supportyear_id), **payload.model_dump()
@@ -548,11 +548,11 @@ def support_meeting_endpoint(
 
 @router.post(
     "/residency/support/{supportyear_id}/training",
-    response={201: TrainingOut, **WRITE_ERRORS},
+    response={201: SupportTrainingOut, **WRITE_ERRORS},
     summary="Record a training course the cadre attended",
 )
 def support_training_endpoint(
-    request: HttpRequest, supportyear_id: RecordId, payload: TrainingIn
+    request: HttpRequest, supportyear_id: RecordId, payload: SupportTrainingIn
 ) -> Any:
     item = services.support_training_add(
         actor=actor(request), support=_support(request, supportyear_id), **payload.model_dump()

@@ -13,12 +13,14 @@ from cunzhi.accounts.api import router as accounts_router
 from cunzhi.core.api import install_error_handlers
 from cunzhi.core.attachments.api import router as attachments_router
 from cunzhi.decisions.api import router as decisions_router
+from cunzhi.demands.api import router as demands_router
 from cunzhi.disputes.api import router as disputes_router
 from cunzhi.openness.api import router as openness_router
 from cunzhi.plans.api import router as plans_router
 from cunzhi.regions.api import router as regions_router
 from cunzhi.registry.api import router as registry_router
 from cunzhi.residency.api import router as residency_router
+from cunzhi.visits.api import router as visits_router
 
 api = NinjaAPI(
     title="Cunzhi API",
@@ -33,6 +35,8 @@ api.add_router("/auth", accounts_router)
 api.add_router("", regions_router)
 api.add_router("", registry_router)
 api.add_router("", attachments_router)
+api.add_router("", demands_router)
+api.add_router("", visits_router)
 api.add_router("", decisions_router)
 api.add_router("", openness_router)
 api.add_router("", residency_router)

@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "cunzhi.accounts",
     "cunzhi.audit",
     "cunzhi.registry",
+    "cunzhi.demands",
+    "cunzhi.visits",
     "cunzhi.openness",
     "cunzhi.decisions",
     "cunzhi.residency",

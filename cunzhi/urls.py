@@ -25,6 +25,8 @@ urlpatterns = [
     path("accounts/", include("cunzhi.accounts.urls")),
     path("regions/", include("cunzhi.regions.urls")),
     path("registry/", include("cunzhi.registry.urls")),
+    path("", include("cunzhi.demands.urls")),
+    path("visits/", include("cunzhi.visits.urls")),
     path("decisions/", include("cunzhi.decisions.urls")),
     path("openness/", include("cunzhi.openness.urls")),
     path("residency/", include("cunzhi.residency.urls")),

@@ -60,6 +60,10 @@ RECORD_OF_URL = {
     "registry:import_errors": "registry.importjob",
     "audit:history": "registry.household",  # any record's history: a household's here
     "DELETE /api/v1/auth/tokens/{token_id}": "accounts.apitoken",
+    "demands:demand_transition": "demands.demand",
+    "GET /api/v1/demands/{id}/transitions": "demands.demand",
+    "POST /api/v1/demands/{id}/transitions/{name}": "demands.demand",
+    "POST /api/v1/demands/{id}/deadline/extension": "demands.demand",
     "decisions:matter_transition": "decisions.matter",
     "decisions:matter_extension": "decisions.matter",
     "GET /api/v1/matters/{id}/transitions": "decisions.matter",
@@ -120,6 +124,10 @@ VALUES_OF_URL: dict[str, Callable[[Any], dict[str, Any]]] = {
     "audit:history": lambda obj: {"object_type": obj._meta.label_lower, "object_id": obj.pk},
     # A villager group's leader: the group of village A.
     "registry:group_leader": lambda village: {"code": village.code + "001"},
+    "demands:demand_transition": lambda demand: {"pk": demand.pk, "name": "accept"},
+    "GET /api/v1/demands/{id}/transitions": lambda demand: {"id": demand.pk},
+    "POST /api/v1/demands/{id}/transitions/{name}": lambda d: {"id": d.pk, "name": "accept"},
+    "POST /api/v1/demands/{id}/deadline/extension": lambda demand: {"id": demand.pk},
     "decisions:matter_transition": lambda matter: {"pk": matter.pk, "name": "withdraw"},
     "POST /api/v1/matters/{id}/transitions/{name}": lambda m: {"id": m.pk, "name": "withdraw"},
     # An assessment's opinion: the village's (the in-scope secretary's own).
@@ -164,6 +172,11 @@ NO_RECORD = {
     # <label>/<object_id>: any record that takes files; the three people are tested on it in
     # cunzhi/core/tests/test_attachment_pages.py.
     "attachments:add",
+    # The villager's follow-up page is public by design: the code is the only key, nothing
+    # personal shows, and it is rate-limited (cunzhi/demands/tests/test_demands.py).
+    "demands:public",
+    "GET /api/v1/public/demands/{code}",
+    "POST /api/v1/public/demands/{code}/reply",
     # The public board: anyone may read it and object, without an account (openness/tests).
     "openness:board",
     "openness:public_notice",
@@ -180,6 +193,7 @@ READS_BY_POST = {
     "disputes:petitions_export",
     "plans:tasks_export",
     "plans:rectifications_export",
+    "demands:export",
 }
 MISSING_ID = 2**62  # an id no record has
 MISSING_CODE = "530199100299"  # a well-formed village code of no village

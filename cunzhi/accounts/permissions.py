@@ -98,6 +98,36 @@ def grant(by_role: Mapping[Role, set[str] | frozenset[str]]) -> None:
         ROLE_PERMISSIONS[role] = ROLE_PERMISSIONS[role] | frozenset(permissions)
 
 
+# Villagers' demands (issue 11): the village's cadres and the township keep them; the township and
+# the county take over escalated ones; the supervision committee reads them.
+SEE_DEMANDS = frozenset({"demands.view_demand"})
+KEEP_DEMANDS = SEE_DEMANDS | {
+    "demands.add_demand",
+    "demands.change_demand",
+    "demands.escalate_demand",
+}
+TAKE_OVER_DEMANDS = frozenset({"demands.take_over_demand"})
+_DEMAND_GRANTS: dict[Role, frozenset[str]] = {
+    Role.COUNTY_ADMIN: KEEP_DEMANDS | TAKE_OVER_DEMANDS,
+    Role.TOWNSHIP_LEADER: KEEP_DEMANDS | TAKE_OVER_DEMANDS,
+    Role.TOWNSHIP_STAFF: KEEP_DEMANDS | TAKE_OVER_DEMANDS,
+    Role.FIRST_SECRETARY: KEEP_DEMANDS,
+    Role.WORK_TEAM_MEMBER: KEEP_DEMANDS,
+    Role.VILLAGE_PARTY_SECRETARY: KEEP_DEMANDS,
+    Role.VILLAGE_COMMITTEE_MEMBER: KEEP_DEMANDS,
+    Role.SUPERVISION_MEMBER: SEE_DEMANDS,
+}
+# Home visits (issue 11): whoever keeps the village's demands records its visits.
+SEE_VISITS = frozenset({"visits.view_visit"})
+KEEP_VISITS = SEE_VISITS | {"visits.add_visit", "visits.change_visit"}
+grant(
+    {
+        role: granted | (KEEP_VISITS if "demands.change_demand" in granted else SEE_VISITS)
+        for role, granted in _DEMAND_GRANTS.items()
+    }
+)
+
+
 # Residency (驻村): the county organisation department dispatches and approves long leave, the
 # township runs daily management (corrections, short leave), the cadre checks in and asks for
 # leave, the village and its supervisors read, the sending unit follows its own cadres (scoped by

@@ -66,6 +66,21 @@ def navigation_for(user: Any, post: Post | None) -> list[NavItem]:
                 str(_("Contacts")), reverse("regions:contacts", args=[post.region_code]), "contacts"
             )
         )
+    if post is not None and has_permission_anywhere(user, "demands.view_demand"):
+        items.append(
+            NavItem(str(_("Demands")), reverse("demands:list", args=[post.region_code]), "demands")
+        )
+    if post is not None and has_permission_anywhere(user, "visits.view_visit"):
+        items.append(NavItem(str(_("My day")), reverse("visits:today"), "today"))
+        items.append(
+            NavItem(str(_("Visits")), reverse("visits:list", args=[post.region_code]), "visits")
+        )
+    if post is not None and has_permission_anywhere(user, "demands.change_demand"):
+        items.append(NavItem(str(_("My demands")), reverse("demands:mine"), "mine"))
+    if has_permission_anywhere(user, "demands.take_over_demand"):
+        items.append(
+            NavItem(str(_("Escalated demands")), reverse("demands:escalated"), "escalated")
+        )
     if post is not None and post.region.is_village:
         if has_permission_anywhere(user, "decisions.view_matter"):
             url = reverse("decisions:matters", args=[post.region_code])

@@ -324,6 +324,24 @@ DEFAULTS: list[PolicyDefault] = [
     P("assistance.risk_removal_stable_months", 6, _("months, at least"),
       _("Income stably above the line this long before a household's risk is removed."),
       "[S] 中农组发〔2021〕7号", MONITORING_2021),
+    # --- demands: villagers' demands (民情诉求) and home visits (走访) --------------------------
+    P("demands.resolution_days",
+      {"roads": 30, "drinking_water": 7, "housing": 30, "schooling": 15, "employment": 30,
+       "medical": 7, "social_security": 15, "environment": 15, "land": 30, "disputes": 15,
+       "culture": 30, "other": 15}, _("days, by category"),
+      _("A demand is resolved within this time of its registration, by category."),
+      "[U] 地方做法，种子文件未规定天数", UNDATED),
+    P("demands.resolution_days_default", 15, _("days"),
+      _("Days to resolve a demand of a category the list above does not name."),
+      "[U] 地方做法", UNDATED),
+    P("demands.escalated_resolution_days", 15, _("days"),
+      _("An escalated demand is resolved within this time of its escalation, at each level."),
+      "[U] 地方做法", UNDATED),
+    P("visits.visit_every_days_by_tag",
+      {"dibao": 90, "tekun": 30, "jiance": 30, "disabled": 60, "left_behind_elderly": 30,
+       "left_behind_child": 30}, _("days between visits, by tag"),
+      _("A household with a resident of one of these tags is visited at least this often."),
+      "[U] 地方做法；种子文件：走访每一户", UNDATED),
 ]
 del P
 # fmt: on

@@ -623,6 +623,247 @@ REGISTRY_API_DOORS: dict[str, str | Callable[[World], Door]] = {
 }
 
 
+def _demand(w: World, **extra: Any) -> Any:
+    """A road demand of 石板村, registered by the county administrator (issue 11)."""
+    from cunzhi.demands.testing import make_demand
+
+    return make_demand(w.county.admin, w.county.village, **extra)
+
+
+def _resolved_demand(w: World) -> Any:
+    from cunzhi.demands.services import demand_transition
+    from cunzhi.demands.testing import photo
+
+    demand = _demand(w)
+    for step in ("accept", "start"):
+        demand_transition(actor=w.county.admin, demand=demand, name=step, expected_version=None)
+    demand_transition(
+        actor=w.county.admin,
+        demand=demand,
+        name="resolve",
+        expected_version=None,
+        resolution="已修复",
+        attachment=photo(),
+    )
+    return demand
+
+
+DEMANDS_PAGE_DOORS: dict[str, str | Callable[[World], Door]] = {
+    "demands:mine": READS,
+    "demands:escalated": READS,
+    "demands:list": READS,
+    "demands:statistics": READS,
+    "demands:demand": READS,
+    "demands:public_lookup": READS,
+    "demands:export": lambda w: (
+        (_demand(w) and None)
+        or Door(
+            reverse("demands:export", args=[w.county.village.code]),
+            data={"category": "roads"},
+            events={"demands.demand_export": {"rows": 1, "full_numbers": False}},
+        )
+    ),
+    "demands:create": lambda w: Door(
+        reverse("demands:create", args=[w.county.village.code]),
+        data={
+            "source": "visit",
+            "category": _category_id("drinking_water"),
+            "title": "自来水停水三天",
+            "description": "下寨自来水停水三天，老人挑水困难。",
+            "priority": "high",
+        },
+        events={"demands.demand_create": {"fields": {"title": "自来水停水三天"}}},
+    ),
+    "demands:edit": lambda w: (
+        (d := _demand(w))
+        and Door(
+            reverse("demands:edit", args=[d.pk]),
+            form="form",
+            data={"priority": "urgent"},
+            events={
+                "demands.demand_update": {
+                    "changes": {"priority": ["normal", "urgent"]},
+                    "version": 2,
+                }
+            },
+        )
+    ),
+    "demands:assign": lambda w: (
+        (d := _demand(w))
+        and Door(
+            reverse("demands:assign", args=[d.pk]),
+            data={"assignee": w.people.in_scope.pk, "version": 1},
+            events={
+                "demands.demand_assign": {"changes": {"assignee_id": [None, w.people.in_scope.pk]}}
+            },
+        )
+    ),
+    "demands:merge": lambda w: (
+        (d := _demand(w))
+        and Door(
+            reverse("demands:merge", args=[d.pk]),
+            data={"into": _demand(w, title="路断了").code, "version": 1},
+            events=[("demands.demand_merge", {}), ("demands.demand_merge", {"kept": True})],
+        )
+    ),
+    "demands:demand_transition": lambda w: (
+        (d := _demand(w))
+        and Door(
+            reverse("demands:demand_transition", args=[d.pk, "accept"]),
+            data={"expected_version": 1, "accept-comment": "已受理"},
+            events={"demands.demand_transition": {"transition": "accept", "to": "accepted"}},
+        )
+    ),
+    "demands:demand_extension": "demands' time limits are not extended: an escalation gives "
+    "the next level its own period (demands/workflows.py)",
+    "demands:public": lambda w: (
+        (d := _resolved_demand(w))
+        and Door(
+            reverse("demands:public", args=[d.code]),
+            data={"name": "confirm", "satisfaction": "4"},
+            events={"demands.demand_transition": {"transition": "confirm", "to": "confirmed"}},
+        )
+    ),
+}
+
+
+def _category_id(code: str) -> int:
+    from cunzhi.demands.models import DemandCategory
+
+    return DemandCategory.objects.get(code=code).pk
+
+
+DEMANDS_API_DOORS: dict[str, str | Callable[[World], Door]] = {
+    "POST /api/v1/villages/{code}/demands": lambda w: Door(
+        f"/api/v1/villages/{w.county.village.code}/demands",
+        body={
+            "category": "roads",
+            "title": "村道塌方",
+            "description": "上寨村道塌方",
+            "source": "phone",
+        },
+        events={"demands.demand_create": {"fields": {"source": "phone"}}},
+    ),
+    "PATCH /api/v1/demands/{demand_id}": lambda w: (
+        (d := _demand(w))
+        and Door(
+            f"/api/v1/demands/{d.pk}",
+            body={"version": 1, "cause_objective": "连日暴雨"},
+            events={"demands.demand_update": {"changes": {"cause_objective": ["", "连日暴雨"]}}},
+        )
+    ),
+    "POST /api/v1/demands/{demand_id}/assign": lambda w: (
+        (d := _demand(w))
+        and Door(
+            f"/api/v1/demands/{d.pk}/assign",
+            body={"version": 1, "assignee": w.people.in_scope.username},
+            events={"demands.demand_assign": {}},
+        )
+    ),
+    "POST /api/v1/demands/{demand_id}/merge": lambda w: (
+        (d := _demand(w))
+        and Door(
+            f"/api/v1/demands/{d.pk}/merge",
+            body={"version": 1, "into": _demand(w, title="路断了").code},
+            events=[("demands.demand_merge", {}), ("demands.demand_merge", {"kept": True})],
+        )
+    ),
+    "POST /api/v1/demands/{id}/transitions/{name}": lambda w: (
+        (d := _demand(w))
+        and Door(
+            f"/api/v1/demands/{d.pk}/transitions/reject",
+            body={"expected_version": 1, "reason": "重复反映"},
+            events={"demands.demand_transition": {"transition": "reject"}},
+        )
+    ),
+    "POST /api/v1/demands/{id}/deadline/extension": "refused for demands (no extension): "
+    "demands/workflows.py",
+    "POST /api/v1/public/demands/{code}/reply": "the villager's reply by follow-up code: "
+    "cunzhi/demands/tests/test_demands.py (it needs a resolved demand with its evidence photo)",
+}
+
+
+def _visit(w: World) -> Any:
+    """A visit of the secretary to household 001 of 石板村 (issue 11)."""
+    from cunzhi.visits.testing import make_visit
+
+    return make_visit(w.people.in_scope, w.extra["household"])
+
+
+VISITS_PAGE_DOORS: dict[str, str | Callable[[World], Door]] = {
+    "visits:today": READS,
+    "visits:list": READS,
+    "visits:coverage": READS,
+    "visits:visit": READS,
+    "visits:create": lambda w: Door(
+        reverse("visits:create", args=[w.county.village.code]),
+        data={
+            "household": w.extra["household"].pk,
+            "visited_on": "2026-03-02",
+            "cadres": [w.people.in_scope.pk],
+            "purpose": "policy",
+            "findings": "宣讲了医保缴费政策。",
+        },
+        events={"visits.visit_record": {"fields": {"purpose": "policy"}}},
+    ),
+    "visits:edit": lambda w: (
+        (v := _visit(w))
+        and Door(
+            reverse("visits:edit", args=[v.pk]),
+            form="form",
+            data={"others_met": "邻居王大妈"},
+            events={"visits.visit_update": {"changes": {"others_met": ["", "邻居王大妈"]}}},
+        )
+    ),
+    "visits:need": lambda w: (
+        (v := _visit(w))
+        and Door(
+            reverse("visits:need", args=[v.pk]),
+            data={
+                "need_category": _category_id("roads"),
+                "need_title": "入户路泥泞",
+                "need_description": "雨天入户路泥泞难走。",
+                "need_priority": "normal",
+            },
+            events=[("demands.demand_create", {}), ("visits.visit_need_to_demand", {})],
+        )
+    ),
+}
+
+VISITS_API_DOORS: dict[str, str | Callable[[World], Door]] = {
+    "POST /api/v1/villages/{code}/visits": lambda w: Door(
+        f"/api/v1/villages/{w.county.village.code}/visits",
+        body={
+            "household": w.extra["household"].pk,
+            "visited_on": "2026-03-02",
+            "cadres": [w.people.in_scope.username],
+            "purpose": "survey",
+            "findings": "家里一切正常",
+            "need": {"category": "medical", "title": "看病远", "description": "卫生室缺药"},
+        },
+        events=[
+            ("visits.visit_record", {}),
+            ("demands.demand_create", {"fields": {"source": "visit"}}),
+            ("visits.visit_need_to_demand", {"title": "看病远"}),
+        ],
+    ),
+    "PATCH /api/v1/visits/{visit_id}": lambda w: (
+        (v := _visit(w))
+        and Door(
+            f"/api/v1/visits/{v.pk}",
+            body={"version": 1, "purpose": "follow_up"},
+            events={"visits.visit_update": {"changes": {"purpose": ["survey", "follow_up"]}}},
+        )
+    ),
+    "POST /api/v1/visits/{visit_id}/demands": lambda w: (
+        (v := _visit(w))
+        and Door(
+            f"/api/v1/visits/{v.pk}/demands",
+            body={"category": "housing", "title": "危房", "description": "墙体开裂"},
+            events=[("demands.demand_create", {}), ("visits.visit_need_to_demand", {})],
+        )
+    ),
+}
 # Residency's writes need a dispatched cadre, which this world does not have: their events are
 # asserted in the app's own tests.
 RESIDENCY = "audited: the tests in cunzhi/residency/tests follow each write to its event"
@@ -1384,6 +1625,8 @@ PAGE_DOORS: dict[str, str | Callable[[World], Door]] = {
         events={"accounts.api_token_revoke": {"prefix": w.extra["token"].prefix}},
     ),
     **REGISTRY_PAGE_DOORS,
+    **DEMANDS_PAGE_DOORS,
+    **VISITS_PAGE_DOORS,
     **RESIDENCY_PAGE_DOORS,
     **DISPUTES_PAGE_DOORS,
     **PLANS_PAGE_DOORS,
@@ -1432,6 +1675,8 @@ API_DOORS: dict[str, str | Callable[[World], Door]] = {
         events={"regions.contact_delete": {"fields": {"name": "李医生"}}},
     ),
     **REGISTRY_API_DOORS,
+    **DEMANDS_API_DOORS,
+    **VISITS_API_DOORS,
     **RESIDENCY_API_DOORS,
     **DISPUTES_API_DOORS,
     **PLANS_API_DOORS,

@@ -75,6 +75,10 @@ RECORD_OF_URL = {
     "residency:assessment_open": "residency.dispatch",
     "residency:recall_start": "residency.dispatch",
     "residency:diary": "residency.dispatch",
+    "residency:support": "residency.supportyear",
+    "residency:support_open": "residency.dispatch",
+    "residency:support_item_add": "residency.supportyear",
+    "residency:year_report": "residency.dispatch",
     "residency:recall_transition": "residency.recall",
     "GET /api/v1/residency/recalls/{id}/transitions": "residency.recall",
     "POST /api/v1/residency/recalls/{id}/transitions/{name}": "residency.recall",
@@ -134,6 +138,9 @@ VALUES_OF_URL: dict[str, Callable[[Any], dict[str, Any]]] = {
         "id": recall.pk,
         "name": "cancel",
     },
+    # A support ledger's item: a training record; a dispatch's year report: 2026's.
+    "residency:support_item_add": lambda support: {"pk": support.pk, "kind": "training"},
+    "residency:year_report": lambda dispatch: {"pk": dispatch.pk, "year": 2026},
     # A leave request's step: the township's approval.
     "residency:leaverequest_transition": lambda leave: {"pk": leave.pk, "name": "approve_township"},
     "POST /api/v1/residency/leave-requests/{id}/transitions/{name}": lambda leave: {

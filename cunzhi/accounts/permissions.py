@@ -184,6 +184,31 @@ RESIDENCY = {
     | {"residency.unit_opinion_assessment", "residency.name_replacement_recall"},
 }
 grant(RESIDENCY)
+# The support ledger (保障台账): written by the sending unit's contact and the county organisation
+# department, read by the township and the county.
+SEE_SUPPORT = {
+    "residency.view_supportyear",
+    "residency.view_fundspending",
+    "residency.view_pairingmeeting",
+    "residency.view_trainingrecord",
+}
+KEEP_SUPPORT = SEE_SUPPORT | {
+    "residency.add_supportyear",
+    "residency.change_supportyear",
+    "residency.add_fundspending",
+    "residency.change_fundspending",
+    "residency.add_pairingmeeting",
+    "residency.add_trainingrecord",
+}
+grant(
+    {
+        Role.COUNTY_ORG_DEPT: KEEP_SUPPORT,
+        Role.SENDING_UNIT_CONTACT: KEEP_SUPPORT,
+        Role.COUNTY_ADMIN: SEE_SUPPORT,
+        Role.TOWNSHIP_LEADER: SEE_SUPPORT,
+        Role.TOWNSHIP_STAFF: SEE_SUPPORT,
+    }
+)
 
 
 def role_has(role: str, permission: str) -> bool:

@@ -101,6 +101,12 @@ DEFAULTS: list[PolicyDefault] = [
     P("residency.training_counts_in_village", 1, _("1 yes, 0 no"),
       _("Whether organised training and official trips count as days in the village."),
       "[U] local practice", UNDATED),
+    P("residency.support_medical_check_due_month", 9, _("month of the year, by its end"),
+      _("The sending unit's yearly medical check of its cadre is missing once this month of the "
+      "year has ended."), "[U] no source; a working default", UNDATED),
+    P("residency.support_work_funds_due_month", 6, _("month of the year, by its end"),
+      _("The year's work funds below the minimum are missing once this month of the year has "
+      "ended."), "[U] no source; a working default", UNDATED),
     # --- decisions: 四议两公开 and the Organic Law of Villagers' Committees ---------------------
     P("decisions.party_members_meeting_quorum_min_share", fraction(2, 3), _("share, at least"),
       _("Party members' meeting: members present as a share of all members."),

@@ -1,18 +1,12 @@
 """A notice as an A4 PDF in Chinese, for the village's physical board (公开栏).
 
-reportlab draws it: it embeds a TrueType CJK font (only the glyphs used), so the printed notice
-reads the same on any machine, and needs no system libraries (weasyprint needs Cairo and Pango).
-The font is WenQuanYi Micro Hei (``fonts-wqy-microhei``, which CI installs for the browser test) or
-the file ``NOTICE_FONT`` names. The QR code is drawn module by module from the ``qrcode`` package's
-matrix, as vectors, so it prints sharp at any size.
+reportlab draws it with the embedded CJK font of ``core.pdf``. The QR code is drawn module by
+module from the ``qrcode`` package's matrix, as vectors, so it prints sharp at any size.
 """
 
 from __future__ import annotations
 
-import functools
 import io
-import os
-from pathlib import Path
 
 import qrcode
 from django.conf import settings
@@ -21,39 +15,15 @@ from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 from reportlab.platypus import Frame, Paragraph
 
+from cunzhi.core.pdf import escape, font
 from cunzhi.openness.masking import mask_personal_numbers
 from cunzhi.openness.models import Notice
 
-FONT_NAME = "NoticeCJK"
-FONT_CANDIDATES = (
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-)
 QR_BORDER = 4  # quiet zone, in modules
 QR_SIZE = 36 * mm
-
-
-class NoChineseFont(RuntimeError):
-    pass
-
-
-@functools.cache
-def font() -> str:
-    """Register the CJK font once per process and return its name."""
-    configured = os.environ.get("NOTICE_FONT", "")
-    for candidate in (configured, *FONT_CANDIDATES):
-        if candidate and Path(candidate).exists():
-            pdfmetrics.registerFont(TTFont(FONT_NAME, candidate, subfontIndex=0))
-            return FONT_NAME
-    raise NoChineseFont(
-        "No Chinese font for printed notices: install fonts-wqy-microhei "
-        "(apt-get install fonts-wqy-microhei) or set NOTICE_FONT to a TrueType font file."
-    )
 
 
 def qr_matrix(url: str) -> list[list[bool]]:
@@ -72,10 +42,6 @@ def _draw_qr(pdf: canvas.Canvas, url: str, x: float, y: float, size: float) -> N
         for col, dark in enumerate(line):
             if dark:
                 pdf.rect(x + col * module, y + size - (row + 1) * module, module, module, 0, 1)
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def notice_pdf_bytes(notice: Notice, url: str) -> bytes:
@@ -111,9 +77,9 @@ def _render(notice: Notice, url: str, name: str) -> bytes:
             _("Publicity period until %(date)s: objections to the village committee or online.")
             % {"date": notice.publicity_ends_on.strftime("%Y-%m-%d")}
         )
-    story = [Paragraph(_escape(notice.title), title)]
+    story = [Paragraph(escape(notice.title), title)]
     story += [
-        Paragraph(_escape(line) or "&nbsp;", body)
+        Paragraph(escape(line) or "&nbsp;", body)
         for line in mask_personal_numbers(notice.body).splitlines()
     ]
     footer_height = QR_SIZE + 12 * mm

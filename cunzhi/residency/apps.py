@@ -33,4 +33,10 @@ ACTION_LABELS = {
     "residency.diary_entry_write": _("Diary entry written"),
     "residency.diary_entry_update": _("Diary entry corrected"),
     "residency.recall_transition": _("Recall step taken"),
+    "residency.support_open": _("Support ledger opened"),
+    "residency.support_update": _("Support ledger updated"),
+    "residency.support_spending_add": _("Spending of the work funds recorded"),
+    "residency.support_meeting_add": _("Pairing meeting recorded"),
+    "residency.support_training_add": _("Training recorded"),
+    "residency.support_export": _("Support ledgers exported"),
 }

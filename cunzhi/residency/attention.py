@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import FilteredRelation, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +18,14 @@ from cunzhi.core import attention
 from cunzhi.core.attention import AttentionItem, Kind
 from cunzhi.core.calendar import CalendarYearMissing
 from cunzhi.residency.compliance import Status
-from cunzhi.residency.models import LeaveRequest, LeaveState
+from cunzhi.residency.models import (
+    Dispatch,
+    DispatchStatus,
+    LeaveRequest,
+    LeaveState,
+    SupportGap,
+    support_gap_conditions,
+)
 from cunzhi.residency.scoping import residency_scope
 from cunzhi.residency.selectors import compliance_table
 from cunzhi.residency.workflows import COUNTY_APPROVES, TOWNSHIP_APPROVES, township_limit
@@ -81,6 +89,43 @@ def residency(user: Any, post: Any) -> list[AttentionItem]:
                 mine,
                 reverse("residency:leaves") + f"?state={LeaveState.REQUESTED}",
                 Kind.DECIDE,
+            )
+        )
+    return items
+
+
+# The support ledger: what the sending units have not provided, for their contacts and the county
+# organisation department (the ones who write the ledger). One aggregate over the serving
+# dispatches in scope, each joined to this year's ledger, if any.
+@attention.register(queries=1)
+def residency_support(user: Any, post: Any) -> list[AttentionItem]:
+    if post is None or not _holds(user, "residency.change_supportyear"):
+        return []
+    today = timezone.localdate()
+    gaps = support_gap_conditions(today, prefix="ledger__")
+    counts = attention.count(
+        Dispatch.objects.for_user(user, "view")
+        .filter(status=DispatchStatus.SERVING)
+        .annotate(ledger=FilteredRelation("support", condition=Q(support__year=today.year))),
+        none=Q(ledger__pk__isnull=True),
+        **{str(name): Q(ledger__pk__isnull=False) & condition for name, condition in gaps.items()},
+    )
+    url = reverse("residency:support_list")
+    items = [
+        AttentionItem(
+            _("Cadres with no support ledger this year"),
+            counts["none"],
+            reverse("residency:compliance"),
+            Kind.OVERDUE,
+        )
+    ]
+    for gap in SupportGap:
+        items.append(
+            AttentionItem(
+                str(gap.label),
+                counts[str(gap)],
+                f"{url}?year={today.year}&missing={gap.value}",
+                Kind.OVERDUE,
             )
         )
     return items

@@ -89,6 +89,7 @@ def seed(ctx: DemoContext) -> None:
             actor=ctx.admin, cadre=cadre, village=post.region, role=role, starts_on=starts_on,
             planned_end=starts_on.replace(year=starts_on.year + 3) - datetime.timedelta(days=1),
         )  # fmt: skip
+    _seed_support(dispatches, today)
     try:
         working = [d for d in year_working_days(today.year) if d < today]
     except CalendarYearMissing:
@@ -298,3 +299,75 @@ def _township_leader(dispatch: Dispatch) -> User:
     post = Post.objects.filter(role=Role.TOWNSHIP_LEADER, region_code=township).first()
     assert post is not None, f"no township leader at {township} in the demo"
     return post.user  # type: ignore[no-any-return]
+
+
+def _seed_support(dispatches: dict[str, Dispatch], today: datetime.date) -> None:
+    """The support ledgers of this year: 陈志远 fully supported by his unit; 刘洋's insurance
+    lapsed a month ago and his unit gave 4,000 of the 10,000 yuan of work funds."""
+    from cunzhi.residency.services import (
+        support_meeting_add,
+        support_open,
+        support_spending_add,
+        support_training_add,
+        support_update,
+    )
+
+    year = today.year
+    first = datetime.date(year, 1, 1)
+
+    def day(month: int, dom: int) -> datetime.date:
+        return max(first, min(today, datetime.date(year, month, dom)))
+
+    full = dispatches["first_secretary_shiban"]
+    contact = _unit_contact(full)
+    leader = _township_leader(full)
+    support = support_open(actor=contact, dispatch=full, year=year)
+    support = support_update(
+        actor=contact, support=support, expected_version=support.version,
+        changes={
+            "medical_check_on": day(4, 16), "medical_check_done": True,
+            "insurance_starts_on": first, "insurance_ends_on": datetime.date(year, 12, 31),
+            "insurance_policy": "中国人寿 团体意外险 GX-2026-0415",
+            "living_subsidy_yuan": Decimal("9600.00"), "living_subsidy_paid_on": day(1, 20),
+            "transport_subsidy_yuan": Decimal("3600.00"), "transport_subsidy_paid_on": day(1, 20),
+            "communication_subsidy_yuan": Decimal("1200.00"),
+            "communication_subsidy_paid_on": day(1, 20),
+            "work_funds_yuan": Decimal("12000.00"), "work_funds_paid_on": day(3, 2),
+            "paired_leader": leader,
+        },
+    )  # fmt: skip
+    for amount, purpose, when in (
+        ("3200.50", "上寨饮水管道维修材料", day(5, 8)),
+        ("1800.00", "村级活动场所桌椅", day(6, 15)),
+        ("2600.00", "农民夜校教材和培训场地", day(9, 10)),
+    ):
+        support_spending_add(
+            actor=contact, support=support, amount_yuan=Decimal(amount), purpose=purpose,
+            spent_on=when,
+        )  # fmt: skip
+    for when, notes in (
+        (day(3, 5), "谈心谈话：熟悉村情，商定走访计划"),
+        (day(7, 8), "研究通村公路硬化项目的推进和群众工作"),
+    ):
+        support_meeting_add(actor=contact, support=support, held_on=when, notes=notes)
+    support_training_add(
+        actor=contact, support=support, course="全省驻村第一书记示范培训班",
+        starts_on=day(6, 8), ends_on=day(6, 12), organiser="省委组织部",
+        hours=Decimal("40.0"),
+    )  # fmt: skip
+
+    lapsed = dispatches["work_team_shiban"]
+    contact = _unit_contact(lapsed)
+    support = support_open(actor=contact, dispatch=lapsed, year=year)
+    support_update(
+        actor=contact, support=support, expected_version=support.version,
+        changes={
+            "medical_check_on": day(5, 20), "medical_check_done": True,
+            "insurance_starts_on": first,
+            "insurance_ends_on": max(first, today - datetime.timedelta(days=30)),
+            "insurance_policy": "平安 意外险 PA-2025-3321",
+            "living_subsidy_yuan": Decimal("9600.00"), "living_subsidy_paid_on": day(1, 25),
+            "work_funds_yuan": Decimal("4000.00"), "work_funds_paid_on": day(4, 1),
+            "paired_leader": _township_leader(lapsed),
+        },
+    )  # fmt: skip

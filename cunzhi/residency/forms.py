@@ -170,3 +170,86 @@ def month_of(value: str | None) -> Any:
         return datetime.datetime.strptime(value or "", "%Y-%m").date().replace(day=1)
     except ValueError:
         return timezone.localdate().replace(day=1)
+
+
+# The support ledger (保障台账)
+
+_DATE = forms.DateInput(attrs={"type": "date"})
+_MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2, "min_value": Decimal(0)}
+
+
+class SupportOpenForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+
+
+class SupportForm(VersionedForm, forms.Form):
+    """What the sending unit provided this year; the services check the rules."""
+
+    medical_check_on = forms.DateField(label=_("Medical check on"), required=False, widget=_DATE)
+    medical_check_done = forms.BooleanField(label=_("Medical check done"), required=False)
+    insurance_starts_on = forms.DateField(
+        label=_("Accident insurance from"), required=False, widget=_DATE
+    )
+    insurance_ends_on = forms.DateField(
+        label=_("Accident insurance until"), required=False, widget=_DATE
+    )
+    insurance_policy = forms.CharField(
+        label=_("Insurer and policy number"), required=False, max_length=100
+    )
+    living_subsidy_yuan = forms.DecimalField(
+        label=_("Living subsidy (yuan)"), required=False, **_MONEY
+    )
+    living_subsidy_paid_on = forms.DateField(
+        label=_("Living subsidy paid on"), required=False, widget=_DATE
+    )
+    transport_subsidy_yuan = forms.DecimalField(
+        label=_("Transport subsidy (yuan)"), required=False, **_MONEY
+    )
+    transport_subsidy_paid_on = forms.DateField(
+        label=_("Transport subsidy paid on"), required=False, widget=_DATE
+    )
+    communication_subsidy_yuan = forms.DecimalField(
+        label=_("Communication subsidy (yuan)"), required=False, **_MONEY
+    )
+    communication_subsidy_paid_on = forms.DateField(
+        label=_("Communication subsidy paid on"), required=False, widget=_DATE
+    )
+    work_funds_yuan = forms.DecimalField(label=_("Work funds provided (yuan)"), **_MONEY)
+    work_funds_paid_on = forms.DateField(
+        label=_("Work funds paid on"), required=False, widget=_DATE
+    )
+    paired_leader = forms.ModelChoiceField(
+        label=_("Township leader paired one to one"),
+        queryset=User.objects.none(),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, leaders: list[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["paired_leader"]
+        field.queryset = User.objects.filter(pk__in=[u.pk for u in leaders])  # type: ignore[attr-defined]
+
+
+class SpendingForm(forms.Form):
+    amount_yuan = forms.DecimalField(
+        label=_("Amount (yuan)"), max_digits=12, decimal_places=2, min_value=Decimal("0.01")
+    )
+    purpose = forms.CharField(label=_("Spent on"), max_length=200)
+    spent_on = forms.DateField(label=_("Spent on (date)"), widget=_DATE)
+
+
+class MeetingForm(forms.Form):
+    held_on = forms.DateField(label=_("Held on"), widget=_DATE)
+    notes = forms.CharField(
+        label=_("Notes"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class TrainingForm(forms.Form):
+    course = forms.CharField(label=_("Course"), max_length=200)
+    starts_on = forms.DateField(label=_("First day"), widget=_DATE)
+    ends_on = forms.DateField(label=_("Last day"), widget=_DATE)
+    organiser = forms.CharField(label=_("Organiser"), max_length=200)
+    hours = forms.DecimalField(
+        label=_("Hours"), max_digits=6, decimal_places=1, min_value=Decimal("0.5")
+    )

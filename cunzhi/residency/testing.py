@@ -17,6 +17,7 @@ from cunzhi.residency.models import (
     LeaveRequest,
     LeaveType,
     Recall,
+    SupportYear,
 )
 from cunzhi.residency.services import (
     assessment_open,
@@ -25,6 +26,7 @@ from cunzhi.residency.services import (
     dispatch_create,
     leave_request_create,
     recall_start,
+    support_open,
 )
 
 D = datetime.date
@@ -113,3 +115,9 @@ def a_diary_entry(county: County, people: ThreePeople) -> DiaryEntry:
 def a_leave_request(county: County, people: ThreePeople) -> LeaveRequest:
     dispatch = make_cadre(county, "first_secretary")
     return a_leave(dispatch, D(2026, 12, 1), D(2026, 12, 2))
+
+
+@record_factory("residency.supportyear")
+def a_support_ledger(county: County, people: ThreePeople) -> SupportYear:
+    dispatch = make_cadre(county, "first_secretary")
+    return support_open(actor=county.admin, dispatch=dispatch, year=2026)

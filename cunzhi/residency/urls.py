@@ -29,6 +29,12 @@ urlpatterns = [
     path("recalls/<int:pk>/", views.recall_detail, name="recall"),
     path("dispatches/<int:pk>/diary/", views.diary, name="diary"),
     path("diaryentries/<int:pk>/", views.diaryentry, name="diaryentry"),
+    path("dispatches/<int:pk>/report/<int:year>/", views.year_report, name="year_report"),
+    path("support/", views.support_list, name="support_list"),
+    path("support/export/", views.support_export, name="support_export"),
+    path("dispatches/<int:pk>/support/", views.support_open, name="support_open"),
+    path("support/<int:pk>/", views.support_detail, name="support"),
+    path("support/<int:pk>/<slug:kind>/", views.support_item_add, name="support_item_add"),
     *transition_urls(LeaveRequest, leave_request_transition),
     *transition_urls(Recall, recall_transition),
 ]

@@ -896,6 +896,17 @@ RESIDENCY_PAGE_DOORS: dict[str, str | Callable[[World], Door]] = {
         data={"year": "2026"},
         events={"residency.compliance_export": {"year": 2026, "rows": 0}},
     ),
+    "residency:support_list": READS,
+    "residency:support": RESIDENCY,
+    "residency:support_open": RESIDENCY,
+    "residency:support_item_add": RESIDENCY,
+    "residency:year_report": READS,
+    "residency:support_export": lambda w: Door(
+        reverse("residency:support_export"),
+        user="county_admin",
+        data={"year": "2026"},
+        events={"residency.support_export": {"format": "xlsx", "rows": 0}},
+    ),
 }
 RESIDENCY_API_DOORS: dict[str, str | Callable[[World], Door]] = {
     "POST /api/v1/residency/presence": RESIDENCY,
@@ -905,6 +916,11 @@ RESIDENCY_API_DOORS: dict[str, str | Callable[[World], Door]] = {
     "POST /api/v1/residency/recalls/{id}/transitions/{name}": RESIDENCY,
     "POST /api/v1/residency/diary": RESIDENCY,
     "POST /api/v1/residency/recalls/{id}/deadline/extension": NO_DEADLINE,
+    "POST /api/v1/residency/dispatches/{dispatch_id}/support": RESIDENCY,
+    "PATCH /api/v1/residency/support/{supportyear_id}": RESIDENCY,
+    "POST /api/v1/residency/support/{supportyear_id}/spending": RESIDENCY,
+    "POST /api/v1/residency/support/{supportyear_id}/meetings": RESIDENCY,
+    "POST /api/v1/residency/support/{supportyear_id}/training": RESIDENCY,
 }
 
 

@@ -56,6 +56,14 @@ def _case_model() -> Any:
     return apps.get_model(app_label, "Case")
 
 
+def _case_workflow() -> Any:
+    # The test domain's cases only: other benchmarks of the same run leave records of their own
+    # domains due (the demands benchmark's), which are not what this one measures.
+    from tests.kitdomain.workflows import CASE_WORKFLOW
+
+    return CASE_WORKFLOW
+
+
 def run() -> list[Result]:
     # The sweep tells the village's secretary of each overdue case (accounts.deadlines), with a
     # link to the case's page: the test domain's URLs are routed for this benchmark.
@@ -171,7 +179,7 @@ def _sweep_queries(ids: list[int], today: datetime.date) -> int:
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(counted):
-        report = sweep(today=today)
+        report = sweep(today=today, only=[_case_workflow()])
     if report.overdue != len(ids):
         raise RuntimeError(f"the sweep marked {report.overdue} of {len(ids)} due cases")
     return count
@@ -196,7 +204,7 @@ def sweep_only_touches_the_due() -> list[Result]:
 
     def swept() -> None:
         _reset(due_ids, today)
-        sweep(today=today)
+        sweep(today=today, only=[_case_workflow()])
 
     def read_and_update() -> None:
         _reset(due_ids, today)

@@ -70,11 +70,12 @@ def swept_workflows() -> list[Workflow]:
     return [w for w in all_workflows() if hasattr(w.model, "sweep_on") and w.deadlines]
 
 
-def sweep(*, today: datetime.date | None = None) -> SweepReport:
-    """One sweep over every workflow with deadlines, as of ``today`` (China's date by default)."""
+def sweep(*, today: datetime.date | None = None, only: list[Workflow] | None = None) -> SweepReport:
+    """One sweep over every workflow with deadlines (or ``only`` these), as of ``today`` (China's
+    date by default)."""
     today = today or timezone.localdate()
     report = SweepReport()
-    for workflow in swept_workflows():
+    for workflow in swept_workflows() if only is None else only:
         manager = workflow.model._default_manager
         due = list(manager.filter(sweep_on__lte=today).order_by("sweep_on", "pk"))
         for obj in due:

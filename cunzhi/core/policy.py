@@ -113,6 +113,37 @@ def rules_in_force(region_code: str, on: datetime.date) -> dict[str, Row]:
     return {key: row for key, row in ruling.items() if row is not None and key in registry()}
 
 
+def get_for_regions(
+    keys: Iterable[str], region_codes: Iterable[str], on: datetime.date
+) -> dict[str, dict[str, Any]]:
+    """{region code: {key: value}}: ``get`` for many regions at once, in one query.
+
+    For a table over many counties (a province's compliance summary reads three rules of each of
+    its hundred counties): the rows of ``keys`` for every region up the trees of ``region_codes``
+    are read together and ranked per region as ``get`` ranks them. A key with no value for a
+    region raises ``get``'s error, with its reason.
+    """
+    keys = list(keys)
+    for key in keys:
+        default_for(key)  # UnknownPolicyKey for a key nobody registered
+    trees = {code: set(_codes_up_the_tree(code)) for code in set(region_codes)}
+    wanted = set().union(*trees.values()) if trees else set()
+    by_key: dict[str, list[Row]] = {key: [] for key in keys}
+    queryset = PolicyParameter.objects.filter(
+        key__in=keys, region_code__in=sorted(wanted), valid_from__lte=on
+    ).values_list("key", "region_code", "valid_from", "value")
+    for key, code, valid_from, value in queryset:
+        by_key[key].append((code, valid_from, value))
+    result: dict[str, dict[str, Any]] = {}
+    for region_code, tree in trees.items():
+        values: dict[str, Any] = {}
+        for key in keys:
+            best = _most_specific(row for row in by_key[key] if row[0] in tree)
+            values[key] = best[2] if best else get(key, region_code=region_code, on=on)
+        result[region_code] = values
+    return result
+
+
 def get(key: str, *, region_code: str, on: datetime.date) -> Any:
     """The value of ``key`` for a record of ``region_code`` on the date ``on``.
 

@@ -7,7 +7,7 @@ lacks is a 422 whose message names the fix.
 # No "from __future__ import annotations": Ninja reads the handlers' annotations at runtime.
 import datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -33,7 +33,7 @@ from cunzhi.core.api import (
 )
 from cunzhi.core.calendar import CalendarYearMissing
 from cunzhi.core.lists import api_rows, filter_schema
-from cunzhi.core.regioncodes import InvalidCode, level_of
+from cunzhi.core.regioncodes import InvalidCode, Level, level_of
 from cunzhi.core.scoping import get_in_scope
 from cunzhi.core.workflow.api import add_transition_routes
 from cunzhi.residency import selectors, services
@@ -178,6 +178,70 @@ def compliance(request: HttpRequest, filters: Query[ComplianceQuery]) -> Any:
     except CalendarYearMissing as exc:
         raise ValidationError({"year": [str(exc)]}) from exc
     return [_compliance_out(row) for row in rows]
+
+
+class SummaryQuery(InputSchema):
+    year: int = Field(..., ge=2000, le=2100)
+    region: str | None = Field(None, max_length=15, description="A division code to narrow to.")
+    by: Literal["city", "county", "township", "village"] | None = Field(
+        None, description="The level to count by; by default the highest at which villages differ."
+    )
+
+
+class AreaOut(Schema):
+    code: str
+    name: str
+    level: str
+    level_label: str
+    dispatches: int
+    on_track: int
+    at_risk: int
+    cannot_meet: int
+    working_days_so_far: int
+    in_village_days: int
+    share: float | None = Field(..., description="All the area's days in the village / so far.")
+    unexplained_days: int
+
+
+@router.get(
+    "/residency/compliance/summary",
+    response={200: list[AreaOut], **READ_ERRORS},
+    summary="The dispatches in scope serving in the year, counted by area, most behind first",
+)
+def compliance_summary(request: HttpRequest, filters: Query[SummaryQuery]) -> Any:
+    region = filters.region or ""
+    if region:
+        try:
+            level_of(region)
+        except InvalidCode as exc:
+            raise ValidationError({"region": [str(exc)]}) from exc
+    try:
+        areas = selectors.compliance_by_area(
+            actor(request),
+            filters.year,
+            region_code=region,
+            level=Level(filters.by) if filters.by else None,
+            on=timezone.localdate(),
+        )
+    except CalendarYearMissing as exc:
+        raise ValidationError({"year": [str(exc)]}) from exc
+    return [
+        {
+            "code": area.code,
+            "name": area.name,
+            "level": area.level,
+            "level_label": str(Level(area.level).label),
+            **dict(zip(SUMMARY_COUNTS, area.figures(), strict=True)),
+            "share": None if area.share is None else round(float(area.share), 4),
+        }
+        for area in areas
+    ]
+
+
+SUMMARY_COUNTS = (
+    "dispatches", "on_track", "at_risk", "cannot_meet", "working_days_so_far", "in_village_days",
+    "unexplained_days",
+)  # fmt: skip
 
 
 # Leave

@@ -26,15 +26,14 @@ import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any
 
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
 from cunzhi.core import policy
 from cunzhi.core.calendar import year_working_days
-from cunzhi.core.regioncodes import county_prefix
+from cunzhi.core.regioncodes import PREFIX_LENGTH, Level, county_prefix
 from cunzhi.residency.models import Dispatch, PresenceMonth
 
 SHARE_KEY = "residency.presence_share_of_working_days"
@@ -137,27 +136,34 @@ class _Calendar:
 
 
 class _RuleBook:
-    """The rules per county on one date: one query per county, however many dispatches."""
+    """The rules per county on one date: one query for every county at once, however many."""
 
     def __init__(self, on: datetime.date) -> None:
         self.on = on
         self.by_county: dict[str, Rules] = {}
 
-    def for_region(self, region_code: str) -> Rules:
-        county = county_prefix(region_code).ljust(12, "0") if county_prefix(region_code) else ""
-        if county not in self.by_county:
-            rows = policy.rules_in_force(county, self.on)
+    @staticmethod
+    def _county(region_code: str) -> str:
+        prefix = county_prefix(region_code)
+        return prefix.ljust(12, "0") if prefix else ""
 
-            def value(key: str) -> Any:
-                if key in rows:
-                    return rows[key][2]
-                return policy.get(key, region_code=county, on=self.on)  # raises, with the reason
-
+    def load(self, region_codes: Iterable[str]) -> None:
+        """Read the rules of the counties of ``region_codes`` not read yet (one query)."""
+        counties = {self._county(code) for code in region_codes} - set(self.by_county)
+        if not counties:
+            return
+        keys = (SHARE_KEY, MONTHLY_KEY, TRAINING_KEY)
+        for county, values in policy.get_for_regions(keys, counties, self.on).items():
             self.by_county[county] = Rules(
-                required_share=policy.as_fraction(value(SHARE_KEY)),
-                monthly_min_days=int(value(MONTHLY_KEY)),
-                training_counts=bool(value(TRAINING_KEY)),
+                required_share=policy.as_fraction(values[SHARE_KEY]),
+                monthly_min_days=int(values[MONTHLY_KEY]),
+                training_counts=bool(values[TRAINING_KEY]),
             )
+
+    def for_region(self, region_code: str) -> Rules:
+        county = self._county(region_code)
+        if county not in self.by_county:
+            self.load([region_code])
         return self.by_county[county]
 
 
@@ -220,6 +226,31 @@ def _month_end(year: int, month: int) -> datetime.date:
     return datetime.date(year, month + 1, 1) - datetime.timedelta(days=1)
 
 
+def _period(
+    starts_on: datetime.date,
+    last_day: datetime.date,
+    year: int,
+    on: datetime.date,
+    calendar: _Calendar,
+) -> tuple[datetime.date, datetime.date, int, int, int]:
+    """A term's part of ``year``: its first and last day, and its working days in all, so far
+    (up to ``on``) and still to come."""
+    period_start = max(starts_on, datetime.date(year, 1, 1))
+    period_end = min(last_day, datetime.date(year, 12, 31))
+    total = calendar.between(period_start, period_end)
+    so_far = calendar.between(period_start, min(on, period_end))
+    remaining = calendar.between(max(on + datetime.timedelta(days=1), period_start), period_end)
+    return period_start, period_end, total, so_far, remaining
+
+
+def _status(present: int, so_far: int, remaining: int, required: int, share: Fraction) -> str:
+    if present + remaining < required:
+        return Status.CANNOT_MEET
+    if present * share.denominator < so_far * share.numerator:
+        return Status.AT_RISK
+    return Status.ON_TRACK
+
+
 def compliance_of(
     dispatch: Dispatch,
     year: int,
@@ -230,11 +261,9 @@ def compliance_of(
     rules: Rules,
 ) -> ComplianceRow:
     """One dispatch's compliance for ``year`` as of the day ``on`` (pure: no query)."""
-    period_start = max(dispatch.starts_on, datetime.date(year, 1, 1))
-    period_end = min(dispatch.last_day(), datetime.date(year, 12, 31))
-    total = calendar.between(period_start, period_end)
-    so_far = calendar.between(period_start, min(on, period_end))
-    remaining = calendar.between(max(on + datetime.timedelta(days=1), period_start), period_end)
+    period_start, period_end, total, so_far, remaining = _period(
+        dispatch.starts_on, dispatch.last_day(), year, on, calendar
+    )
     # The rollup is by month: a month counts once ``on`` is in it. Days in the village are never
     # ahead of today, but leave is recorded ahead, so within the current month a day of leave
     # next week already explains a day; the error is at most the rest of one month's leave.
@@ -269,10 +298,7 @@ def compliance_of(
             needed = min(rules.monthly_min_days, calendar.month(month))
             if counts.present(rules) < needed:
                 row.months_below_minimum.append(month)
-    if present + remaining < required:
-        row.status = Status.CANNOT_MEET
-    elif present * share.denominator < so_far * share.numerator:
-        row.status = Status.AT_RISK
+    row.status = _status(present, so_far, remaining, required, share)
     return row
 
 
@@ -285,8 +311,8 @@ def compliance_rows(
 ) -> list[ComplianceRow]:
     """Every dispatch of ``dispatches`` that serves in ``year``, worst first.
 
-    A constant number of queries: the dispatches, the rollup's months, the rules per county and
-    the calendar's year, whatever the number of rows.
+    A constant number of queries: the dispatches, the rollup's months, the rules of every county
+    and the calendar's year, whatever the number of rows and counties.
     """
     calendar = _Calendar(year)
     on_in_year = min(max(on, datetime.date(year, 1, 1) - datetime.timedelta(days=1)),
@@ -294,6 +320,10 @@ def compliance_rows(
     rules = _RuleBook(min(on, datetime.date(year, 12, 31)))
     chosen = dispatches_in_year(dispatches, year)
     counts = (counts_of or month_counts)(chosen, year)
+    serving = list(
+        chosen.select_related("cadre__user", "region", "sending_unit").only(*TABLE_FIELDS)
+    )
+    rules.load(dispatch.region_code for dispatch in serving)
     rows = [
         compliance_of(
             dispatch,
@@ -303,9 +333,7 @@ def compliance_rows(
             calendar=calendar,
             rules=rules.for_region(dispatch.region_code),
         )
-        for dispatch in chosen.select_related("cadre__user", "region", "sending_unit").only(
-            *TABLE_FIELDS
-        )
+        for dispatch in serving
     ]
     return sort_worst_first(rows)
 
@@ -328,3 +356,193 @@ def sort_worst_first(rows: Iterable[ComplianceRow]) -> list[ComplianceRow]:
             r.dispatch.pk,
         ),
     )
+
+
+# The summary by area: a county's townships, a province's counties (“where every village stands”)
+
+
+@dataclass
+class AreaSummary:
+    """The dispatches of one area (a township, a county…) in a year, counted by status."""
+
+    code: str  # the area's division code
+    level: str
+    name: str = ""
+    dispatches: int = 0
+    on_track: int = 0
+    at_risk: int = 0
+    cannot_meet: int = 0
+    working_days_so_far: int = 0
+    in_village_days: int = 0
+    unexplained_days: int = 0
+
+    def add(self, status: str, so_far: int, present: int, unexplained: int) -> None:
+        self.dispatches += 1
+        if status == Status.CANNOT_MEET:
+            self.cannot_meet += 1
+        elif status == Status.AT_RISK:
+            self.at_risk += 1
+        else:
+            self.on_track += 1
+        self.working_days_so_far += so_far
+        self.in_village_days += present
+        self.unexplained_days += unexplained
+
+    @property
+    def behind(self) -> int:
+        """The cadres not on track: at risk or no longer able to meet the year."""
+        return self.at_risk + self.cannot_meet
+
+    @property
+    def share(self) -> Fraction | None:
+        """Days in the village over working days so far, all the area's cadres together."""
+        if not self.working_days_so_far:
+            return None
+        return Fraction(self.in_village_days, self.working_days_so_far)
+
+    @property
+    def share_percent(self) -> float | None:
+        share = self.share
+        return None if share is None else round(float(share) * 100, 1)
+
+    def figures(self) -> tuple[int, ...]:
+        return (
+            self.dispatches, self.on_track, self.at_risk, self.cannot_meet,
+            self.working_days_so_far, self.in_village_days, self.unexplained_days,
+        )  # fmt: skip
+
+
+def area_level(region_codes: Iterable[str]) -> Level:
+    """The level to summarise ``region_codes`` by: the highest one at which they differ."""
+    codes = set(region_codes)
+    for level in (Level.CITY, Level.COUNTY, Level.TOWNSHIP):
+        if len({code[: PREFIX_LENGTH[level]] for code in codes}) > 1:
+            return level
+    return Level.VILLAGE
+
+
+def _area(areas: dict[str, AreaSummary], region_code: str, level: Level) -> AreaSummary:
+    code = region_code[: PREFIX_LENGTH[level]].ljust(12, "0")
+    if code not in areas:
+        areas[code] = AreaSummary(code=code, level=level)
+    return areas[code]
+
+
+def _named_worst_first(areas: dict[str, AreaSummary]) -> list[AreaSummary]:
+    from cunzhi.regions.models import Region
+
+    names = dict(Region.objects.filter(code__in=list(areas)).values_list("code", "name"))
+    for code, area in areas.items():
+        area.name = names.get(code, code)
+    return sorted(
+        areas.values(),
+        key=lambda a: (-Fraction(a.behind, a.dispatches or 1), -a.cannot_meet, a.code),
+    )
+
+
+def summarise(rows: Iterable[ComplianceRow], level: Level) -> list[AreaSummary]:
+    """The table's rows (already built) counted by area, the areas with most cadres behind first."""
+    areas: dict[str, AreaSummary] = {}
+    for row in rows:
+        _area(areas, row.dispatch.region_code, level).add(
+            row.status, row.working_days_so_far, row.in_village_days, row.unexplained_days
+        )
+    return _named_worst_first(areas)
+
+
+def _month_range(year: int, on: datetime.date) -> int:
+    """The months of ``year`` that count as of ``on`` (1 to ``on``'s month; 0 or 12 outside)."""
+    if on.year < year:
+        return 0
+    return on.month if on.year == year else 12
+
+
+def year_totals(
+    dispatches: QuerySet[Dispatch], year: int, on: datetime.date
+) -> dict[int, MonthCounts]:
+    """{dispatch id: the year's counts up to ``on``'s month}, summed from the rollup (one query)."""
+    kinds = ("in_village", "leave", "training", "official_trip", "absent")
+    rows = (
+        PresenceMonth.objects.filter(
+            year=year, month__lte=_month_range(year, on), dispatch__in=dispatches.values("pk")
+        )
+        .values("dispatch_id")
+        .annotate(**{f"n_{kind}": Sum(kind) for kind in kinds})
+        .order_by()
+        .values_list("dispatch_id", *(f"n_{kind}" for kind in kinds))
+    )
+    return {dispatch_id: MonthCounts(*counts) for dispatch_id, *counts in rows}
+
+
+def year_totals_from_rows(
+    dispatches: QuerySet[Dispatch], year: int, on: datetime.date
+) -> dict[int, MonthCounts]:
+    """The same as ``year_totals``, counted once from the raw presence rows (one GROUP BY).
+
+    The province benchmark's baseline, and a check on the rollup.
+    """
+    from cunzhi.residency.models import PresenceDay
+
+    months = _month_range(year, on)
+    result: dict[int, MonthCounts] = {}
+    if not months:
+        return result
+    rows = (
+        PresenceDay.objects.filter(
+            dispatch__in=dispatches.values("pk"),
+            is_working_day=True,
+            date__gte=datetime.date(year, 1, 1),
+            date__lte=_month_end(year, months),
+        )
+        .values_list("dispatch_id", "kind")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for dispatch_id, kind, n in rows:
+        setattr(result.setdefault(dispatch_id, MonthCounts()), kind, n)
+    return result
+
+
+def compliance_summary(
+    dispatches: QuerySet[Dispatch],
+    year: int,
+    *,
+    on: datetime.date,
+    level: Level | None = None,
+    totals_of: Callable[[QuerySet[Dispatch], int, datetime.date], dict[int, MonthCounts]]
+    | None = None,
+) -> list[AreaSummary]:
+    """Every dispatch of ``dispatches`` serving in ``year``, counted by area of ``level``.
+
+    The same days, unexplained days and status as ``compliance_rows`` gives each dispatch, without
+    building a row per dispatch: one query for the dispatches' terms, one summing their rollup
+    months, one for the rules of every county, the calendar and the areas' names
+    (``benchmarks/bench_residency_province.py`` measures a province's 20,000 cadres). ``level``
+    None: the highest level at which the dispatches' villages differ.
+    """
+    calendar = _Calendar(year)
+    on_in_year = min(max(on, datetime.date(year, 1, 1) - datetime.timedelta(days=1)),
+                     datetime.date(year, 12, 31))  # fmt: skip
+    rules = _RuleBook(min(on, datetime.date(year, 12, 31)))
+    chosen = dispatches_in_year(dispatches, year)
+    terms = list(
+        chosen.order_by().values_list("pk", "region_code", "starts_on", "planned_end", "ended_on")
+    )
+    if level is None:
+        level = area_level(term[1] for term in terms)
+    rules.load(term[1] for term in terms)
+    totals = (totals_of or year_totals)(chosen, year, on_in_year)
+    areas: dict[str, AreaSummary] = {}
+    empty = MonthCounts()
+    for pk, region_code, starts_on, planned_end, ended_on in terms:
+        rule = rules.for_region(region_code)
+        _start, _end, total, so_far, remaining = _period(
+            starts_on, ended_on or planned_end, year, on_in_year, calendar
+        )
+        counts = totals.get(pk, empty)
+        present = counts.present(rule)
+        unexplained = counts.absent + max(0, so_far - counts.recorded())
+        required = math.ceil(rule.required_share * total)
+        status = _status(present, so_far, remaining, required, rule.required_share)
+        _area(areas, region_code, level).add(status, so_far, present, unexplained)
+    return _named_worst_first(areas)

@@ -10,9 +10,15 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from cunzhi.core.calendar import CalendarYearMissing
-from cunzhi.core.regioncodes import prefix_of
+from cunzhi.core.regioncodes import Level, prefix_of
 from cunzhi.core.scoping import code_in_prefixes
-from cunzhi.residency.compliance import ComplianceRow, MonthCounts, compliance_rows
+from cunzhi.residency.compliance import (
+    AreaSummary,
+    ComplianceRow,
+    MonthCounts,
+    compliance_rows,
+    compliance_summary,
+)
 from cunzhi.residency.models import DiaryEntry, Dispatch, LeaveRequest, PresenceDay, PresenceMonth
 from cunzhi.residency.services import serving_dispatch
 
@@ -30,14 +36,32 @@ def compliance_table(
     on: datetime.date | None = None,
 ) -> list[ComplianceRow]:
     """Every dispatch in the user's scope serving in ``year``, worst first, filtered."""
+    rows = compliance_rows(_dispatches_in(user, region_code), year, on=on or timezone.localdate())
+    if status:
+        rows = [row for row in rows if row.status == status]
+    return rows
+
+
+def compliance_by_area(
+    user: Any,
+    year: int,
+    *,
+    region_code: str = "",
+    level: Level | None = None,
+    on: datetime.date | None = None,
+) -> list[AreaSummary]:
+    """The dispatches in the user's scope serving in ``year``, counted by area (worst first)."""
+    return compliance_summary(
+        _dispatches_in(user, region_code), year, on=on or timezone.localdate(), level=level
+    )
+
+
+def _dispatches_in(user: Any, region_code: str) -> QuerySet[Dispatch]:
     dispatches = dispatches_for(user)
     if region_code:
         # InvalidCode (a ValueError) for a malformed code: the API turns it into a 422.
         dispatches = dispatches.filter(code_in_prefixes("region_code", [prefix_of(region_code)]))
-    rows = compliance_rows(dispatches, year, on=on or timezone.localdate())
-    if status:
-        rows = [row for row in rows if row.status == status]
-    return rows
+    return dispatches
 
 
 @dataclass

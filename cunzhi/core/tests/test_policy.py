@@ -145,6 +145,38 @@ def test_the_most_specific_region_wins(regions: Regions, root: User) -> None:
     assert policy.get(key, region_code=regions.other_village.code, on=on) == 22
 
 
+def test_many_regions_are_answered_in_one_query_as_one_at_a_time_would(
+    regions: Regions, root: User, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    province = Region.objects.create(code="530000000000", name="云南省", level=Level.PROVINCE)
+    monthly, line = "residency.presence_monthly_min_days", "assistance.monitoring_income_line_yuan"
+    policy_override_set(
+        actor=root, key=monthly, region=province, valid_from=D(2024, 1, 1), value=22, note=""
+    )
+    policy_override_set(
+        actor=root, key=monthly, region=regions.county, valid_from=D(2020, 1, 1), value=18, note=""
+    )
+    policy_override_set(
+        actor=root, key=line, region=regions.county, valid_from=D(2025, 7, 1), value=8000, note=""
+    )
+    codes = [regions.village.code, regions.other_village.code, regions.county.code, ""]
+    for on in (D(2025, 6, 30), D(2025, 7, 1)):
+        with django_assert_num_queries(1):
+            many = policy.get_for_regions([monthly, line], codes, on)
+        one_by_one = {
+            code: {key: policy.get(key, region_code=code, on=on) for key in (monthly, line)}
+            for code in codes
+        }
+        assert many == one_by_one
+    assert many[regions.village.code] == {monthly: 18, line: 8000}
+    assert many[regions.other_village.code] == {monthly: 22, line: 7500}
+    assert many[""] == {monthly: 20, line: 7500}
+    with pytest.raises(KeyError, match="policy_defaults.py"):
+        policy.get_for_regions(["residency.no_such_rule"], codes, D(2025, 1, 1))
+    with pytest.raises(policy.PolicyValueMissing, match="2022-05-01"):
+        policy.get_for_regions(["disputes.petition_handling_days"], codes, D(2022, 4, 30))
+
+
 def test_an_unknown_key_is_a_key_error_that_says_where_to_register_it() -> None:
     with translation.override("en"), pytest.raises(KeyError) as raised:
         policy.get("residency.no_such_rule", region_code="", on=D(2025, 1, 1))

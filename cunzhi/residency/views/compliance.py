@@ -23,6 +23,7 @@ from cunzhi.core.regioncodes import Level
 from cunzhi.core.xlsx import xlsx_stream
 from cunzhi.regions.models import Region
 from cunzhi.residency import selectors, services
+from cunzhi.residency.compliance import area_level, summarise
 from cunzhi.residency.forms import (
     ComplianceFilter,
 )
@@ -55,11 +56,17 @@ def compliance(request: HttpRequest) -> HttpResponse:
         "can_see_support": has_permission_anywhere(request.user, "residency.view_supportyear"),
     }
     try:
-        context["rows"] = selectors.compliance_table(
-            request.user, year, region_code=region, status=status, on=today
-        )
+        rows = selectors.compliance_table(request.user, year, region_code=region, on=today)
     except CalendarYearMissing as exc:
         context["calendar_error"] = str(exc)
+    else:
+        # Above the table, at a glance: the cadres by township (by county, city…) when they are
+        # in more than one, counted before the status filter so that the counts stay whole.
+        level = area_level(row.dispatch.region_code for row in rows)
+        if level != Level.VILLAGE:
+            context["areas"] = summarise(rows, level)
+            context["area_level"] = Level(level).label
+        context["rows"] = [row for row in rows if row.status == status] if status else rows
     template = "residency/compliance.html#table" if request.htmx else "residency/compliance.html"  # type: ignore[attr-defined]
     return render(request, template, context)
 

@@ -534,15 +534,26 @@ def compliance_summary(
     totals = (totals_of or year_totals)(chosen, year, on_in_year)
     areas: dict[str, AreaSummary] = {}
     empty = MonthCounts()
+    # Dispatches come in batches (one start date, one planned end) and a county's villages share
+    # its rules: each term's working days and each county's required days are worked out once.
+    periods: dict[tuple[datetime.date, datetime.date], tuple[int, int, int]] = {}
+    county_rules: dict[str, Rules] = {}
+    required_days: dict[tuple[str, int], int] = {}
     for pk, region_code, starts_on, planned_end, ended_on in terms:
-        rule = rules.for_region(region_code)
-        _start, _end, total, so_far, remaining = _period(
-            starts_on, ended_on or planned_end, year, on_in_year, calendar
+        county = region_code[:6]
+        rule = county_rules.get(county) or county_rules.setdefault(
+            county, rules.for_region(region_code)
         )
+        term = (starts_on, ended_on or planned_end)
+        if term not in periods:
+            periods[term] = _period(*term, year, on_in_year, calendar)[2:]
+        total, so_far, remaining = periods[term]
+        required = required_days.get((county, total))
+        if required is None:
+            required = required_days[(county, total)] = math.ceil(rule.required_share * total)
         counts = totals.get(pk, empty)
         present = counts.present(rule)
         unexplained = counts.absent + max(0, so_far - counts.recorded())
-        required = math.ceil(rule.required_share * total)
         status = _status(present, so_far, remaining, required, rule.required_share)
         _area(areas, region_code, level).add(status, so_far, present, unexplained)
     return _named_worst_first(areas)

@@ -61,6 +61,7 @@ def post_assign(
         post = _post_create(
             actor=actor, user=user, role=role, region=region, sending_unit=sending_unit,
             starts_on=starts_on or timezone.localdate(), ends_on=ends_on, title=title,
+            action="accounts.post_assign",
         )  # fmt: skip
     forget_scopes(user)
     return post
@@ -76,6 +77,7 @@ def _post_create(
     starts_on: datetime.date,
     ends_on: datetime.date | None,
     title: str,
+    action: str,
     data: dict[str, Any] | None = None,
 ) -> Post:
     post = Post(
@@ -91,7 +93,7 @@ def _post_create(
     post.save()
     audit.record(
         actor=actor,
-        action="accounts.post_assign",
+        action=action,
         obj=post,
         data={
             "user": user.username,
@@ -147,6 +149,7 @@ def dispatched_post_assign(
         post = _post_create(
             actor=actor, user=user, role=role, region=village, sending_unit=sending_unit,
             starts_on=starts_on, ends_on=None, title="", data={"by": permission},
+            action="accounts.dispatched_post_assign",
         )  # fmt: skip
     forget_scopes(user)
     return post
@@ -163,8 +166,8 @@ def dispatched_post_end(
     permission: str,
 ) -> list[Post]:
     """End on ``ends_on`` the dispatched post(s) ``dispatched_post_assign`` gave or found: the
-    user's posts of that role, village and unit held on ``ends_on`` and open past it. Audited as
-    any post's end, on the authority of ``permission`` over the village. Returns those ended."""
+    user's posts of that role, village and unit held on ``ends_on`` and open past it, on the
+    authority of ``permission`` over the village. Returns those ended."""
     ended: list[Post] = []
     with transaction.atomic():
         require_permission(actor, permission, village.code)
@@ -182,7 +185,7 @@ def dispatched_post_end(
             post.save()
             audit.record(
                 actor=actor,
-                action="accounts.post_end",
+                action="accounts.dispatched_post_end",
                 obj=post,
                 data={
                     "changes": {"ends_on": [before, ends_on]},

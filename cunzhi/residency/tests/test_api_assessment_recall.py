@@ -326,7 +326,7 @@ def test_a_dispatched_cadre_checks_in_at_once_and_the_end_of_the_dispatch_ends_t
     assert (post.region_code, post.sending_unit, post.starts_on, post.ends_on) == (
         county.village.code, unit, D(2026, 1, 5), None,
     )  # fmt: skip
-    event = Event.objects.get(action="accounts.post_assign", object_id=str(post.pk))
+    event = Event.objects.get(action="accounts.dispatched_post_assign", object_id=str(post.pk))
     assert event.actor == org and event.data["by"] == "residency.add_dispatch"
     checked = phone.post(f"{API}/presence", "{}", content_type="application/json")
     assert checked.status_code == 201, checked.content
@@ -336,7 +336,7 @@ def test_a_dispatched_cadre_checks_in_at_once_and_the_end_of_the_dispatch_ends_t
     dispatch_end(actor=org, dispatch=dispatch, ended_on=ended_on, expected_version=None)
     post.refresh_from_db()
     assert post.ends_on == ended_on == Post.objects.get(pk=post.pk).ends_on
-    end = Event.objects.get(action="accounts.post_end", object_id=str(post.pk))
+    end = Event.objects.get(action="accounts.dispatched_post_end", object_id=str(post.pk))
     assert end.actor == org and end.data["changes"] == {"ends_on": [None, "2026-11-20"]}
     # The neighbour's old post is not the dispatch's: untouched.
     assert Post.objects.get(user=li, role=Role.WORK_TEAM_MEMBER).ends_on is None
@@ -347,7 +347,7 @@ def test_a_post_already_held_is_not_given_twice(county: County) -> None:
     # make_cadre gives the user the first secretary's post before the dispatch, as the demo does.
     dispatch = make_cadre(county, "wang", starts_on=D(2026, 2, 2))
     assert Post.objects.filter(user=cadre_user(dispatch)).count() == 1
-    assert not Event.objects.filter(action="accounts.post_assign", data__has_key="by").exists()
+    assert not Event.objects.filter(action="accounts.dispatched_post_assign").exists()
 
 
 def test_the_replacement_gets_its_post_and_the_recalled_cadre_loses_theirs(county: County) -> None:

@@ -24,6 +24,7 @@ from cunzhi.accounts.models import Post, Role
 from cunzhi.accounts.testing import County, make_user
 from cunzhi.audit.models import Event
 from cunzhi.core.calendar import year_working_days
+from cunzhi.regions.models import Region
 from cunzhi.residency.models import Assessment, Cadre, DispatchStatus, Recall, RecallState
 from cunzhi.residency.services import (
     assessment_open,
@@ -69,7 +70,10 @@ def cast(county: County) -> dict[str, Any]:
         ),
         # The leader of another township: the assessment is not there for them.
         "elsewhere": make_user(
-            county, "far_township", Role.TOWNSHIP_LEADER, county.far_village.parent
+            county,
+            "far_township",
+            Role.TOWNSHIP_LEADER,
+            Region.objects.get(code=county.far_village.parent_code),
         ),
     }
 

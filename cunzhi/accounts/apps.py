@@ -29,6 +29,8 @@ class AccountsConfig(AppConfig):
 ACTION_LABELS = {
     "accounts.post_assign": _("Post assigned"),
     "accounts.post_end": _("Post ended"),
+    "accounts.dispatched_post_assign": _("Post given with the dispatch"),
+    "accounts.dispatched_post_end": _("Post ended with the dispatch"),
     "accounts.user_create": _("User created"),
     "accounts.sending_unit_create": _("Sending unit created"),
     "accounts.system_admin_create": _("System administrator created"),

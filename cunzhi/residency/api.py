@@ -9,10 +9,11 @@ import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -25,6 +26,7 @@ from cunzhi.core.api import (
     InputSchema,
     Pagination,
     RecordId,
+    VersionedInput,
     VersionedPatch,
     actor,
     edit_of,
@@ -41,7 +43,10 @@ from cunzhi.residency.compliance import ComplianceRow
 from cunzhi.residency.forms import month_of
 from cunzhi.residency.lists import SUPPORT
 from cunzhi.residency.models import (
+    Assessment,
     Dispatch,
+    DispatchRole,
+    Grade,
     LeaveRequest,
     LeaveState,
     LeaveType,
@@ -49,8 +54,10 @@ from cunzhi.residency.models import (
     PresenceKind,
     PresenceSource,
     Recall,
+    RecallState,
     SupportYear,
 )
+from cunzhi.residency.scoping import may
 
 router = Router(tags=["residency"])
 
@@ -622,3 +629,337 @@ def support_training_endpoint(
         actor=actor(request), support=_support(request, supportyear_id), **payload.model_dump()
     )
     return Status(201, item)
+
+
+# The annual assessment (年度考核)
+
+
+class AssessmentOut(Schema):
+    id: int
+    version: int
+    dispatch: int = Field(..., alias="dispatch_id")
+    cadre: str
+    role: str
+    role_label: str
+    village: str = Field(..., description="The village's division code.")
+    village_name: str
+    sending_unit: str
+    year: int
+    township_opinion: str
+    unit_opinion: str
+    village_opinion: str
+    opinions_missing: list[str] = Field(
+        ..., description="The parties whose opinion is not in yet: township, unit, village."
+    )
+    grade: str = Field(..., description="Empty until the county sets it.")
+    grade_label: str
+    unexplained_absences: int | None = Field(
+        ..., description="Counted when the grade was set: each run of absent working days is one."
+    )
+    graded_on: datetime.date | None
+    recall_proposed: bool
+
+    @staticmethod
+    def resolve_cadre(assessment: Assessment) -> str:
+        return str(assessment.dispatch.cadre)
+
+    @staticmethod
+    def resolve_role(assessment: Assessment) -> str:
+        return assessment.dispatch.role
+
+    @staticmethod
+    def resolve_role_label(assessment: Assessment) -> str:
+        return label_of(DispatchRole, assessment.dispatch.role)
+
+    @staticmethod
+    def resolve_village(assessment: Assessment) -> str:
+        return assessment.region_code
+
+    @staticmethod
+    def resolve_village_name(assessment: Assessment) -> str:
+        return assessment.region.name
+
+    @staticmethod
+    def resolve_sending_unit(assessment: Assessment) -> str:
+        return assessment.sending_unit.name  # type: ignore[no-any-return]
+
+    @staticmethod
+    def resolve_opinions_missing(assessment: Assessment) -> list[str]:
+        return [
+            party
+            for party, (field, _permission) in services.OPINION_FIELDS.items()
+            if not getattr(assessment, field)
+        ]
+
+    @staticmethod
+    def resolve_grade_label(assessment: Assessment) -> str:
+        return label_of(Grade, assessment.grade) if assessment.grade else ""
+
+
+class AssessmentDetailOut(AssessmentOut):
+    absences_so_far: int | None = Field(
+        ...,
+        description="Unexplained absences up to today (or 31 December); null without the calendar.",
+    )
+    absent_days_so_far: int | None
+    best_grade: str | None = Field(..., description="The best grade those absences allow.")
+    best_grade_label: str | None
+    calendar_error: str = Field(..., description="Why the figures are null, if they are.")
+    may_give_opinion: list[str] = Field(
+        ..., description="The parties whose opinion the caller may give now."
+    )
+    may_grade: bool
+
+
+class AssessmentQuery(InputSchema):
+    year: int | None = Field(None, ge=2000, le=2100)
+    region: str | None = Field(None, max_length=15, description="A division code to narrow to.")
+
+
+class AssessmentOpenIn(InputSchema):
+    year: int = Field(..., ge=2000, le=2100)
+
+
+Party = Literal["township", "unit", "village"]
+
+
+class OpinionIn(VersionedInput):
+    opinion: str = Field(..., min_length=1, max_length=2000)
+    party: Party | None = Field(
+        None,
+        description="Whose opinion: left out, the caller's own party; named when the caller "
+        "may give more than one.",
+    )
+
+
+class GradeIn(VersionedInput):
+    grade: Grade
+
+
+def _assessment(request: HttpRequest, assessment_id: int) -> Assessment:
+    return get_in_scope(
+        Assessment.objects.select_related(
+            "dispatch__cadre__user", "dispatch__region", "region", "sending_unit"
+        ),
+        actor(request),
+        "view",
+        pk=assessment_id,
+    )
+
+
+def _parties_of(user: Any, assessment: Assessment, *, graded_too: bool = False) -> list[str]:
+    """The parties whose opinion ``user`` may give on ``assessment`` (as the page offers: none
+    once graded, unless ``graded_too``, for the service to refuse with its reason)."""
+    if assessment.grade and not graded_too:
+        return []
+    code, unit = assessment.region_code, assessment.sending_unit_id
+    return [
+        party
+        for party, (_field, permission) in services.OPINION_FIELDS.items()
+        if may(user, permission, code, unit)
+    ]
+
+
+def _assessment_detail(
+    request: HttpRequest, response: HttpResponse, assessment: Assessment
+) -> Assessment:
+    """The assessment with what the page shows beside it: the year's unexplained absences so
+    far, the best grade they allow, and what the caller may do."""
+    user = actor(request)
+    extra: dict[str, Any] = {
+        "absences_so_far": None,
+        "absent_days_so_far": None,
+        "best_grade": None,
+        "best_grade_label": None,
+        "calendar_error": "",
+        "may_give_opinion": _parties_of(user, assessment),
+        "may_grade": may(user, "residency.grade_assessment", assessment.region_code, None),
+    }
+    on = min(timezone.localdate(), datetime.date(assessment.year, 12, 31))
+    try:
+        runs, days = services.unexplained_absences(assessment.dispatch, assessment.year, on)
+        best, _worst = services.grade_cap(assessment.region_code, on, runs)
+    except ValidationError as exc:  # the calendar lacks the year: the message names the fix
+        extra["calendar_error"] = " ".join(exc.messages)
+    else:
+        extra.update(
+            absences_so_far=runs, absent_days_so_far=days, best_grade=best,
+            best_grade_label=label_of(Grade, best),
+        )  # fmt: skip
+    for name, value in extra.items():
+        setattr(assessment, name, value)
+    return with_etag(response, assessment)
+
+
+@router.get(
+    "/residency/assessments",
+    response={200: list[AssessmentOut], **READ_ERRORS},
+    summary="Annual assessments in my scope (?year=&region=)",
+)
+@paginate(Pagination)
+def assessment_list(request: HttpRequest, filters: Query[AssessmentQuery]) -> QuerySet[Assessment]:
+    region = filters.region or ""
+    if region:
+        try:
+            level_of(region)
+        except InvalidCode as exc:
+            raise ValidationError({"region": [str(exc)]}) from exc
+    return selectors.assessment_list(actor(request), year=filters.year, region_code=region)
+
+
+@router.post(
+    "/residency/dispatches/{dispatch_id}/assessments",
+    response={201: AssessmentDetailOut, **WRITE_ERRORS},
+    summary="Open a dispatch's assessment for a year (the county)",
+)
+def assessment_open_endpoint(
+    request: HttpRequest, dispatch_id: RecordId, payload: AssessmentOpenIn, response: HttpResponse
+) -> Any:
+    dispatch = get_in_scope(Dispatch.objects.all(), actor(request), "view", pk=dispatch_id)
+    opened = services.assessment_open(actor=actor(request), dispatch=dispatch, year=payload.year)
+    return Status(201, _assessment_detail(request, response, _assessment(request, opened.pk)))
+
+
+@router.get(
+    "/residency/assessments/{assessment_id}",
+    response={200: AssessmentDetailOut, **READ_ERRORS},
+    summary="One assessment, with the year's unexplained absences and the best grade they allow",
+)
+def assessment_detail(request: HttpRequest, assessment_id: RecordId, response: HttpResponse) -> Any:
+    return _assessment_detail(request, response, _assessment(request, assessment_id))
+
+
+@router.post(
+    "/residency/assessments/{assessment_id}/opinion",
+    response={200: AssessmentDetailOut, **EDIT_ERRORS},
+    summary="Give the township's, the sending unit's or the village's opinion (by who I am)",
+)
+def assessment_opinion_endpoint(
+    request: HttpRequest, assessment_id: RecordId, payload: OpinionIn, response: HttpResponse
+) -> Any:
+    assessment = _assessment(request, assessment_id)
+    user = actor(request)
+    parties = _parties_of(user, assessment, graded_too=True)
+    if not parties or (payload.party is not None and payload.party not in parties):
+        raise PermissionDenied("residency.opinion_assessment")
+    if payload.party is None and len(parties) > 1:
+        raise ValidationError(
+            {
+                "party": _(
+                    "You may give more than one party's opinion here: say which (%(parties)s)."
+                )
+                % {"parties": ", ".join(parties)}
+            }
+        )
+    _changes, version = edit_of(request, payload)
+    saved = services.assessment_opinion_give(
+        actor=user,
+        assessment=assessment,
+        party=payload.party or parties[0],
+        opinion=payload.opinion,
+        expected_version=version,
+    )
+    return _assessment_detail(request, response, _assessment(request, saved.pk))
+
+
+@router.post(
+    "/residency/assessments/{assessment_id}/grade",
+    response={200: AssessmentDetailOut, **EDIT_ERRORS},
+    summary="Set the grade, within the caps of the year's unexplained absences (the county)",
+)
+def assessment_grade_endpoint(
+    request: HttpRequest, assessment_id: RecordId, payload: GradeIn, response: HttpResponse
+) -> Any:
+    assessment = _assessment(request, assessment_id)
+    if not may(actor(request), "residency.grade_assessment", assessment.region_code, None):
+        raise PermissionDenied("residency.grade_assessment")
+    _changes, version = edit_of(request, payload)
+    saved = services.assessment_grade(
+        actor=actor(request), assessment=assessment, grade=payload.grade, expected_version=version
+    )
+    return _assessment_detail(request, response, _assessment(request, saved.pk))
+
+
+# Starting a recall (召回); its steps are the transition routes above
+
+
+class RecallStartIn(InputSchema):
+    reason: str = Field(..., min_length=1, max_length=1000)
+
+
+class RecallOut(Schema):
+    id: int
+    version: int
+    dispatch: int = Field(..., alias="dispatch_id")
+    cadre: str
+    village: str = Field(..., description="The village's division code.")
+    village_name: str
+    sending_unit: str
+    reason: str
+    state: str
+    state_label: str
+    replacement: str | None = Field(None, description="The replacement's account name.")
+    replacement_starts_on: datetime.date | None
+    handover_documents: bool
+    handover_work: bool
+    handover_contacts: bool
+    new_dispatch: int | None = Field(None, alias="new_dispatch_id")
+
+    @staticmethod
+    def resolve_cadre(recall: Recall) -> str:
+        return str(recall.dispatch.cadre)
+
+    @staticmethod
+    def resolve_village(recall: Recall) -> str:
+        return recall.region_code
+
+    @staticmethod
+    def resolve_village_name(recall: Recall) -> str:
+        return recall.region.name
+
+    @staticmethod
+    def resolve_sending_unit(recall: Recall) -> str:
+        return recall.sending_unit.name  # type: ignore[no-any-return]
+
+    @staticmethod
+    def resolve_state_label(recall: Recall) -> str:
+        return label_of(RecallState, recall.state)
+
+    @staticmethod
+    def resolve_replacement(recall: Recall) -> str | None:
+        return recall.replacement.user.username if recall.replacement else None
+
+
+def _recall(request: HttpRequest, recall_id: int) -> Recall:
+    return get_in_scope(
+        Recall.objects.select_related(
+            "dispatch__cadre__user", "region", "sending_unit", "replacement__user"
+        ),
+        actor(request),
+        "view",
+        pk=recall_id,
+    )
+
+
+@router.post(
+    "/residency/dispatches/{dispatch_id}/recalls",
+    response={201: RecallOut, **WRITE_ERRORS},
+    summary="Start a recall of a serving cadre, with a reason (the township or the county)",
+)
+def recall_start_endpoint(
+    request: HttpRequest, dispatch_id: RecordId, payload: RecallStartIn
+) -> Any:
+    dispatch = get_in_scope(Dispatch.objects.all(), actor(request), "view", pk=dispatch_id)
+    if not may(actor(request), "residency.add_recall", dispatch.region_code, None):
+        raise PermissionDenied("residency.add_recall")
+    recall = services.recall_start(actor=actor(request), dispatch=dispatch, reason=payload.reason)
+    return Status(201, _recall(request, recall.pk))
+
+
+@router.get(
+    "/residency/recalls/{recall_id}",
+    response={200: RecallOut, **READ_ERRORS},
+    summary="One recall: the reason, the replacement, the handover checklist",
+)
+def recall_detail(request: HttpRequest, recall_id: RecordId, response: HttpResponse) -> Recall:
+    return with_etag(response, _recall(request, recall_id))

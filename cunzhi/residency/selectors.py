@@ -19,7 +19,14 @@ from cunzhi.residency.compliance import (
     compliance_rows,
     compliance_summary,
 )
-from cunzhi.residency.models import DiaryEntry, Dispatch, LeaveRequest, PresenceDay, PresenceMonth
+from cunzhi.residency.models import (
+    Assessment,
+    DiaryEntry,
+    Dispatch,
+    LeaveRequest,
+    PresenceDay,
+    PresenceMonth,
+)
 from cunzhi.residency.services import serving_dispatch
 
 
@@ -148,3 +155,18 @@ def diary_month(dispatch: Dispatch, first: datetime.date) -> DiaryMonth:
         photos=photos,
         presence=MonthCounts(*month) if month else MonthCounts(),
     )
+
+
+def assessment_list(
+    user: Any, *, year: int | None = None, region_code: str = ""
+) -> QuerySet[Assessment]:
+    """The annual assessments in the user's scope, latest year first; ``region_code`` narrows
+    to a township or village (InvalidCode, a ValueError, for a malformed one)."""
+    assessments = Assessment.objects.for_user(user, "view").select_related(
+        "dispatch__cadre__user", "region", "sending_unit"
+    )
+    if year is not None:
+        assessments = assessments.filter(year=year)
+    if region_code:
+        assessments = assessments.filter(code_in_prefixes("region_code", [prefix_of(region_code)]))
+    return assessments.order_by("-year", "region_code", "pk")

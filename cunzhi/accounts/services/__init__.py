@@ -1,6 +1,8 @@
 """Writes of the accounts app (DESIGN rule 3), one module per subject, all importable from here."""
 
 from cunzhi.accounts.services.people import (
+    dispatched_post_assign,
+    dispatched_post_end,
     post_assign,
     post_end,
     sending_unit_create,
@@ -27,6 +29,8 @@ __all__ = [
     "api_token_create",
     "api_token_revoke",
     "api_tokens_end",
+    "dispatched_post_assign",
+    "dispatched_post_end",
     "password_change",
     "post_assign",
     "post_end",

@@ -8,10 +8,11 @@ from typing import Any
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cunzhi.accounts.models import ROLE_LEVEL, Post, Role, SendingUnit, User
+from cunzhi.accounts.models import DISPATCHED_ROLES, ROLE_LEVEL, Post, Role, SendingUnit, User
 from cunzhi.accounts.scopes import forget_scopes
 from cunzhi.audit import services as audit
 from cunzhi.core.regioncodes import Level
@@ -57,32 +58,145 @@ def post_assign(
         # A county administrator may give posts to users of the county, or to new users.
         if user.posts.exists() and not User.objects.for_user(actor).filter(pk=user.pk).exists():
             raise PermissionDenied(_("This user belongs to another region."))
-        post = Post(
-            user=user,
-            role=role,
-            region=region,
-            sending_unit=sending_unit,
-            starts_on=starts_on or timezone.localdate(),
-            ends_on=ends_on,
-            title=title,
-        )
-        post.full_clean()
-        post.save()
-        audit.record(
-            actor=actor,
+        post = _post_create(
+            actor=actor, user=user, role=role, region=region, sending_unit=sending_unit,
+            starts_on=starts_on or timezone.localdate(), ends_on=ends_on, title=title,
             action="accounts.post_assign",
-            obj=post,
-            data={
-                "user": user.username,
-                "role": role,
-                "region": region.code,
-                "sending_unit": sending_unit.name if sending_unit else None,
-                "starts_on": post.starts_on,
-                "ends_on": ends_on,
-            },
-        )
+        )  # fmt: skip
     forget_scopes(user)
     return post
+
+
+def _post_create(
+    *,
+    actor: Any,
+    user: User,
+    role: str,
+    region: Region,
+    sending_unit: SendingUnit | None,
+    starts_on: datetime.date,
+    ends_on: datetime.date | None,
+    title: str,
+    action: str,
+    data: dict[str, Any] | None = None,
+) -> Post:
+    post = Post(
+        user=user,
+        role=role,
+        region=region,
+        sending_unit=sending_unit,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        title=title,
+    )
+    post.full_clean()
+    post.save()
+    audit.record(
+        actor=actor,
+        action=action,
+        obj=post,
+        data={
+            "user": user.username,
+            "role": role,
+            "region": region.code,
+            "sending_unit": sending_unit.name if sending_unit else None,
+            "starts_on": post.starts_on,
+            "ends_on": ends_on,
+            **(data or {}),
+        },
+    )
+    return post
+
+
+def _dispatched_posts(user: User, role: str, village: Region, sending_unit: SendingUnit) -> Any:
+    return Post.objects.filter(
+        user=user, role=role, region_code=village.code, sending_unit=sending_unit
+    )
+
+
+def dispatched_post_assign(
+    *,
+    actor: Any,
+    user: User,
+    role: str,
+    village: Region,
+    sending_unit: SendingUnit,
+    starts_on: datetime.date,
+    permission: str,
+) -> Post:
+    """The post of a cadre a sending unit dispatches to ``village`` (驻村), from ``starts_on``.
+
+    Given by the dispatch, on the authority of whoever may dispatch (``permission`` over the
+    village, the dispatch's own), not of whoever manages people: the county organisation
+    department dispatches, the county administrator keeps the posts. Only the dispatched roles
+    (first secretary, work-team member). A post the user already holds for the same role,
+    village and unit on ``starts_on`` is the one: nothing is written, it is returned.
+    """
+    if role not in DISPATCHED_ROLES:
+        raise ValidationError({"role": _("Only a dispatched cadre's post is given by a dispatch.")})
+    _check_post(role, village, sending_unit)
+    with transaction.atomic():
+        require_permission(actor, permission, village.code)
+        held = (
+            _dispatched_posts(user, role, village, sending_unit)
+            .filter(starts_on__lte=starts_on)
+            .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=starts_on))
+            .order_by("starts_on", "pk")
+            .first()
+        )
+        if held is not None:
+            return held  # type: ignore[no-any-return]
+        post = _post_create(
+            actor=actor, user=user, role=role, region=village, sending_unit=sending_unit,
+            starts_on=starts_on, ends_on=None, title="", data={"by": permission},
+            action="accounts.dispatched_post_assign",
+        )  # fmt: skip
+    forget_scopes(user)
+    return post
+
+
+def dispatched_post_end(
+    *,
+    actor: Any,
+    user: User,
+    role: str,
+    village: Region,
+    sending_unit: SendingUnit,
+    ends_on: datetime.date,
+    permission: str,
+) -> list[Post]:
+    """End on ``ends_on`` the dispatched post(s) ``dispatched_post_assign`` gave or found: the
+    user's posts of that role, village and unit held on ``ends_on`` and open past it, on the
+    authority of ``permission`` over the village. Returns those ended."""
+    ended: list[Post] = []
+    with transaction.atomic():
+        require_permission(actor, permission, village.code)
+        open_posts = (
+            _dispatched_posts(user, role, village, sending_unit)
+            .filter(starts_on__lte=ends_on)
+            .filter(Q(ends_on__isnull=True) | Q(ends_on__gt=ends_on))
+            .select_for_update()
+            .order_by("pk")
+        )
+        for post in open_posts:
+            before = post.ends_on
+            post.ends_on = ends_on
+            post.full_clean()
+            post.save()
+            audit.record(
+                actor=actor,
+                action="accounts.dispatched_post_end",
+                obj=post,
+                data={
+                    "changes": {"ends_on": [before, ends_on]},
+                    "version": post.version,
+                    "by": permission,
+                },
+            )
+            ended.append(post)
+    if ended:
+        forget_scopes(user)
+    return ended
 
 
 def post_end(

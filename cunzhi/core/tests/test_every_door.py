@@ -921,6 +921,10 @@ RESIDENCY_API_DOORS: dict[str, str | Callable[[World], Door]] = {
     "POST /api/v1/residency/support/{supportyear_id}/spending": RESIDENCY,
     "POST /api/v1/residency/support/{supportyear_id}/meetings": RESIDENCY,
     "POST /api/v1/residency/support/{supportyear_id}/training": RESIDENCY,
+    "POST /api/v1/residency/dispatches/{dispatch_id}/assessments": RESIDENCY,
+    "POST /api/v1/residency/assessments/{assessment_id}/opinion": RESIDENCY,
+    "POST /api/v1/residency/assessments/{assessment_id}/grade": RESIDENCY,
+    "POST /api/v1/residency/dispatches/{dispatch_id}/recalls": RESIDENCY,
 }
 
 

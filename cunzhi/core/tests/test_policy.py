@@ -171,7 +171,7 @@ def test_many_regions_are_answered_in_one_query_as_one_at_a_time_would(
     assert many[regions.village.code] == {monthly: 18, line: 8000}
     assert many[regions.other_village.code] == {monthly: 22, line: 7500}
     assert many[""] == {monthly: 20, line: 7500}
-    with pytest.raises(KeyError, match="policy_defaults.py"):
+    with pytest.raises(KeyError, match=r"policy_defaults\.py"):
         policy.get_for_regions(["residency.no_such_rule"], codes, D(2025, 1, 1))
     with pytest.raises(policy.PolicyValueMissing, match="2022-05-01"):
         policy.get_for_regions(["disputes.petition_handling_days"], codes, D(2022, 4, 30))

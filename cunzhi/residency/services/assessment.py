@@ -53,6 +53,7 @@ def verbose_name_of(field: str) -> str:
 def assessment_open(*, actor: Any, dispatch: Dispatch, year: int) -> Assessment:
     """The county opens a dispatch's assessment for ``year`` (a year it served in)."""
     with transaction.atomic():
+        _require(actor, "residency.add_assessment", dispatch.region_code, None)
         if dispatch.starts_on.year > year or dispatch.last_day().year < year:
             raise ValidationError({"year": _("The dispatch did not serve in that year.")})
         if Assessment.objects.filter(dispatch=dispatch, year=year).exists():

@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from cunzhi.accounts.models import SendingUnit, User
+from cunzhi.accounts.models import Role, SendingUnit, User
+from cunzhi.accounts.services import dispatched_post_assign, dispatched_post_end
 from cunzhi.audit import services as audit
 from cunzhi.core import policy
 from cunzhi.core.writes import (
@@ -20,6 +21,7 @@ from cunzhi.regions.models import Region
 from cunzhi.residency.models import (
     Cadre,
     Dispatch,
+    DispatchRole,
     DispatchStatus,
 )
 from cunzhi.residency.services.common import _require, _village
@@ -46,6 +48,14 @@ def cadre_register(
             phone=phone or user.phone,
         )
         return create_audited(actor=actor, obj=cadre, action="residency.cadre_register")
+
+
+# The accounts post a dispatch gives (accounts.DISPATCHED_ROLES): what lets the cadre check in.
+POST_ROLE_OF = {
+    DispatchRole.FIRST_SECRETARY: Role.FIRST_SECRETARY,
+    DispatchRole.TEAM_LEADER: Role.WORK_TEAM_MEMBER,
+    DispatchRole.TEAM_MEMBER: Role.WORK_TEAM_MEMBER,
+}
 
 
 def planned_end_of(starts_on: datetime.date, region_code: str) -> datetime.date:
@@ -96,6 +106,12 @@ def dispatch_create(
         if cadre.region_id != village.pk:
             cadre.region = village
             cadre.save(update_fields=["region", "region_code", "updated_at"])
+        # The post that lets the cadre check in, unless they hold it already (accounts' audit).
+        dispatched_post_assign(
+            actor=actor, user=cadre.user, role=POST_ROLE_OF[DispatchRole(role)], village=village,
+            sending_unit=cadre.sending_unit, starts_on=starts_on,
+            permission="residency.add_dispatch",
+        )  # fmt: skip
         audit.record(
             actor=actor,
             action="residency.dispatch_create",
@@ -127,13 +143,20 @@ def dispatch_end(
         if ended_on < dispatch.starts_on:
             raise ValidationError({"ended_on": _("A dispatch cannot end before it starts.")})
         status = DispatchStatus.RECALLED if recalled else DispatchStatus.ENDED
-        return update_audited(
+        ended = update_audited(
             actor=actor,
             obj=dispatch,
             changes={"ended_on": ended_on, "status": status},
             expected_version=expected_version,
             action="residency.dispatch_end",
         )
+        # The dispatch's post ends on its last day (the day it ended).
+        dispatched_post_end(
+            actor=actor, user=ended.cadre.user, role=POST_ROLE_OF[DispatchRole(ended.role)],
+            village=ended.region, sending_unit=ended.sending_unit, ends_on=ended_on,
+            permission="residency.change_dispatch",
+        )  # fmt: skip
+        return ended
 
 
 # Presence

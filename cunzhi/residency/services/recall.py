@@ -24,12 +24,14 @@ from cunzhi.residency.models import (
     Recall,
     RecallState,
 )
+from cunzhi.residency.services.common import _require
 from cunzhi.residency.services.dispatch import cadre_register, dispatch_create, dispatch_end
 
 
 def recall_start(*, actor: Any, dispatch: Dispatch, reason: str) -> Recall:
     """The township or the county calls a serving cadre back, with a reason; the unit is told."""
     with transaction.atomic():
+        _require(actor, "residency.add_recall", dispatch.region_code, None)
         if dispatch.status != DispatchStatus.SERVING:
             raise ValidationError(_("Only a serving cadre can be recalled."))
         if not reason.strip():

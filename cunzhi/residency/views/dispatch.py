@@ -98,8 +98,9 @@ def dispatch_create(request: HttpRequest) -> HttpResponse:
             "form": form,
             "title": _("Dispatch a cadre"),
             "intro": _(
-                "The person needs an account with a first secretary's or work-team member's "
-                "post at the village (People). The term's planned end follows the county's rule."
+                "The person needs an account (the county administrator makes it). The dispatch "
+                "gives them the first secretary's or work-team member's post at the village, "
+                "which ends with the dispatch. The term's planned end follows the county's rule."
             ),
             "back_url": reverse("residency:compliance"),
         },

@@ -215,7 +215,7 @@ def summary_result(today: datetime.date, rows: int) -> Result:
             f"counting the raw rows {baseline.median * 1000:.0f} ms, peak {baseline_mb:.1f} MB"
         ),
         ratio=ratio,
-        target=f"≤ {TARGET:.1f}x, ≤ {MEMORY_TARGET_MB:.0f} MB",
+        target=f"≤ {TARGET:.2f}x, ≤ {MEMORY_TARGET_MB:.0f} MB",
         passed=ratio <= TARGET and subject_mb <= MEMORY_TARGET_MB,
         note=(
             f"{CADRES:,} cadres in {counties} counties, {rows:,} presence rows; by county; "

@@ -118,6 +118,7 @@ RECORD_OF_URL = {
             ("POST", "deadline/extension"),
         )
     },
+    "residency:year_report_page": "residency.dispatch",
 }
 # Where a parameter's value is not the record's id or code.
 VALUES_OF_URL: dict[str, Callable[[Any], dict[str, Any]]] = {
@@ -165,6 +166,7 @@ VALUES_OF_URL: dict[str, Callable[[Any], dict[str, Any]]] = {
         )
         for things, step in (("plans", "submit"), ("tasks", "start"), ("rectifications", "start"))
     },
+    "residency:year_report_page": lambda dispatch: {"pk": dispatch.pk, "year": 2026},
 }
 # URLs with parameters that name no record.
 NO_RECORD = {

@@ -7,7 +7,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 
 from cunzhi.core.regioncodes import prefix_of
@@ -64,6 +64,18 @@ def demand_list(
     if filters.q:
         demands = demands.filter(Q(title__icontains=filters.q) | Q(code=filters.q.upper()))
     return demands.order_by("-registered_on", "-pk")
+
+
+def household_demands(user: Any, household: Any, limit: int = 8) -> list[Demand]:
+    """The household's demands the user may see, the open ones first, then the latest, with
+    their categories: one query."""
+    closed = Case(
+        When(state__in=OPEN_STATES, then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
+    demands = Demand.objects.for_user(user, "view").filter(household=household)
+    return list(
+        demands.select_related("category").order_by(closed, "-registered_on", "-pk")[:limit]
+    )
 
 
 def my_open_demands(user: Any) -> QuerySet[Demand]:

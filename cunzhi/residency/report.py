@@ -3,7 +3,10 @@
 From the records already kept: the year's presence (working days, days in the village, the share
 against the required share, read from the rollup), the leave taken, the work diary (entries per
 month and a few highlights), the annual assessment if there is one, and the support the sending
-unit gave (the support ledger). reportlab draws it with ``core.pdf``'s embedded CJK font.
+unit gave (the support ledger); the cadre's home visits and the village's demands of the year
+(``report_work.py`` says whose they are). What it says is a list of blocks
+(``report_blocks.py``): reportlab draws them with ``core.pdf``'s embedded CJK font, and the
+report's page (``views/report.py``) draws the same blocks on screen.
 """
 
 from __future__ import annotations
@@ -34,6 +37,8 @@ from cunzhi.residency.models import (
     LeaveState,
     SupportYear,
 )
+from cunzhi.residency.report_blocks import Block, report_blocks
+from cunzhi.residency.report_work import DemandFigures, VisitFigures, demand_figures, visit_figures
 
 HIGHLIGHTS = 3  # diary entries quoted in the report (the longest of the year)
 
@@ -52,6 +57,8 @@ class YearReport:
     spent: Decimal = Decimal(0)
     meetings: int = 0
     training_hours: Decimal = Decimal(0)
+    visits: VisitFigures = field(default_factory=VisitFigures)
+    demands: DemandFigures = field(default_factory=DemandFigures)
 
 
 def year_report(dispatch: Dispatch, year: int, on: datetime.date | None = None) -> YearReport:
@@ -82,6 +89,14 @@ def year_report(dispatch: Dispatch, year: int, on: datetime.date | None = None) 
         report.spent = support.spending.aggregate(s=Sum("amount_yuan"))["s"] or Decimal(0)
         report.meetings = support.meetings.count()
         report.training_hours = support.training.aggregate(h=Sum("hours"))["h"] or Decimal(0)
+    start = max(dispatch.starts_on, datetime.date(year, 1, 1))
+    end = min(dispatch.last_day(), datetime.date(year, 12, 31))
+    if start <= end:
+        user = dispatch.cadre.user
+        report.visits = visit_figures(user, dispatch.region_id, start, end)
+        report.demands = demand_figures(
+            user, dispatch.region_id, start, end, today, report.visits.visit_ids
+        )
     return report
 
 
@@ -89,176 +104,48 @@ def year_report_pdf(report: YearReport) -> bytes:
     """The report on A4 pages, in the site's language (Chinese)."""
     name = font()
     with translation.override(settings.LANGUAGE_CODE):
-        return _render(report, name)
+        return _render(report_blocks(report), report, name)
 
 
-def _date(value: datetime.date | None) -> str:
-    return value.strftime("%Y-%m-%d") if value else "—"
-
-
-def _money(value: Decimal | None) -> str:
-    return "—" if value is None else f"{value:,.2f}"
-
-
-def _render(report: YearReport, name: str) -> bytes:
+def _render(blocks: list[Block], report: YearReport, name: str) -> bytes:
     buffer = io.BytesIO()
-    dispatch = report.dispatch
     doc = SimpleDocTemplate(
         buffer, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=18 * mm,
         bottomMargin=18 * mm,
-        title=_("Year report %(year)s: %(cadre)s") % {"year": report.year, "cadre": dispatch.cadre},
+        title=_("Year report %(year)s: %(cadre)s")
+        % {"year": report.year, "cadre": report.dispatch.cadre},
     )  # fmt: skip
-    title = ParagraphStyle("t", fontName=name, fontSize=18, leading=26, alignment=1)
-    heading = ParagraphStyle("h", fontName=name, fontSize=13, leading=20, spaceBefore=8)
-    body = ParagraphStyle("b", fontName=name, fontSize=10.5, leading=17, wordWrap="CJK")
+    styles = {
+        "title": ParagraphStyle("t", fontName=name, fontSize=18, leading=26, alignment=1),
+        "heading": ParagraphStyle("h", fontName=name, fontSize=13, leading=20, spaceBefore=8),
+        "text": ParagraphStyle("b", fontName=name, fontSize=10.5, leading=17, wordWrap="CJK"),
+    }
+    styles["quote"] = styles["footer"] = styles["text"]
 
-    def p(text: str, style: ParagraphStyle = body) -> Paragraph:
-        return Paragraph(escape(text), style)
+    def p(text: str, style: str = "text") -> Paragraph:
+        return Paragraph(escape(text), styles[style])
 
-    def table(rows: list[list[str]], widths: list[float]) -> Table:
-        t = Table([[p(c) for c in row] for row in rows], colWidths=widths)
-        t.setStyle(
-            TableStyle(
-                [
-                    ("GRID", (0, 0), (-1, -1), 0.4, (0.4, 0.4, 0.4)),
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ]
+    story: list[Any] = []
+    for block in blocks:
+        if block.kind == "grid":
+            table = Table(
+                [[p(cell) for cell in row] for row in block.rows],
+                colWidths=[w * mm for w in block.widths],
             )
-        )
-        return t
-
-    story: list[Any] = [
-        p(
-            _("Year report %(year)s of a cadre dispatched to a village") % {"year": report.year},
-            title,
-        ),
-        Spacer(1, 4 * mm),
-        table(
-            [
-                [_("Cadre"), str(dispatch.cadre), _("Role"), dispatch.get_role_display()],
-                [_("Village"), dispatch.region.name, _("Sending unit"), dispatch.sending_unit.name],
-                [
-                    _("Term"),
-                    f"{_date(dispatch.starts_on)} – {_date(dispatch.last_day())}",
-                    _("Status"),
-                    dispatch.get_status_display(),
-                ],
-            ],
-            [24 * mm, 61 * mm, 24 * mm, 61 * mm],
-        ),
-        p(_("1. Time in the village"), heading),
-    ]
-    row = report.row
-    if row is None:
-        story.append(p(_("The dispatch did not serve in that year.")))
-    else:
-        share = "—" if row.share_percent is None else f"{row.share_percent}%"
-        story.append(
-            p(
-                _(
-                    "From %(start)s to %(end)s: %(so_far)s working days so far of %(total)s, "
-                    "%(in_village)s days in the village, a share of %(share)s against the "
-                    "required %(required)s%%; %(needed)s days still needed; %(unexplained)s "
-                    "working days without leave or presence. Status: %(status)s."
+            table.setStyle(
+                TableStyle(
+                    [
+                        ("GRID", (0, 0), (-1, -1), 0.4, (0.4, 0.4, 0.4)),
+                        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ]
                 )
-                % {
-                    "start": _date(row.period_start),
-                    "end": _date(row.period_end),
-                    "so_far": row.working_days_so_far,
-                    "total": row.working_days,
-                    "in_village": row.in_village_days,
-                    "share": share,
-                    "required": row.required_percent,
-                    "needed": row.days_still_needed,
-                    "unexplained": row.unexplained_days,
-                    "status": row.status_label,
-                }
             )
-        )
-    story.append(
-        p(
-            _("Leave: %(count)s approved requests, %(days)s working days.")
-            % {"count": report.leave_requests, "days": report.leave_days}
-        )
-    )
-    story.append(p(_("2. Work diary"), heading))
-    total = sum(report.diary_by_month.values())
-    story.append(p(_("%(count)s diary entries in the year.") % {"count": total}))
-    story.append(
-        table(
-            [
-                [_("Month %(month)s") % {"month": m} for m in range(1, 7)],
-                [str(report.diary_by_month.get(m, 0)) for m in range(1, 7)],
-                [_("Month %(month)s") % {"month": m} for m in range(7, 13)],
-                [str(report.diary_by_month.get(m, 0)) for m in range(7, 13)],
-            ],
-            [170 * mm / 6] * 6,
-        )
-    )
-    for entry in report.highlights:
-        story.append(p(f"{_date(entry.date)}　{entry.text[:300]}"))
-    story.append(p(_("3. Annual assessment"), heading))
-    assessment = report.assessment
-    if assessment is None or not assessment.grade:
-        story.append(p(_("No grade set for this year yet.")))
-    else:
-        story.append(
-            p(
-                _("Grade: %(grade)s (set on %(date)s).")
-                % {"grade": assessment.get_grade_display(), "date": _date(assessment.graded_on)}
-            )
-        )
-    story.append(p(_("4. Support from the sending unit"), heading))
-    support = report.support
-    if support is None:
-        story.append(p(_("No support ledger for this year.")))
-    else:
-        leader = support.paired_leader
-        story.append(
-            table(
-                [
-                    [
-                        _("Medical check"),
-                        _date(support.medical_check_on)
-                        if support.medical_check_done
-                        else _("not done"),
-                    ],
-                    [
-                        _("Accident insurance"),
-                        _date(support.insurance_starts_on)
-                        + " – "
-                        + _date(support.insurance_ends_on),
-                    ],
-                    [
-                        _("Subsidies (yuan)"),
-                        _("living %(living)s, transport %(transport)s, communication %(comm)s")
-                        % {
-                            "living": _money(support.living_subsidy_yuan),
-                            "transport": _money(support.transport_subsidy_yuan),
-                            "comm": _money(support.communication_subsidy_yuan),
-                        },
-                    ],
-                    [
-                        _("Work funds for the village"),
-                        _("%(given)s yuan provided (at least %(min)s), %(spent)s spent")
-                        % {
-                            "given": _money(support.work_funds_yuan),
-                            "min": support.work_funds_min_yuan,
-                            "spent": _money(report.spent),
-                        },
-                    ],
-                    [
-                        _("Township leader paired one to one"),
-                        (str(leader.full_name or leader.username) if leader else "—")
-                        + " · "
-                        + _("%(count)s meetings") % {"count": report.meetings},
-                    ],
-                    [_("Training"), _("%(hours)s hours") % {"hours": report.training_hours}],
-                ],
-                [50 * mm, 120 * mm],
-            )
-        )
-    story.append(Spacer(1, 10 * mm))
-    story.append(p(_("Printed on %(date)s") % {"date": _date(timezone.localdate())}))
+            story.append(table)
+            continue
+        if block.kind == "footer":
+            story.append(Spacer(1, 10 * mm))
+        story.append(p(block.text, block.kind))
+        if block.kind == "title":
+            story.append(Spacer(1, 4 * mm))
     doc.build(story)
     return buffer.getvalue()

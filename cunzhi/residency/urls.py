@@ -35,6 +35,11 @@ urlpatterns = [
     path("dispatches/<int:pk>/support/", views.support_open, name="support_open"),
     path("support/<int:pk>/", views.support_detail, name="support"),
     path("support/<int:pk>/<slug:kind>/", views.support_item_add, name="support_item_add"),
+    path(
+        "dispatches/<int:pk>/report/<int:year>/page/",
+        views.year_report_page,
+        name="year_report_page",
+    ),
     *transition_urls(LeaveRequest, leave_request_transition),
     *transition_urls(Recall, recall_transition),
 ]

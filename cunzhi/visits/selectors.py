@@ -164,3 +164,9 @@ def due_count(user: Any, region_code: str, today: datetime.date | None = None) -
         )
         .aggregate(n=Count("resident__household", distinct=True))["n"]
     )
+
+
+def household_visits(user: Any, household: Household, limit: int = 5) -> list[Visit]:
+    """The household's latest visits the user may see, with their cadres: two queries."""
+    visits = Visit.objects.for_user(user, "view").filter(household=household)
+    return list(visits.prefetch_related(_cadres()).order_by("-visited_on", "-pk")[:limit])

@@ -907,6 +907,7 @@ RESIDENCY_PAGE_DOORS: dict[str, str | Callable[[World], Door]] = {
         data={"year": "2026"},
         events={"residency.support_export": {"format": "xlsx", "rows": 0}},
     ),
+    "residency:year_report_page": READS,
 }
 RESIDENCY_API_DOORS: dict[str, str | Callable[[World], Door]] = {
     "POST /api/v1/residency/presence": RESIDENCY,

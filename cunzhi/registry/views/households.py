@@ -33,6 +33,7 @@ from cunzhi.registry.models import (
     HouseholdStatus,
     ResidentStatus,
 )
+from cunzhi.registry.panels import household_panels
 from cunzhi.registry.reveal import household_reveal
 from cunzhi.registry.selectors import (
     group_choices,
@@ -80,6 +81,7 @@ def household(request: HttpRequest, pk: int) -> HttpResponse:
         "can_transfer": can_change and keeps_another_village(request.user, record.region),
         "breadcrumbs": crumbs(record.region, (str(record), None)),
         "nav_active": "registry",
+        "panels": household_panels(request.user, record),
     }
     return render(request, "registry/household.html", context)
 

@@ -37,6 +37,7 @@ from cunzhi.residency.views.recall import (
 )
 from cunzhi.residency.views.report import (
     year_report,
+    year_report_page,
 )
 from cunzhi.residency.views.support import (
     support_detail,
@@ -71,4 +72,5 @@ __all__ = [
     "support_list",
     "support_open",
     "year_report",
+    "year_report_page",
 ]

@@ -18,6 +18,7 @@ from cunzhi.accounts.scopes import has_permission_at
 from cunzhi.accounts.signin import client_address
 from cunzhi.core.forms import submit
 from cunzhi.core.lists import render_list
+from cunzhi.core.ratelimit import RateLimited
 from cunzhi.core.regioncodes import Level
 from cunzhi.core.scoping import get_in_scope
 from cunzhi.openness import selectors, services
@@ -186,10 +187,8 @@ def public_notice(request: HttpRequest, pk: int) -> HttpResponse:
                     notice=notice, sender=services.sender_of(client_address(request)), **data
                 ),
             )
-        except services.RateLimited:
-            form.add_error(
-                None, _("Too many objections from here in the last hour: try again later.")
-            )
+        except RateLimited as refused:
+            form.add_error(None, str(refused.message))
             objection, status = None, 429
         if objection is not None:
             return render(

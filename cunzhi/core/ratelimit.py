@@ -10,8 +10,9 @@ the project configures no ``CACHES``, so the cache is Django's local memory, one
 ``make serve`` runs gunicorn with two workers: each would count on its own, and a restart forgets.
 Redis is not a dependency, and django-ratelimit's own installation notes ask for a shared cache
 with atomic increment, which neither local memory nor Django's database cache has. A row per key
-and window, incremented with ``UPDATE … SET hits = hits + 1``, is shared by every process, is
-atomic on SQLite and PostgreSQL, and costs one or two small queries per counted request.
+and window, incremented with ``UPDATE … SET hits = hits + 1 … RETURNING hits``, is shared by every
+process, is atomic on SQLite and PostgreSQL, and costs one small query per counted request (a
+window's first hit: three more, to make the row and drop ended ones).
 
 Counting inside the caller's transaction is deliberate: an objection that fails validation or
 rolls back is not counted, as when openness counted the objections themselves.
@@ -27,8 +28,7 @@ import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.functional import Promise
 
@@ -81,12 +81,20 @@ def allow(*, scope: str, key: str | None, count: int, window_seconds: int) -> bo
 
 
 def _increment(digest: str, window: int) -> int | None:
-    """Add one hit atomically and read the count; the read may include another process's hit
-    made in between, which only ever refuses sooner."""
-    rows = RateCount.objects.filter(key=digest, window=window)
-    if not rows.update(hits=F("hits") + 1):
-        return None
-    return rows.values_list("hits", flat=True).get()
+    """Add one hit and read the count in one statement, or None if the window has no row yet.
+
+    ``UPDATE … RETURNING`` (PostgreSQL, SQLite 3.35+), because an UPDATE and then a SELECT let
+    another process's hit land in between: four processes sharing a count of 100 were then
+    allowed 99 between them."""
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {quote(RateCount._meta.db_table)} SET {quote('hits')} = {quote('hits')} + 1 "
+            f"WHERE {quote('key')} = %s AND {quote('window')} = %s RETURNING {quote('hits')}",
+            [digest, window],
+        )
+        row = cursor.fetchone()
+    return None if row is None else int(row[0])
 
 
 def _digest(scope: str, key: str | None, window_seconds: int) -> str:

@@ -289,9 +289,14 @@ OTP_TOTP_ISSUER = "Cunzhi"
 API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "90"))
 
 # --- The public board (openness): objections from people without an account --------------------
-# Counted in the database (the objections themselves), so that the limit holds across the
-# server's worker processes without a shared cache.
+# At most this many objections from one address an hour (core.ratelimit, counted in the database
+# so that the limit holds across the server's worker processes without a shared cache).
 OPENNESS_OBJECTIONS_PER_HOUR = int(os.environ.get("OPENNESS_OBJECTIONS_PER_HOUR", "5"))
+OPENNESS_OBJECTIONS_WINDOW_SECONDS = 3600
 # How long a village's rendered public board is served from the cache; a publication, an
 # objection or an answer makes it stale at once.
 OPENNESS_BOARD_CACHE_SECONDS = int(os.environ.get("OPENNESS_BOARD_CACHE_SECONDS", "300"))
+
+# --- The demand follow-up doors (no account): look-ups per address per window (core.ratelimit) --
+DEMAND_PUBLIC_RATE = int(os.environ.get("DEMAND_PUBLIC_RATE", "30"))
+DEMAND_PUBLIC_WINDOW_SECONDS = int(os.environ.get("DEMAND_PUBLIC_WINDOW_SECONDS", "60"))

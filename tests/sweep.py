@@ -196,6 +196,8 @@ READS_BY_POST = {
     "plans:tasks_export",
     "plans:rectifications_export",
     "demands:export",
+    "decisions:matters_export",
+    "openness:notices_export",
 }
 MISSING_ID = 2**62  # an id no record has
 MISSING_CODE = "530199100299"  # a well-formed village code of no village

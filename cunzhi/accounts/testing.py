@@ -7,19 +7,23 @@ village who may only read it, and the secretary of another village, for whom it 
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
+import openpyxl
 from django.db import models
+from django.http import StreamingHttpResponse
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RoutePattern
 
 from cunzhi.accounts.models import ApiToken, Post, Role, User
 from cunzhi.accounts.services import api_token_create, system_admin_create, user_create
+from cunzhi.core.xlsx import CONTENT_TYPE
 from cunzhi.regions.models import Region
 from cunzhi.regions.services import regions_import
 
@@ -180,6 +184,15 @@ class PagePattern:
             return quote(str(values[match["name"]]), safe="")
 
         return "/" + _PARAMETER.sub(value, self.route)
+
+
+def workbook_rows(response: Any) -> list[tuple[Any, ...]]:
+    """The rows of a streamed .xlsx export, its header first."""
+    assert isinstance(response, StreamingHttpResponse), response
+    assert response["Content-Type"] == CONTENT_TYPE
+    data = b"".join(response.streaming_content)  # type: ignore[arg-type]
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    return list(sheet.iter_rows(values_only=True))  # type: ignore[union-attr]
 
 
 def page_patterns() -> list[PagePattern]:

@@ -161,6 +161,24 @@ class PolicyParameter(models.Model):
         super().save(*args, **kwargs)
 
 
+class RateCount(models.Model):
+    """One key's hits in one window of a rate limit (``core.ratelimit``), shared by every worker
+    process; deleted once the window ended."""
+
+    key = models.CharField(max_length=64)  # a salted hash of the door and the client's address
+    window = models.BigIntegerField()  # seconds since the epoch // the window's length
+    hits = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window"], name="core_ratecount_key_window")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key[:8]}… {self.hits}"
+
+
 # The shared kit's models live next to their services; Django finds models in this module.
 from cunzhi.core.attachments.models import Attachment  # noqa: E402
 from cunzhi.core.inbox.models import Notification  # noqa: E402
@@ -172,5 +190,6 @@ __all__ = [
     "CalendarYear",
     "Notification",
     "PolicyParameter",
+    "RateCount",
     "RegionalModel",
 ]

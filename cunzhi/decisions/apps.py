@@ -21,4 +21,5 @@ ACTION_LABELS = {
     "decisions.opinion_give": _("Supervision committee's opinion given"),
     "decisions.meeting_convene": _("Meeting and attendance recorded"),
     "decisions.meeting_vote": _("Vote recorded"),
+    "decisions.matters_export": _("Matters exported"),
 }

@@ -12,6 +12,8 @@ from cunzhi.core.lists import Column, ListSpec, SortKey
 from cunzhi.decisions.models import Matter, MatterState, MatterType
 from cunzhi.regions.models import Region
 
+MATTERS_EXPORT_ACTION = "decisions.matters_export"
+
 
 class MatterFilterSet(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(label=_("Step"), choices=MatterState.choices)
@@ -52,4 +54,5 @@ MATTERS = ListSpec(
     page_size=30,
     empty_text=_("No matters yet."),
     sheet_name=_("Matters"),
+    export_action=MATTERS_EXPORT_ACTION,
 )

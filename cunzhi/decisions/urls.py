@@ -9,6 +9,7 @@ app_name = "decisions"
 urlpatterns = [
     path("<code:code>/", views.matters, name="matters"),
     path("<code:code>/registers/", views.registers, name="registers"),
+    path("<code:code>/export/", views.matters_export, name="matters_export"),
     path("matters/<int:pk>/", views.matter_detail, name="matter"),
     path("matters/<int:pk>/opinion/", views.opinion_give, name="opinion"),
     path("matters/<int:pk>/meetings/new/", views.meeting_create, name="meeting_create"),

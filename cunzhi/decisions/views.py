@@ -7,12 +7,14 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cunzhi.accounts.scopes import has_permission_at
+from cunzhi.core.exports import list_export_view
 from cunzhi.core.forms import submit
 from cunzhi.core.lists import render_list
 from cunzhi.core.regioncodes import Level
@@ -56,8 +58,29 @@ def matters(request: HttpRequest, code: str) -> HttpResponse:
         if matter is not None:
             messages.success(request, _("The matter was proposed."))
             return redirect(matter)
-    context = {"region": village, "form": form, "nav_active": "decisions"}
+    context = {
+        "region": village,
+        "form": form,
+        "list_export_form": "matters-export",
+        "nav_active": "decisions",
+    }
     return render_list(request, MATTERS, "decisions/matters.html", context, village=village)
+
+
+@login_required
+@require_POST
+def matters_export(request: HttpRequest, code: str) -> HttpResponseBase:
+    """The filtered matters as .xlsx (POST: every export is audited)."""
+    village = _village(request, code)
+    return list_export_view(
+        request,
+        MATTERS,
+        obj=village,
+        region_code=village.code,
+        filename=f"{village.name}-议事事项.xlsx",
+        back=reverse("decisions:matters", args=[village.code]),
+        village=village,
+    )
 
 
 @login_required

@@ -1,7 +1,7 @@
 """Demands over JSON (/api/v1/demands): the same selectors and services as the pages.
 
 The follow-up lookup ``GET /api/v1/public/demands/{code}`` and the villager's reply need no
-caller (``auth=None``), answer nothing personal and are rate-limited (``ratelimit.py``).
+caller (``auth=None``), answer nothing personal and are rate-limited (``selectors.PUBLIC_LOOKUPS``).
 """
 
 # No "from __future__ import annotations": Ninja reads the handlers' annotations at runtime.
@@ -14,6 +14,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
+from cunzhi.accounts.signin import client_address
 from cunzhi.core.api import (
     EDIT_ERRORS,
     READ_ERRORS,
@@ -29,9 +30,10 @@ from cunzhi.core.api import (
     with_etag,
 )
 from cunzhi.core.lists import api_rows, filter_schema
+from cunzhi.core.ratelimit import RateLimited
 from cunzhi.core.scoping import get_in_scope
 from cunzhi.core.workflow.api import add_transition_routes
-from cunzhi.demands import ratelimit, selectors, services
+from cunzhi.demands import selectors, services
 from cunzhi.demands.lists import DEMANDS
 from cunzhi.demands.models import (
     Demand,
@@ -334,8 +336,10 @@ class DemandReplyIn(InputSchema):
 
 
 def _public(request: HttpRequest, code: str) -> dict[str, Any]:
-    if not ratelimit.allow(request, "demand_public"):
-        raise HttpError(429, "Too many look-ups: wait a minute and try again.")
+    try:
+        selectors.PUBLIC_LOOKUPS.hit(client_address(request))
+    except RateLimited as refused:
+        raise HttpError(429, str(refused.message)) from None
     demand = selectors.public_demand(code)
     if demand is None:
         raise Http404

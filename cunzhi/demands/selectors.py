@@ -9,7 +9,9 @@ from typing import Any
 
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from cunzhi.core.ratelimit import Limit
 from cunzhi.core.regioncodes import prefix_of
 from cunzhi.core.scoping import get_in_scope
 from cunzhi.core.workflow import deadline_q
@@ -90,6 +92,16 @@ def escalated_queue(user: Any) -> QuerySet[Demand]:
         .filter(state=DemandState.ESCALATED)
         .order_by("due_on", "pk")
     )
+
+
+# The follow-up page and API, per client address: 25⁸ ≈ 1.5 × 10¹¹ codes at 30 tries a minute
+# leaves guessing useless, and a villager's phone keeps working.
+PUBLIC_LOOKUPS = Limit(
+    scope="demands.public",
+    count_setting="DEMAND_PUBLIC_RATE",
+    window_setting="DEMAND_PUBLIC_WINDOW_SECONDS",
+    message=_("Too many look-ups: wait a minute and try again."),
+)
 
 
 def public_demand(code: str) -> Demand | None:

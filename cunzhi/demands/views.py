@@ -16,11 +16,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cunzhi.accounts.selectors import posts_for_switcher
+from cunzhi.accounts.signin import client_address
 from cunzhi.core.exports import export_response, list_export
 from cunzhi.core.forms import apply_validation_error, submit
 from cunzhi.core.lists import render_list
+from cunzhi.core.ratelimit import RateLimited
 from cunzhi.core.scoping import has_permission_anywhere, has_permission_at
-from cunzhi.demands import ratelimit, selectors, services
+from cunzhi.demands import selectors, services
 from cunzhi.demands.forms import (
     AssignForm,
     DemandEditForm,
@@ -282,7 +284,9 @@ def public_lookup(request: HttpRequest) -> HttpResponse:
 
 
 def public_demand(request: HttpRequest, follow_up: str) -> HttpResponse:
-    if not ratelimit.allow(request, "demand_public"):
+    try:
+        selectors.PUBLIC_LOOKUPS.hit(client_address(request))
+    except RateLimited:
         return render(request, "demands/public_limited.html", status=429)
     demand = selectors.public_demand(follow_up)
     if demand is None:

@@ -33,6 +33,7 @@ from cunzhi.core.api import (
     with_etag,
 )
 from cunzhi.core.lists import api_rows, filter_schema
+from cunzhi.core.ratelimit import RateLimited
 from cunzhi.core.regioncodes import Level
 from cunzhi.core.scoping import get_in_scope
 from cunzhi.openness import selectors, services
@@ -236,14 +237,8 @@ def public_objection(request: HttpRequest, notice_id: RecordId, payload: PublicO
             sender=services.sender_of(client_address(request)),
             **payload.model_dump(),
         )
-    except services.RateLimited:
-        return Status(
-            429,
-            {
-                "detail": _("Too many objections from here in the last hour: try again later."),
-                "errors": [],
-            },
-        )
+    except RateLimited as refused:
+        return Status(429, {"detail": str(refused.message), "errors": []})
     return Status(
         201,
         {

@@ -16,4 +16,5 @@ ACTION_LABELS = {
     "openness.notice_publish": _("Notice published"),
     "openness.objection_raise": _("Objection raised on the public board"),
     "openness.objection_answer": _("Objection answered"),
+    "openness.notices_export": _("Notices exported"),
 }

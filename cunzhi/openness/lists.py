@@ -13,6 +13,8 @@ from cunzhi.openness.models import Notice, NoticeCategory
 from cunzhi.openness.selectors import notices_for
 from cunzhi.regions.models import Region
 
+NOTICES_EXPORT_ACTION = "openness.notices_export"
+
 
 class NoticeFilterSet(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(label=_("Category"), choices=NoticeCategory.choices)
@@ -48,4 +50,5 @@ NOTICES = ListSpec(
     page_size=30,
     empty_text=_("Nothing published yet."),
     sheet_name=_("notices"),
+    export_action=NOTICES_EXPORT_ACTION,
 )

@@ -19,6 +19,7 @@ from cunzhi.audit import services as audit
 from cunzhi.core import policy
 from cunzhi.core.inbox.services import notify
 from cunzhi.core.privacy import mask_phone
+from cunzhi.core.ratelimit import Limit
 from cunzhi.core.regioncodes import Level
 from cunzhi.core.writes import editable_fields, require_permission, update_audited
 from cunzhi.openness.models import Notice, NoticeCategory, Objection
@@ -27,8 +28,13 @@ from cunzhi.regions.models import Region
 PUBLIC = "public board"  # the actor of an objection in the trace: no account, no name
 
 
-class RateLimited(Exception):
-    """Too many objections from one sender: the page and the API answer 429."""
+# Objections from one sender (a hash of the address): the page and the API answer 429.
+OBJECTIONS = Limit(
+    scope="openness.objection",
+    count_setting="OPENNESS_OBJECTIONS_PER_HOUR",
+    window_setting="OPENNESS_OBJECTIONS_WINDOW_SECONDS",
+    message=_("Too many objections from here in the last hour: try again later."),
+)
 
 
 def board_generation_key(code: str) -> str:
@@ -127,7 +133,8 @@ def objection_raise(
     """A villager's objection from the public board, during the notice's publicity period.
 
     No account: the trace names the public board as the actor and keeps the phone masked.
-    At most ``OPENNESS_OBJECTIONS_PER_HOUR`` objections an hour from one sender (RateLimited).
+    At most ``OPENNESS_OBJECTIONS_PER_HOUR`` objections an hour from one sender (``OBJECTIONS``;
+    ``core.ratelimit.RateLimited``).
     """
     today = today or timezone.localdate()
     if not notice.in_publicity(today):
@@ -137,11 +144,9 @@ def objection_raise(
     phone = re.sub(r"[\s-]", "", phone or "")
     if not PHONE.match(phone):
         raise ValidationError({"phone": [_("Enter a phone number, so that you can be answered.")]})
-    since = timezone.now() - datetime.timedelta(hours=1)
     with transaction.atomic():
-        recent = Objection.objects.filter(sender=sender, created_at__gte=since).count()
-        if recent >= settings.OPENNESS_OBJECTIONS_PER_HOUR:
-            raise RateLimited
+        # Counted in this transaction: an objection that is refused or rolls back is not counted.
+        OBJECTIONS.hit(sender)
         objection = Objection(
             region=notice.region,
             notice=notice,

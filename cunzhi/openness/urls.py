@@ -5,6 +5,7 @@ from cunzhi.openness import views
 app_name = "openness"
 urlpatterns = [
     path("<code:code>/", views.notices, name="notices"),
+    path("<code:code>/export/", views.notices_export, name="notices_export"),
     path("<code:code>/compliance/", views.disclosure_compliance, name="compliance"),
     path("notices/<int:pk>/", views.notice_detail, name="notice"),
     path("objections/<int:pk>/", views.objection_detail, name="objection"),

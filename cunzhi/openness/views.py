@@ -7,17 +7,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from cunzhi.accounts.scopes import has_permission_at
 from cunzhi.accounts.signin import client_address
+from cunzhi.core.exports import list_export_view
 from cunzhi.core.forms import submit
 from cunzhi.core.lists import render_list
+from cunzhi.core.ratelimit import RateLimited
 from cunzhi.core.regioncodes import Level
 from cunzhi.core.scoping import get_in_scope
 from cunzhi.openness import selectors, services
@@ -40,9 +44,7 @@ def _village(request: HttpRequest, code: str) -> Region:
 
 @login_required
 def notices(request: HttpRequest, code: str) -> HttpResponse:
-    village = _village(request, code)
-    if not has_permission_at(request.user, "openness.view_notice", village.code):
-        raise Http404
+    village = _notices_village(request, code)
     can_publish = has_permission_at(request.user, "openness.add_notice", village.code)
     form = NoticeForm(request.POST or None) if can_publish else None
     if request.method == "POST":
@@ -55,8 +57,37 @@ def notices(request: HttpRequest, code: str) -> HttpResponse:
         if notice is not None:
             messages.success(request, _("The notice was published."))
             return redirect(notice)
-    context = {"region": village, "form": form, "nav_active": "openness"}
+    context = {
+        "region": village,
+        "form": form,
+        "list_export_form": "notices-export",
+        "nav_active": "openness",
+    }
     return render_list(request, NOTICES, "openness/notices.html", context, village=village)
+
+
+@login_required
+@require_POST
+def notices_export(request: HttpRequest, code: str) -> HttpResponseBase:
+    """The filtered notices as .xlsx (POST: every export is audited)."""
+    village = _notices_village(request, code)
+    return list_export_view(
+        request,
+        NOTICES,
+        obj=village,
+        region_code=village.code,
+        filename=f"{village.name}-公开事项.xlsx",
+        back=reverse("openness:notices", args=[village.code]),
+        village=village,
+    )
+
+
+def _notices_village(request: HttpRequest, code: str) -> Region:
+    """The village whose notices the user may read; elsewhere, as if it did not exist."""
+    village = _village(request, code)
+    if not has_permission_at(request.user, "openness.view_notice", village.code):
+        raise Http404
+    return village
 
 
 @login_required
@@ -186,10 +217,8 @@ def public_notice(request: HttpRequest, pk: int) -> HttpResponse:
                     notice=notice, sender=services.sender_of(client_address(request)), **data
                 ),
             )
-        except services.RateLimited:
-            form.add_error(
-                None, _("Too many objections from here in the last hour: try again later.")
-            )
+        except RateLimited as refused:
+            form.add_error(None, str(refused.message))
             objection, status = None, 429
         if objection is not None:
             return render(

@@ -1397,6 +1397,16 @@ DECISIONS_PAGE_DOORS: dict[str, str | Callable[[World], Door]] = {
         data={"phone": "13987654321", "text": "名单有误"},
         events={"openness.objection_raise": {"phone": "139****4321"}},
     ),
+    "decisions:matters_export": lambda w: Door(
+        reverse("decisions:matters_export", args=[w.county.village.code]),
+        data={"reason": ""},
+        events={"decisions.matters_export": {"full_numbers": False}},
+    ),
+    "openness:notices_export": lambda w: Door(
+        reverse("openness:notices_export", args=[w.county.village.code]),
+        data={"reason": ""},
+        events={"openness.notices_export": {"full_numbers": False}},
+    ),
 }
 
 

@@ -6,8 +6,14 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from cunzhi.accounts.testing import County, ThreePeople, assert_three_people_scoping
-from cunzhi.decisions.models import Matter, MeetingKind, Membership
+from cunzhi.accounts.testing import (
+    County,
+    ThreePeople,
+    assert_three_people_scoping,
+    workbook_rows,
+)
+from cunzhi.audit.models import Event
+from cunzhi.decisions.models import Matter, MatterType, MeetingKind, Membership
 from cunzhi.decisions.services import matter_transition
 from cunzhi.decisions.testing import build_village, hold, propose
 
@@ -153,3 +159,35 @@ def test_the_matter_list_filters_by_step_on_the_page_and_the_api(
         ).status_code
         == 422
     )
+
+
+def test_the_matter_export_reads_like_the_page_and_holds_only_the_villages_matters(
+    county: County, people: ThreePeople
+) -> None:
+    propose(county)
+    propose(county, title="村集体鱼塘承包", matter_type=MatterType.COLLECTIVE_PROJECT)
+    propose(county, title="邻村的路", village=county.neighbour)
+    reader = Client()
+    reader.force_login(people.read_only)
+    page = reader.get(reverse("decisions:matters", args=[county.village.code])).content.decode()
+    url = reverse("decisions:matters_export", args=[county.village.code])
+    assert f'action="{url}"' in page
+    rows = workbook_rows(reader.post(url, {"matter_type": MatterType.PUBLIC_WELFARE}))
+    assert rows[0] == ("Title", "Type", "Step", "Proposed on", "Meetings")
+    [row] = rows[1:]
+    assert row[:3] == (
+        "石板村通组道路硬化",
+        "Public-welfare project and its funding",
+        "Proposed by the party organisation",
+    )
+    assert not {"public_welfare", "proposed"} & set(row)
+    all_rows = workbook_rows(reader.post(url))
+    assert sorted(row[0] for row in all_rows[1:]) == ["村集体鱼塘承包", "石板村通组道路硬化"]
+    events = Event.objects.filter(action="decisions.matters_export").order_by("pk")
+    assert [event.data["rows"] for event in events] == [1, 2]
+    assert events[0].data["filters"] == {"matter_type": "public_welfare"}
+    outsider = Client()
+    outsider.force_login(people.outsider)
+    assert outsider.post(url).status_code == 404
+    assert reader.get(url).status_code == 405
+    assert Event.objects.filter(action="decisions.matters_export").count() == 2

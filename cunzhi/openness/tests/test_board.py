@@ -12,11 +12,22 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from cunzhi.accounts.testing import County, ThreePeople, assert_three_people_scoping
+from cunzhi.accounts.testing import (
+    County,
+    ThreePeople,
+    assert_three_people_scoping,
+    workbook_rows,
+)
+from cunzhi.audit.models import Event
 from cunzhi.core.inbox.models import Notification
-from cunzhi.openness.models import Objection
+from cunzhi.openness.models import NoticeCategory, Objection
 from cunzhi.openness.selectors import publicity_hold
-from cunzhi.openness.services import objection_answer
+from cunzhi.openness.services import (
+    notice_publish,
+    objection_answer,
+    objection_raise,
+    sender_of,
+)
 from cunzhi.openness.testing import publish_list
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -156,3 +167,41 @@ def test_the_notice_list_takes_the_same_queries_for_few_and_many(
     # session, user, posts, scope, the village, the count and the page, the inbox
     with django_assert_num_queries(8):  # type: ignore[operator]
         assert client.get(url).status_code == 200
+
+
+def test_the_notice_export_reads_like_the_page_and_holds_only_the_villages_notices(
+    county: County, people: ThreePeople
+) -> None:
+    notice = publish_list(county)
+    objection_raise(notice=notice, phone="13987654321", text="名单有误", sender=sender_of("x"))
+    notice_publish(
+        actor=county.admin,
+        village=county.neighbour,
+        category=NoticeCategory.FINANCE,
+        title="邻村财务公开",
+        body="2026年第一季度收支",
+        publicity=False,
+    )
+    reader = Client()
+    reader.force_login(people.read_only)
+    page = reader.get(reverse("openness:notices", args=[county.village.code])).content.decode()
+    url = reverse("openness:notices_export", args=[county.village.code])
+    assert f'action="{url}"' in page
+    rows = workbook_rows(reader.post(url, {"category": NoticeCategory.BENEFITS}))
+    assert rows[0] == (
+        "Title",
+        "Category",
+        "Published on",
+        "Publicity until",
+        "Unanswered objections",
+    )
+    [row] = rows[1:]
+    assert row[0] == "2026年低保拟保对象公示" and row[1] == "Benefits and subsidies"
+    assert row[4] == 1 and "benefits" not in row
+    assert "530102196805120015" not in str(rows)  # the body, with its numbers, is no column
+    [event] = Event.objects.filter(action="openness.notices_export")
+    assert event.data["rows"] == 1 and event.data["filters"] == {"category": "benefits"}
+    outsider = Client()
+    outsider.force_login(people.outsider)
+    assert outsider.post(url).status_code == 404
+    assert reader.get(url).status_code == 405

@@ -1,20 +1,21 @@
 from __future__ import annotations
 
 import datetime
-import io
 from typing import Any
 
-import openpyxl
 import pytest
-from django.http import StreamingHttpResponse
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 from pytest_django import DjangoAssertNumQueries
 
-from cunzhi.accounts.testing import County, ThreePeople, assert_three_people_scoping
+from cunzhi.accounts.testing import (
+    County,
+    ThreePeople,
+    assert_three_people_scoping,
+    workbook_rows,
+)
 from cunzhi.audit.models import Event
-from cunzhi.core.xlsx import CONTENT_TYPE
 from cunzhi.regions.models import Region
 from cunzhi.registry import exports
 from cunzhi.registry.identity import mask_id_number, mask_phone
@@ -37,14 +38,6 @@ def session(user: object) -> Client:
 
 def export_url(village: Region) -> str:
     return reverse("registry:register_export", args=[village.code])
-
-
-def workbook_rows(response: Any) -> list[tuple[Any, ...]]:
-    assert isinstance(response, StreamingHttpResponse), response
-    assert response["Content-Type"] == CONTENT_TYPE
-    data = b"".join(response.streaming_content)  # type: ignore[arg-type]
-    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
-    return list(sheet.iter_rows(values_only=True))  # type: ignore[union-attr]
 
 
 def family(county: County, number: int, **extra: Any) -> Household:

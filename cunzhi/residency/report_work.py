@@ -155,5 +155,5 @@ def demand_figures(
         figures.rejected += row["rejected"]
         figures.merged += row["merged"]
         figures.assigned_to_cadre += row["assigned"]
-        figures.from_cadre_visits += row.get("from_visits", 0)
+        figures.from_cadre_visits += int(row.get("from_visits") or 0)
     return figures

@@ -155,5 +155,7 @@ def demand_figures(
         figures.rejected += row["rejected"]
         figures.merged += row["merged"]
         figures.assigned_to_cadre += row["assigned"]
-        figures.from_cadre_visits += int(row.get("from_visits") or 0)
+        from_visits = row.get("from_visits", 0)
+        assert isinstance(from_visits, int)
+        figures.from_cadre_visits += from_visits
     return figures

@@ -634,7 +634,7 @@ def support_training_endpoint(
 # The annual assessment (年度考核)
 
 
-class AssessmentOut(Schema):
+class CadreAssessmentOut(Schema):
     id: int
     version: int
     dispatch: int = Field(..., alias="dispatch_id")
@@ -696,7 +696,7 @@ class AssessmentOut(Schema):
         return label_of(Grade, assessment.grade) if assessment.grade else ""
 
 
-class AssessmentDetailOut(AssessmentOut):
+class CadreAssessmentDetailOut(CadreAssessmentOut):
     absences_so_far: int | None = Field(
         ...,
         description="Unexplained absences up to today (or 31 December); null without the calendar.",
@@ -723,7 +723,7 @@ class AssessmentOpenIn(InputSchema):
 Party = Literal["township", "unit", "village"]
 
 
-class OpinionIn(VersionedInput):
+class AssessmentOpinionIn(VersionedInput):
     opinion: str = Field(..., min_length=1, max_length=2000)
     party: Party | None = Field(
         None,
@@ -793,7 +793,7 @@ def _assessment_detail(
 
 @router.get(
     "/residency/assessments",
-    response={200: list[AssessmentOut], **READ_ERRORS},
+    response={200: list[CadreAssessmentOut], **READ_ERRORS},
     summary="Annual assessments in my scope (?year=&region=)",
 )
 @paginate(Pagination)
@@ -809,7 +809,7 @@ def assessment_list(request: HttpRequest, filters: Query[AssessmentQuery]) -> Qu
 
 @router.post(
     "/residency/dispatches/{dispatch_id}/assessments",
-    response={201: AssessmentDetailOut, **WRITE_ERRORS},
+    response={201: CadreAssessmentDetailOut, **WRITE_ERRORS},
     summary="Open a dispatch's assessment for a year (the county)",
 )
 def assessment_open_endpoint(
@@ -822,7 +822,7 @@ def assessment_open_endpoint(
 
 @router.get(
     "/residency/assessments/{assessment_id}",
-    response={200: AssessmentDetailOut, **READ_ERRORS},
+    response={200: CadreAssessmentDetailOut, **READ_ERRORS},
     summary="One assessment, with the year's unexplained absences and the best grade they allow",
 )
 def assessment_detail(request: HttpRequest, assessment_id: RecordId, response: HttpResponse) -> Any:
@@ -831,11 +831,14 @@ def assessment_detail(request: HttpRequest, assessment_id: RecordId, response: H
 
 @router.post(
     "/residency/assessments/{assessment_id}/opinion",
-    response={200: AssessmentDetailOut, **EDIT_ERRORS},
+    response={200: CadreAssessmentDetailOut, **EDIT_ERRORS},
     summary="Give the township's, the sending unit's or the village's opinion (by who I am)",
 )
 def assessment_opinion_endpoint(
-    request: HttpRequest, assessment_id: RecordId, payload: OpinionIn, response: HttpResponse
+    request: HttpRequest,
+    assessment_id: RecordId,
+    payload: AssessmentOpinionIn,
+    response: HttpResponse,
 ) -> Any:
     assessment = _assessment(request, assessment_id)
     user = actor(request)
@@ -864,7 +867,7 @@ def assessment_opinion_endpoint(
 
 @router.post(
     "/residency/assessments/{assessment_id}/grade",
-    response={200: AssessmentDetailOut, **EDIT_ERRORS},
+    response={200: CadreAssessmentDetailOut, **EDIT_ERRORS},
     summary="Set the grade, within the caps of the year's unexplained absences (the county)",
 )
 def assessment_grade_endpoint(

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
@@ -30,7 +30,6 @@ from cunzhi.core.api import (
     with_etag,
 )
 from cunzhi.core.lists import api_rows, filter_schema
-from cunzhi.core.regioncodes import Level
 from cunzhi.core.scoping import get_in_scope
 from cunzhi.core.workflow.api import add_transition_routes
 from cunzhi.decisions import quorum, selectors, services
@@ -45,19 +44,11 @@ from cunzhi.decisions.models import (
     MeetingOutcome,
     Membership,
 )
-from cunzhi.regions.models import Region
-from cunzhi.regions.selectors import region_get
+from cunzhi.regions.selectors import village_get
 from cunzhi.registry.models import Resident
 
 router = Router(tags=["decisions"])
 MatterFilters = filter_schema(MATTERS)
-
-
-def _village(request: HttpRequest, code: str) -> Region:
-    village = region_get(actor(request), code)
-    if village.level != Level.VILLAGE:
-        raise Http404
-    return village
 
 
 class MatterOut(Schema):
@@ -180,7 +171,7 @@ def matter_list(
     filters: Query[MatterFilters],  # type: ignore[valid-type]
 ) -> QuerySet[Matter]:
     """Filtered and sorted as the page is (``state``, ``matter_type``, ``sort``)."""
-    return api_rows(MATTERS, actor(request), filters, village=_village(request, code))
+    return api_rows(MATTERS, actor(request), filters, village=village_get(actor(request), code))
 
 
 @router.post(
@@ -190,7 +181,7 @@ def matter_list(
 )
 def matter_create(request: HttpRequest, code: str, payload: MatterIn) -> Status[Matter]:
     matter = services.matter_propose(
-        actor=actor(request), village=_village(request, code), **payload.model_dump()
+        actor=actor(request), village=village_get(actor(request), code), **payload.model_dump()
     )
     return Status(201, matter)
 
@@ -326,7 +317,7 @@ class MembershipIn(InputSchema):
     summary="The registers quorums are counted from, as they stood on a date",
 )
 def registers_detail(request: HttpRequest, code: str, query: Query[RegisterQuery]) -> Any:
-    village = _village(request, code)
+    village = village_get(actor(request), code)
     on = query.on or timezone.localdate()
     entries = [
         e
@@ -346,7 +337,7 @@ def registers_detail(request: HttpRequest, code: str, query: Query[RegisterQuery
     summary="Put a resident on a register",
 )
 def membership_create(request: HttpRequest, code: str, payload: MembershipIn) -> Status[Membership]:
-    village = _village(request, code)
+    village = village_get(actor(request), code)
     try:
         resident = Resident.objects.get(region_code=village.code, pk=payload.resident)
     except Resident.DoesNotExist:

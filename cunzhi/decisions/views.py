@@ -17,7 +17,6 @@ from cunzhi.accounts.scopes import has_permission_at
 from cunzhi.core.exports import list_export_view
 from cunzhi.core.forms import submit
 from cunzhi.core.lists import render_list
-from cunzhi.core.regioncodes import Level
 from cunzhi.core.scoping import get_in_scope
 from cunzhi.decisions import quorum, selectors, services
 from cunzhi.decisions.forms import (
@@ -32,20 +31,12 @@ from cunzhi.decisions.forms import (
 from cunzhi.decisions.lists import MATTERS
 from cunzhi.decisions.models import Matter, Meeting, MeetingOutcome, Membership
 from cunzhi.decisions.registers import Warning
-from cunzhi.regions.models import Region
-from cunzhi.regions.selectors import region_get
-
-
-def _village(request: HttpRequest, code: str) -> Region:
-    village = region_get(request.user, code)
-    if village.level != Level.VILLAGE:
-        raise Http404("Not a village.")
-    return village
+from cunzhi.regions.selectors import village_get
 
 
 @login_required
 def matters(request: HttpRequest, code: str) -> HttpResponse:
-    village = _village(request, code)
+    village = village_get(request.user, code)
     can_propose = has_permission_at(request.user, "decisions.add_matter", village.code)
     form = MatterForm(request.POST or None) if can_propose else None
     if request.method == "POST":
@@ -71,7 +62,7 @@ def matters(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def matters_export(request: HttpRequest, code: str) -> HttpResponseBase:
     """The filtered matters as .xlsx (POST: every export is audited)."""
-    village = _village(request, code)
+    village = village_get(request.user, code)
     return list_export_view(
         request,
         MATTERS,
@@ -186,7 +177,7 @@ def meeting_vote(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def registers(request: HttpRequest, code: str) -> HttpResponse:
-    village = _village(request, code)
+    village = village_get(request.user, code)
     if not has_permission_at(request.user, "decisions.view_membership", village.code):
         raise Http404
     can_keep = has_permission_at(request.user, "decisions.add_membership", village.code)

@@ -34,24 +34,16 @@ from cunzhi.core.api import (
 )
 from cunzhi.core.lists import api_rows, filter_schema
 from cunzhi.core.ratelimit import RateLimited
-from cunzhi.core.regioncodes import Level
 from cunzhi.core.scoping import get_in_scope
 from cunzhi.openness import selectors, services
 from cunzhi.openness.lists import NOTICES
 from cunzhi.openness.masking import mask_personal_numbers
 from cunzhi.openness.models import Notice, NoticeCategory, Objection
 from cunzhi.regions.models import Region
-from cunzhi.regions.selectors import region_get
+from cunzhi.regions.selectors import village_get
 
 router = Router(tags=["openness"])
 NoticeFilters = filter_schema(NOTICES)
-
-
-def _village(request: HttpRequest, code: str) -> Region:
-    village = region_get(actor(request), code)
-    if village.level != Level.VILLAGE:
-        raise Http404
-    return village
 
 
 class NoticeOut(Schema):
@@ -116,7 +108,7 @@ def notice_list(
     filters: Query[NoticeFilters],  # type: ignore[valid-type]
 ) -> QuerySet[Notice]:
     """Filtered and sorted as the page is (``category``, ``sort``)."""
-    return api_rows(NOTICES, actor(request), filters, village=_village(request, code))
+    return api_rows(NOTICES, actor(request), filters, village=village_get(actor(request), code))
 
 
 @router.post(
@@ -126,7 +118,7 @@ def notice_list(
 )
 def notice_create(request: HttpRequest, code: str, payload: NoticeIn) -> Status[Notice]:
     notice = services.notice_publish(
-        actor=actor(request), village=_village(request, code), **payload.model_dump()
+        actor=actor(request), village=village_get(actor(request), code), **payload.model_dump()
     )
     return Status(201, notice)
 

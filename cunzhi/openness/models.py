@@ -84,9 +84,6 @@ class Objection(RegionalModel):
     phone = models.CharField(_("phone for the answer"), max_length=30)
     text = models.TextField(_("objection"), max_length=2000)
     raised_on = models.DateField(_("raised on"))
-    # A salted hash of the sender's address (never shown). The rate limit now counts in
-    # core.ratelimit with the same hash as its key; this copy is no longer read.
-    sender = models.CharField(max_length=64, editable=False, db_index=True)
     answer = models.TextField(_("answer"), blank=True)
     answered_on = models.DateField(_("answered on"), null=True, blank=True, editable=False)
     answered_by = models.ForeignKey(

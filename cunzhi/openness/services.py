@@ -134,7 +134,8 @@ def objection_raise(
 
     No account: the trace names the public board as the actor and keeps the phone masked.
     At most ``OPENNESS_OBJECTIONS_PER_HOUR`` objections an hour from one sender (``OBJECTIONS``;
-    ``core.ratelimit.RateLimited``).
+    ``core.ratelimit.RateLimited``). ``sender`` (``sender_of``) is only that limit's key: the
+    objection does not keep it.
     """
     today = today or timezone.localdate()
     if not notice.in_publicity(today):
@@ -154,7 +155,6 @@ def objection_raise(
             phone=phone,
             text=text.strip(),
             raised_on=today,
-            sender=sender,
         )
         objection.full_clean()
         objection.save()

@@ -32,14 +32,7 @@ from cunzhi.openness.masking import mask_personal_numbers
 from cunzhi.openness.models import Notice, NoticeCategory, Objection
 from cunzhi.openness.pdf import notice_pdf_bytes
 from cunzhi.regions.models import Region
-from cunzhi.regions.selectors import region_get
-
-
-def _village(request: HttpRequest, code: str) -> Region:
-    village = region_get(request.user, code)
-    if village.level != Level.VILLAGE:
-        raise Http404("Not a village.")
-    return village
+from cunzhi.regions.selectors import region_get, village_get
 
 
 @login_required
@@ -84,7 +77,7 @@ def notices_export(request: HttpRequest, code: str) -> HttpResponseBase:
 
 def _notices_village(request: HttpRequest, code: str) -> Region:
     """The village whose notices the user may read; elsewhere, as if it did not exist."""
-    village = _village(request, code)
+    village = village_get(request.user, code)
     if not has_permission_at(request.user, "openness.view_notice", village.code):
         raise Http404
     return village

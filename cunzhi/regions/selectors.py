@@ -45,6 +45,15 @@ def region_get(user: Any, code: str, action: str = "view") -> Region:
     return get_in_scope(Region.objects.all(), user, action, code=code)
 
 
+def village_get(user: Any, code: str, action: str = "view") -> Region:
+    """As ``region_get``, for pages and endpoints about one village: a township's code is a 404
+    too, the same answer as a code out of scope."""
+    village = region_get(user, code, action)
+    if village.level != Level.VILLAGE:
+        raise Http404("Not a village.")
+    return village
+
+
 def region_ancestors(region: Region) -> list[Region]:
     """Names for a breadcrumb, from the province down (names of divisions are public)."""
     chain: list[str] = []

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils.functional import Promise
@@ -24,7 +24,6 @@ from django.views.decorators.http import require_POST
 from cunzhi.accounts.scopes import has_permission_at
 from cunzhi.core.figures import figures_for
 from cunzhi.core.forms import submit
-from cunzhi.core.regioncodes import Level
 from cunzhi.core.scoping import get_in_scope
 from cunzhi.core.versions import stored_version
 from cunzhi.regions import services
@@ -36,6 +35,7 @@ from cunzhi.regions.selectors import (
     region_get,
     region_list,
     region_roots,
+    village_get,
     village_profile,
 )
 
@@ -68,16 +68,9 @@ def region_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "regions/detail.html", context)
 
 
-def _village(request: HttpRequest, code: str) -> Region:
-    village = region_get(request.user, code)
-    if village.level != Level.VILLAGE:
-        raise Http404("Not a village.")
-    return village
-
-
 @login_required
 def profile(request: HttpRequest, code: str) -> HttpResponse:
-    village = _village(request, code)
+    village = village_get(request.user, code)
     context = {
         **village_profile(request.user, village),
         "region": village,
@@ -99,7 +92,7 @@ def profile(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def profile_edit(request: HttpRequest, code: str) -> HttpResponse:
-    village = _village(request, code)
+    village = village_get(request.user, code)
     if not has_permission_at(request.user, "regions.change_villageprofile", village.code):
         raise PermissionDenied
     current = village_profile(request.user, village)["profile"]
@@ -179,7 +172,7 @@ class VillageRecordViews:
         )
 
     def create_view(self, request: HttpRequest, code: str) -> HttpResponse:
-        village = _village(request, code)
+        village = village_get(request.user, code)
         if not has_permission_at(request.user, f"regions.add_{self.model._meta.model_name}", code):
             raise PermissionDenied
         form = self.form_class(request.POST or None)

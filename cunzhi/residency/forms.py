@@ -19,7 +19,7 @@ from cunzhi.residency.services import FILLABLE
 
 
 class CheckInForm(forms.Form):
-    """Filled by the browser's geolocation (static/js/residency.js); empty when refused."""
+    """Filled by the browser's geolocation (static/js/position.js); empty when refused."""
 
     latitude = forms.DecimalField(
         required=False, min_value=Decimal(-90), max_value=Decimal(90), decimal_places=6,

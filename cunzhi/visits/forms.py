@@ -84,8 +84,11 @@ class VisitForm(NeedFields):
         required=False,
     )  # fmt: skip
 
+    # The position last, after the need, just above its status line and the button: the phone
+    # fills it while the cadre writes (static/js/position.js).
     field_order = ["household", "visited_on", "cadres", "people_met", "others_met", "purpose",
-                   "findings", "latitude", "longitude"]  # fmt: skip
+                   "findings", "need_category", "need_title", "need_description", "need_priority",
+                   "latitude", "longitude"]  # fmt: skip
 
     def __init__(
         self, *args: Any, village: Any, user: Any, cadres: Any, household: Any = None, **kwargs: Any

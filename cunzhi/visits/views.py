@@ -117,6 +117,8 @@ def visit_create(request: HttpRequest, code: str) -> HttpResponse:
             "form": form,
             "title": _("Record a visit"),
             "region": village,
+            # Only a new visit asks the phone: an edit may be made away from the household.
+            "geolocate": True,
             "breadcrumbs": _crumbs(village),
             "nav_active": "visits",
         },

@@ -4,6 +4,7 @@ coverage this year per village and group; households due by their tags' visit fr
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -169,6 +170,36 @@ def test_households_with_tagged_residents_fall_due_by_their_tag_s_frequency(
     assert due_count(people.in_scope, county.village.code, today) == 2
     assert due_count(people.outsider, county.neighbour.code, today) == 0
     assert member(never, "spouse")  # the untagged spouse does not make it due twice
+
+
+def test_the_new_visit_form_asks_the_phone_for_a_position_it_may_do_without(
+    county: County, people: ThreePeople
+) -> None:
+    household = family(county, 1)
+    client = Client()
+    client.force_login(people.in_scope)
+    url = reverse("visits:create", args=[county.village.code])
+    page = client.get(url).content.decode()
+    # The hooks static/js/position.js needs: the form, its status line, the script, the fields.
+    assert 'data-geolocate="fill"' in page and "data-geolocate-status" in page
+    assert 'data-found="已获取位置（±{m} 米）"' in page and "js/position.js" in page
+    assert 'name="latitude"' in page and 'name="longitude"' in page
+    visit = {
+        "household": household.pk,
+        "visited_on": "2026-03-02",
+        "cadres": [people.in_scope.pk],
+        "purpose": "survey",
+        "findings": "一切正常",
+    }
+    with_position = {**visit, "latitude": "25.041234", "longitude": "102.7123"}
+    assert client.post(url, with_position).status_code == 302
+    assert client.post(url, {**visit, "latitude": "", "longitude": ""}).status_code == 302
+    positions = Visit.objects.order_by("pk").values_list("latitude", "longitude")
+    assert list(positions) == [(Decimal("25.041234"), Decimal("102.712300")), (None, None)]
+    # An edit may be made away from the household: it does not ask.
+    edit_url = reverse("visits:edit", args=[Visit.objects.earliest("pk").pk])
+    edit = client.get(edit_url).content.decode()
+    assert "data-geolocate" not in edit and "position.js" not in edit
 
 
 def test_three_people_see_and_edit_a_visit_as_their_posts_allow(

@@ -6,6 +6,8 @@ lacks is a 422 whose message names the fix.
 
 # No "from __future__ import annotations": Ninja reads the handlers' annotations at runtime.
 import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -166,30 +168,42 @@ def _compliance_out(row: ComplianceRow) -> dict[str, Any]:
     }
 
 
+def _narrowed_to(code: str | None) -> str:
+    """The division code a list is narrowed to ("" for the whole scope), or a 422 saying why it is
+    not a code."""
+    if not code:
+        return ""
+    try:
+        level_of(code)
+    except InvalidCode as exc:
+        raise ValidationError({"region": [str(exc)]}) from exc
+    return code
+
+
+@contextmanager
+def _calendar_checked() -> Iterator[None]:
+    """A year the working-day calendar lacks is a 422 whose message names the fix."""
+    try:
+        yield
+    except CalendarYearMissing as exc:
+        raise ValidationError({"year": [str(exc)]}) from exc
+
+
 @router.get(
     "/residency/compliance",
     response={200: list[ComplianceOut], **READ_ERRORS},
     summary="One row per dispatch in scope serving in the year, worst first",
 )
 def compliance(request: HttpRequest, filters: Query[ComplianceQuery]) -> Any:
-    region = filters.region or ""
-    if region:
-        try:
-            level_of(region)
-        except InvalidCode as exc:
-            raise ValidationError({"region": [str(exc)]}) from exc
-    try:
+    region = _narrowed_to(filters.region)
+    with _calendar_checked():
         rows = selectors.compliance_table(
             actor(request), filters.year, region_code=region, on=timezone.localdate()
         )
-    except CalendarYearMissing as exc:
-        raise ValidationError({"year": [str(exc)]}) from exc
     return [_compliance_out(row) for row in rows]
 
 
-class SummaryQuery(InputSchema):
-    year: int = Field(..., ge=2000, le=2100)
-    region: str | None = Field(None, max_length=15, description="A division code to narrow to.")
+class SummaryQuery(ComplianceQuery):
     by: Literal["city", "county", "township", "village"] | None = Field(
         None, description="The level to count by; by default the highest at which villages differ."
     )
@@ -216,13 +230,8 @@ class AreaOut(Schema):
     summary="The dispatches in scope serving in the year, counted by area, most behind first",
 )
 def compliance_summary(request: HttpRequest, filters: Query[SummaryQuery]) -> Any:
-    region = filters.region or ""
-    if region:
-        try:
-            level_of(region)
-        except InvalidCode as exc:
-            raise ValidationError({"region": [str(exc)]}) from exc
-    try:
+    region = _narrowed_to(filters.region)
+    with _calendar_checked():
         areas = selectors.compliance_by_area(
             actor(request),
             filters.year,
@@ -230,8 +239,6 @@ def compliance_summary(request: HttpRequest, filters: Query[SummaryQuery]) -> An
             level=Level(filters.by) if filters.by else None,
             on=timezone.localdate(),
         )
-    except CalendarYearMissing as exc:
-        raise ValidationError({"year": [str(exc)]}) from exc
     return [
         {
             "code": area.code,
@@ -401,13 +408,35 @@ add_transition_routes(
 # The support ledger (保障台账)
 
 
-class SupportOut(Schema):
+class DispatchRecordOut(Schema):
+    """What every record of a dispatch shows first: the cadre, the village and the sending unit."""
+
     id: int
     version: int
     dispatch: int = Field(..., alias="dispatch_id")
     cadre: str
     village: str = Field(..., description="The village's division code.")
+    village_name: str
     sending_unit: str
+
+    @staticmethod
+    def resolve_cadre(record: Any) -> str:
+        return str(record.dispatch.cadre)
+
+    @staticmethod
+    def resolve_village(record: Any) -> str:
+        return str(record.region_code)
+
+    @staticmethod
+    def resolve_village_name(record: Any) -> str:
+        return str(record.region.name)
+
+    @staticmethod
+    def resolve_sending_unit(record: Any) -> str:
+        return str(record.sending_unit.name)
+
+
+class SupportOut(DispatchRecordOut):
     year: int
     medical_check_on: datetime.date | None
     medical_check_done: bool
@@ -427,18 +456,6 @@ class SupportOut(Schema):
     work_funds_due_on: datetime.date
     paired_leader: str | None = Field(None, description="The paired leader's account name.")
     missing: list[str] = Field(..., description="insurance, medical, funds, pairing")
-
-    @staticmethod
-    def resolve_cadre(support: SupportYear) -> str:
-        return str(support.dispatch.cadre)
-
-    @staticmethod
-    def resolve_village(support: SupportYear) -> str:
-        return support.region_code
-
-    @staticmethod
-    def resolve_sending_unit(support: SupportYear) -> str:
-        return support.sending_unit.name  # type: ignore[no-any-return]
 
     @staticmethod
     def resolve_paired_leader(support: SupportYear) -> str | None:
@@ -522,7 +539,7 @@ SupportFilter = filter_schema(SUPPORT)
 def _support(request: HttpRequest, supportyear_id: int, action: str = "view") -> SupportYear:
     return get_in_scope(
         SupportYear.objects.select_related(
-            "dispatch__cadre__user", "sending_unit", "paired_leader"
+            "dispatch__cadre__user", "region", "sending_unit", "paired_leader"
         ),
         actor(request),
         action,
@@ -634,16 +651,9 @@ def support_training_endpoint(
 # The annual assessment (年度考核)
 
 
-class CadreAssessmentOut(Schema):
-    id: int
-    version: int
-    dispatch: int = Field(..., alias="dispatch_id")
-    cadre: str
+class CadreAssessmentOut(DispatchRecordOut):
     role: str
     role_label: str
-    village: str = Field(..., description="The village's division code.")
-    village_name: str
-    sending_unit: str
     year: int
     township_opinion: str
     unit_opinion: str
@@ -660,28 +670,12 @@ class CadreAssessmentOut(Schema):
     recall_proposed: bool
 
     @staticmethod
-    def resolve_cadre(assessment: Assessment) -> str:
-        return str(assessment.dispatch.cadre)
-
-    @staticmethod
     def resolve_role(assessment: Assessment) -> str:
         return assessment.dispatch.role
 
     @staticmethod
     def resolve_role_label(assessment: Assessment) -> str:
         return label_of(DispatchRole, assessment.dispatch.role)
-
-    @staticmethod
-    def resolve_village(assessment: Assessment) -> str:
-        return assessment.region_code
-
-    @staticmethod
-    def resolve_village_name(assessment: Assessment) -> str:
-        return assessment.region.name
-
-    @staticmethod
-    def resolve_sending_unit(assessment: Assessment) -> str:
-        return assessment.sending_unit.name  # type: ignore[no-any-return]
 
     @staticmethod
     def resolve_opinions_missing(assessment: Assessment) -> list[str]:
@@ -798,12 +792,7 @@ def _assessment_detail(
 )
 @paginate(Pagination)
 def assessment_list(request: HttpRequest, filters: Query[AssessmentQuery]) -> QuerySet[Assessment]:
-    region = filters.region or ""
-    if region:
-        try:
-            level_of(region)
-        except InvalidCode as exc:
-            raise ValidationError({"region": [str(exc)]}) from exc
+    region = _narrowed_to(filters.region)
     return selectors.assessment_list(actor(request), year=filters.year, region_code=region)
 
 
@@ -890,14 +879,7 @@ class RecallStartIn(InputSchema):
     reason: str = Field(..., min_length=1, max_length=1000)
 
 
-class RecallOut(Schema):
-    id: int
-    version: int
-    dispatch: int = Field(..., alias="dispatch_id")
-    cadre: str
-    village: str = Field(..., description="The village's division code.")
-    village_name: str
-    sending_unit: str
+class RecallOut(DispatchRecordOut):
     reason: str
     state: str
     state_label: str
@@ -907,22 +889,6 @@ class RecallOut(Schema):
     handover_work: bool
     handover_contacts: bool
     new_dispatch: int | None = Field(None, alias="new_dispatch_id")
-
-    @staticmethod
-    def resolve_cadre(recall: Recall) -> str:
-        return str(recall.dispatch.cadre)
-
-    @staticmethod
-    def resolve_village(recall: Recall) -> str:
-        return recall.region_code
-
-    @staticmethod
-    def resolve_village_name(recall: Recall) -> str:
-        return recall.region.name
-
-    @staticmethod
-    def resolve_sending_unit(recall: Recall) -> str:
-        return recall.sending_unit.name  # type: ignore[no-any-return]
 
     @staticmethod
     def resolve_state_label(recall: Recall) -> str:

@@ -74,8 +74,26 @@ class MonthCounts:
         return self.in_village + self.leave + self.training + self.official_trip + self.absent
 
 
+class _Share:
+    """The share of a row or an area: days in the village over the working days so far."""
+
+    in_village_days: int
+    working_days_so_far: int
+
+    @property
+    def share(self) -> Fraction | None:
+        if not self.working_days_so_far:
+            return None
+        return Fraction(self.in_village_days, self.working_days_so_far)
+
+    @property
+    def share_percent(self) -> float | None:
+        share = self.share
+        return None if share is None else round(float(share) * 100, 1)
+
+
 @dataclass
-class ComplianceRow:
+class ComplianceRow(_Share):
     """One dispatch's year, as the compliance table, the home block and the API show it."""
 
     dispatch: Dispatch
@@ -91,17 +109,6 @@ class ComplianceRow:
     unexplained_days: int  # absent, or not recorded at all, without approved leave
     months_below_minimum: list[int] = field(default_factory=list)
     status: str = Status.ON_TRACK
-
-    @property
-    def share(self) -> Fraction | None:
-        if not self.working_days_so_far:
-            return None
-        return Fraction(self.in_village_days, self.working_days_so_far)
-
-    @property
-    def share_percent(self) -> float | None:
-        share = self.share
-        return None if share is None else round(float(share) * 100, 1)
 
     @property
     def required_percent(self) -> float:
@@ -362,7 +369,7 @@ def sort_worst_first(rows: Iterable[ComplianceRow]) -> list[ComplianceRow]:
 
 
 @dataclass
-class AreaSummary:
+class AreaSummary(_Share):
     """The dispatches of one area (a township, a county…) in a year, counted by status."""
 
     code: str  # the area's division code
@@ -392,18 +399,6 @@ class AreaSummary:
     def behind(self) -> int:
         """The cadres not on track: at risk or no longer able to meet the year."""
         return self.at_risk + self.cannot_meet
-
-    @property
-    def share(self) -> Fraction | None:
-        """Days in the village over working days so far, all the area's cadres together."""
-        if not self.working_days_so_far:
-            return None
-        return Fraction(self.in_village_days, self.working_days_so_far)
-
-    @property
-    def share_percent(self) -> float | None:
-        share = self.share
-        return None if share is None else round(float(share) * 100, 1)
 
     def figures(self) -> tuple[int, ...]:
         return (

@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cunzhi.core.workflow import Transition, Workflow, register
+from cunzhi.core.workflow.engine import step_day
 from cunzhi.decisions import preconditions
 from cunzhi.decisions.models import Matter, MeetingKind, MeetingOutcome
 from cunzhi.decisions.models import MatterState as S
@@ -80,7 +81,7 @@ def _forward(name: str, *extra: Any) -> Any:
 
 
 def _publicity(matter: Matter, actor: Any) -> Any:
-    return publicity_hold(matter, timezone.localdate())
+    return publicity_hold(matter, step_day())
 
 
 def _new_step(matter: Matter, cleaned: dict[str, Any], actor: Any) -> None:

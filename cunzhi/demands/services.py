@@ -21,7 +21,6 @@ from cunzhi.core.inbox.services import notify
 from cunzhi.core.scoping import has_permission_at
 from cunzhi.core.workflow import DeadlineStatus, deadlines, engine
 from cunzhi.core.writes import create_audited, lock_current, update_audited
-from cunzhi.demands import workflows
 from cunzhi.demands.defaults import DEFAULT_CATEGORIES
 from cunzhi.demands.models import (
     OPEN_STATES,
@@ -236,7 +235,7 @@ def demand_transition(
     **inputs: Any,
 ) -> Demand:
     """Take the workflow step ``name`` (workflows.py); the figures follow the new state."""
-    with transaction.atomic(), workflows.today_is(today):
+    with transaction.atomic():
         stored = lock_current(demand)
         saved = engine.take(
             workflow=DEMAND_WORKFLOW,

@@ -9,39 +9,23 @@ village → township → county; at the county it stays overdue, marked.
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
 import datetime
-from collections.abc import Iterator
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cunzhi.core import policy
 from cunzhi.core.workflow import Deadline, Transition, Workflow, register
 from cunzhi.core.workflow.deadlines import add_days
 from cunzhi.core.workflow.declare import DayUnit
+from cunzhi.core.workflow.engine import step_day
 from cunzhi.demands.models import Demand, DemandLevel
 from cunzhi.demands.models import DemandState as S
 
-# The day a step is taken on: the service's ``today`` (tests, back-dated entries) or China's.
-_today: contextvars.ContextVar[datetime.date | None] = contextvars.ContextVar(
-    "demand_today", default=None
-)
-
-
-@contextlib.contextmanager
-def today_is(day: datetime.date | None) -> Iterator[None]:
-    token = _today.set(day)
-    try:
-        yield
-    finally:
-        _today.reset(token)
-
 
 def today() -> datetime.date:
-    return _today.get() or timezone.localdate()
+    """The day the step is taken on (the kit's ``step_day``: the service's or the sweep's)."""
+    return step_day()
 
 
 NEXT_LEVEL = {DemandLevel.VILLAGE: DemandLevel.TOWNSHIP, DemandLevel.TOWNSHIP: DemandLevel.COUNTY}

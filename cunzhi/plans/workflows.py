@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cunzhi.core.workflow import Deadline, Transition, Workflow, register
+from cunzhi.core.workflow.engine import step_day
 from cunzhi.plans.models import Plan, PlanState, Rectification, Task
 from cunzhi.plans.models import RectificationState as R
 from cunzhi.plans.models import TaskState as T
@@ -34,7 +34,7 @@ def _not_by_the_responsible(item: Rectification, actor: Any) -> Any:
 
 def _signed_off(item: Rectification, cleaned: dict[str, Any], actor: Any) -> None:
     item.signed_off_by = actor
-    item.closed_on = timezone.localdate()
+    item.closed_on = step_day()
 
 
 def _task_told(task: Task, kind: str) -> list[Any]:

@@ -12,7 +12,10 @@ states and the inputs.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -75,6 +78,29 @@ def inputs_to_form_data(inputs: dict[str, Any]) -> tuple[dict[str, Any], dict[st
     return data, files
 
 
+# The day the step in progress is taken on, for its guard and effect: ``take``'s ``today``.
+_step_day: contextvars.ContextVar[datetime.date | None] = contextvars.ContextVar(
+    "workflow_step_day", default=None
+)
+
+
+def step_day() -> datetime.date:
+    """The day the step being taken is taken on: the ``today`` its caller gave ``take`` (the
+    deadline sweep's day, a back-dated entry's, a test's), or else today in China. A guard or an
+    effect that dates something (a resolution day, the next level's period) reads it here, so the
+    sweep's escalation counts from the sweep's day, not from the clock."""
+    return _step_day.get() or timezone.localdate()
+
+
+@contextlib.contextmanager
+def _taken_on(day: datetime.date) -> Iterator[None]:
+    token = _step_day.set(day)
+    try:
+        yield
+    finally:
+        _step_day.reset(token)
+
+
 def take(
     *,
     workflow: Workflow,
@@ -95,7 +121,7 @@ def take(
     if step is None:
         raise ValidationError({"name": [_("There is no such step.")]}, code="unknown_step")
     today = today or timezone.localdate()
-    with transaction.atomic():
+    with transaction.atomic(), _taken_on(today):
         check_in_scope(actor, obj, workflow.permission_of(step))
         if step.system_only and actor is not SYSTEM:
             raise PermissionDenied(step.name)

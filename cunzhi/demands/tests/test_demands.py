@@ -239,6 +239,9 @@ def test_an_overdue_demand_escalates_itself_to_the_township_and_on_to_the_county
     demand.refresh_from_db()
     assert demand.state == DemandState.ESCALATED and demand.level == DemandLevel.TOWNSHIP
     assert demand.assignee is None
+    # The township's 15 days count from the sweep's day, not the clock's: 10 October 2025 + 15
+    # is Saturday the 25th, a rest day, so Monday the 27th.
+    assert demand.resolve_by == datetime.date(2025, 10, 27)
     assert _overdue_figure() == 0  # marked overdue, then a new period at the township
     told = Notification.objects.get(recipient=township, verb="escalated")
     assert demand.code in told.message

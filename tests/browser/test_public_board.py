@@ -40,6 +40,10 @@ def test_a_villager_reads_the_board_and_objects_on_a_phone(
     wide, inner = page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]")
     assert wide <= inner, f"the board scrolls sideways: {wide} px in {inner}"
     page.click(f"text={notice.title}")
+    # The click starts a navigation: measure the notice's page once it has loaded, not the blank
+    # document in between (a PostgreSQL run once read a null scrollingElement there).
+    page.wait_for_url(f"**/openness/board/notices/{notice.pk}/")
+    page.wait_for_load_state()
     wide, inner = page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]")
     assert wide <= inner, f"the notice scrolls sideways: {wide} px in {inner}"
     page.fill("input[name=phone]", "13987654321")
